@@ -1,0 +1,20 @@
+# vigie::options carries what every Vigie target shares: language standard, warnings as errors
+# and, when asked, sanitizers. Every target links it; third-party code never sees these flags.
+set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
+if(NOT CMAKE_BUILD_TYPE)
+  set(CMAKE_BUILD_TYPE RelWithDebInfo CACHE STRING "Build type" FORCE)
+endif()
+
+add_library(vigie_options INTERFACE)
+add_library(vigie::options ALIAS vigie_options)
+target_compile_features(vigie_options INTERFACE cxx_std_20)
+set(CMAKE_CXX_EXTENSIONS OFF)
+target_compile_options(vigie_options INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
+  -Wold-style-cast -Wcast-align -Wnull-dereference -Wimplicit-fallthrough -Werror)
+
+if(VIGIE_SANITIZE)
+  target_compile_options(vigie_options INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(vigie_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs every Debian package Vigie builds, tests and benchmarks with. Idempotent: when all are
+# present it only checks and returns.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libsqlcipher-dev sqlcipher libssl-dev zlib1g-dev
+  libpoco-dev libcurl4-openssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev
+  syslog-ng-core syslog-ng-mod-http nginx-light python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "install-deps: missing packages (${missing[*]}); run this script as root" >&2
+  exit 1
+fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <vector>
+
+#include "vigie/protocol/event.h"
+
+namespace vigie::testing {
+
+// A filled-in event of `type` with every optional field present, plausible values and seq 0.
+protocol::Event sampleEvent(protocol::EventType type);
+// One sample of every type.
+std::vector<protocol::Event> sampleEventsOfEveryType();
+// A crm.view of about 300 bytes of JSON, the size the benchmarks use; `n` varies the record id.
+protocol::Event typicalCrmView(uint64_t n);
+
+}  // namespace vigie::testing
