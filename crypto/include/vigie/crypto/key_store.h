@@ -1,0 +1,34 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vigie/crypto/secret_key.h"
+#include "vigie/protocol/status.h"
+
+namespace vigie::crypto {
+
+// Holds the agent's long-lived keys by name ("queue", "chain"). Names are [a-z0-9-], 1-32 chars.
+// Implementations are thread-safe.
+class KeyStore {
+ public:
+  virtual ~KeyStore() = default;
+  // The key called `name`, created from the CSPRNG on first use and durable once returned.
+  virtual StatusOr<SecretKey> loadOrCreate(std::string_view name) = 0;
+};
+using KeyStorePtr = std::unique_ptr<KeyStore>;
+
+// Returns invalid argument unless `name` is a valid key name.
+Status checkKeyName(std::string_view name);
+
+// Keys in memory only, for tests.
+KeyStorePtr newMemoryKeyStore();
+
+// Keys as files `<dir>/<name>.key` (raw 32 bytes), created 0600 and written atomically. Refuses,
+// with a message saying how to fix it, a file that is not a regular file, not owned by the
+// effective user, readable or writable by group or others, or not exactly 32 bytes. Creates `dir`
+// 0700 if missing and refuses a directory others can write to.
+KeyStorePtr newFileKeyStore(std::string dir);
+
+}  // namespace vigie::crypto
