@@ -11,7 +11,7 @@ target_compile_features(vigie_options INTERFACE cxx_std_20)
 set(CMAKE_CXX_EXTENSIONS OFF)
 target_compile_options(vigie_options INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-  -Wold-style-cast -Wcast-align -Wnull-dereference -Wimplicit-fallthrough -Werror)
+  -Wold-style-cast -Wcast-align -Wimplicit-fallthrough -Werror)
 
 if(VIGIE_SANITIZE)
   target_compile_options(vigie_options INTERFACE

@@ -1,0 +1,43 @@
+#pragma once
+
+// RAII and error mapping for the SQLCipher C API, private to agent/. Every sqlite3 return code
+// becomes a Status here and nowhere else.
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "vigie/protocol/status.h"
+
+namespace vigie::agent::sqlite {
+
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+
+// SQLITE_FULL -> resource exhausted; SQLITE_NOTADB / SQLITE_CORRUPT -> corruption; the rest ->
+// I/O error. The message names `context` and SQLite's own explanation.
+Status toStatus(int rc, sqlite3* db, std::string_view context);
+
+StatusOr<Db> open(const std::string& path, int flags);
+Status exec(sqlite3* db, const char* sql);
+StatusOr<Stmt> prepare(sqlite3* db, std::string_view sql);
+
+// Resets a statement for reuse, keeping it prepared.
+void reset(sqlite3_stmt* stmt);
+void bindInt(sqlite3_stmt* stmt, int index, int64_t value);
+void bindBlob(sqlite3_stmt* stmt, int index, std::string_view bytes);
+// Runs a statement that returns no row.
+Status stepDone(sqlite3_stmt* stmt, sqlite3* db, std::string_view context);
+std::string_view columnBlob(sqlite3_stmt* stmt, int column);
+int64_t columnInt(sqlite3_stmt* stmt, int column);
+
+}  // namespace vigie::agent::sqlite

@@ -1,0 +1,21 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+
+#include "vigie/protocol/status.h"
+
+namespace vigie::platform {
+
+// Who is on the other end of a local socket, as the kernel says (never as the peer says).
+struct PeerIdentity {
+  uint32_t uid = 0;
+  int32_t pid = 0;
+  std::string user;  // login name for uid, or "uid:<n>" when the account has no name
+};
+
+// REQUIRES: fd is a connected local (Unix-domain) stream socket.
+StatusOr<PeerIdentity> peerIdentityOf(int fd);
+
+}  // namespace vigie::platform

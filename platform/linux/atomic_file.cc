@@ -1,0 +1,105 @@
+#include "vigie/platform/atomic_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+namespace vigie::platform {
+namespace {
+
+Status posixError(const std::string& context, int error) {
+  std::string message = context + ": " + std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT) return Status::resourceExhausted(std::move(message));
+  if (error == ENOENT) return Status::notFound(std::move(message));
+  if (error == EACCES || error == EPERM) return Status::permissionDenied(std::move(message));
+  return Status::ioError(std::move(message));
+}
+
+std::string parentOf(const std::string& path) {
+  const auto slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  return slash == 0 ? "/" : path.substr(0, slash);
+}
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+Status writeAll(int fd, std::string_view content, const std::string& path) {
+  while (!content.empty()) {
+    const ssize_t written = ::write(fd, content.data(), content.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return posixError("cannot write " + path, errno);
+    }
+    content.remove_prefix(static_cast<size_t>(written));
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+Status writeFileAtomically(const std::string& path, std::string_view content) {
+  const std::string temp = path + ".tmp";
+  Status status;
+  {
+    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    if (fd.get() < 0) return posixError("cannot create " + temp, errno);
+    status = writeAll(fd.get(), content, temp);
+    if (status.isOk() && ::fsync(fd.get()) != 0) status = posixError("cannot sync " + temp, errno);
+  }
+  if (status.isOk() && ::rename(temp.c_str(), path.c_str()) != 0) {
+    status = posixError("cannot rename " + temp, errno);
+  }
+  if (!status.isOk()) {
+    ::unlink(temp.c_str());
+    return status;
+  }
+  const std::string dir = parentOf(path);
+  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) return posixError("cannot sync " + dir, errno);
+  return Status::ok();
+}
+
+StatusOr<std::string> readSmallFile(const std::string& path, size_t max_bytes) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0) return posixError("cannot open " + path, errno);
+  std::string content;
+  char buffer[4096];
+  while (true) {
+    const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return posixError("cannot read " + path, errno);
+    }
+    if (got == 0) break;
+    content.append(buffer, static_cast<size_t>(got));
+    if (content.size() > max_bytes) {
+      return Status::invalidArgument(path + " is larger than " + std::to_string(max_bytes) +
+                                     " bytes");
+    }
+  }
+  return content;
+}
+
+Status createPrivateFile(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (fd.get() < 0) return posixError("cannot create " + path, errno);
+  if (::fchmod(fd.get(), 0600) != 0) return posixError("cannot chmod " + path, errno);
+  return Status::ok();
+}
+
+}  // namespace vigie::platform

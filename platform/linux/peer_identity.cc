@@ -1,0 +1,33 @@
+#include "vigie/platform/peer_identity.h"
+
+#include <pwd.h>
+#include <sys/socket.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+namespace vigie::platform {
+
+StatusOr<PeerIdentity> peerIdentityOf(int fd) {
+  struct ucred credentials {};
+  socklen_t length = sizeof credentials;
+  if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &credentials, &length) != 0) {
+    return Status::ioError(std::string("SO_PEERCRED: ") + std::strerror(errno));
+  }
+  PeerIdentity peer;
+  peer.uid = credentials.uid;
+  peer.pid = credentials.pid;
+  struct passwd entry {};
+  struct passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwuid_r(credentials.uid, &entry, buffer.data(), buffer.size(), &found) == 0 &&
+      found != nullptr) {
+    peer.user = found->pw_name;
+  } else {
+    peer.user = "uid:" + std::to_string(credentials.uid);
+  }
+  return peer;
+}
+
+}  // namespace vigie::platform
