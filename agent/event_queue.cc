@@ -460,6 +460,7 @@ class SqlCipherQueue final : public EventQueue {
     }
     if (unstored_gap) unstored_.clear();
     stats_.dropped_total += dropped.events;
+    ++stats_.commits;
     return Status::ok();
   }
 

@@ -18,3 +18,7 @@ if(VIGIE_SANITIZE)
     -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(vigie_options INTERFACE -fsanitize=address,undefined)
 endif()
+
+# vigie/version.h, generated from the project version so there is one place to change it.
+configure_file(${PROJECT_SOURCE_DIR}/cmake/version.h.in ${PROJECT_BINARY_DIR}/generated/vigie/version.h)
+target_include_directories(vigie_options INTERFACE ${PROJECT_BINARY_DIR}/generated)

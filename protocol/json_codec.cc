@@ -292,6 +292,12 @@ void appendJson(std::string& out, const Event& event) {
   out += '}';
 }
 
+std::string dataToJson(const Payload& payload) {
+  std::string out;
+  appendData(out, payload);
+  return out;
+}
+
 std::string toJson(const Event& event) {
   std::string out;
   out.reserve(384);

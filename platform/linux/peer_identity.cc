@@ -9,6 +9,16 @@
 
 namespace vigie::platform {
 
+std::string userNameOf(uint32_t uid) {
+  struct passwd entry {};
+  struct passwd* found = nullptr;
+  std::vector<char> buffer(16384);
+  if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+    return found->pw_name;
+  }
+  return "uid:" + std::to_string(uid);
+}
+
 StatusOr<PeerIdentity> peerIdentityOf(int fd) {
   struct ucred credentials {};
   socklen_t length = sizeof credentials;
@@ -18,15 +28,7 @@ StatusOr<PeerIdentity> peerIdentityOf(int fd) {
   PeerIdentity peer;
   peer.uid = credentials.uid;
   peer.pid = credentials.pid;
-  struct passwd entry {};
-  struct passwd* found = nullptr;
-  std::vector<char> buffer(16384);
-  if (::getpwuid_r(credentials.uid, &entry, buffer.data(), buffer.size(), &found) == 0 &&
-      found != nullptr) {
-    peer.user = found->pw_name;
-  } else {
-    peer.user = "uid:" + std::to_string(credentials.uid);
-  }
+  peer.user = userNameOf(credentials.uid);
   return peer;
 }
 

@@ -58,6 +58,7 @@ struct QueueStats {
   uint64_t dropped_total = 0;   // by the queue_full and age_limit policies, since open
   uint64_t unstored_total = 0;  // events append() could not store (disk full, I/O), since open
   uint64_t recoveries = 0;      // unreadable files moved aside, since open
+  uint64_t commits = 0;         // append transactions committed, since open
 };
 
 class EventQueue {

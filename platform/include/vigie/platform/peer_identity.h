@@ -15,6 +15,9 @@ struct PeerIdentity {
   std::string user;  // login name for uid, or "uid:<n>" when the account has no name
 };
 
+// The account name of `uid`, or "uid:<n>" when the account has no name.
+std::string userNameOf(uint32_t uid);
+
 // REQUIRES: fd is a connected local (Unix-domain) stream socket.
 StatusOr<PeerIdentity> peerIdentityOf(int fd);
 

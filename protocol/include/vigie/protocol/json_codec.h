@@ -13,6 +13,9 @@ namespace vigie::protocol {
 void appendJson(std::string& out, const Event& event);
 std::string toJson(const Event& event);
 
+// The "data" object alone, e.g. for display. REQUIRES: the payload passed validate().
+std::string dataToJson(const Payload& payload);
+
 // Strict decoding: unknown type or field, missing or mistyped field, oversized text, invalid
 // UTF-8 or a document over kMaxEventJsonBytes give an error naming the problem. Never throws.
 StatusOr<Event> eventFromJson(std::string_view text);

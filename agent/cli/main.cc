@@ -1,0 +1,249 @@
+// vigie-agent: the workstation service and its local inspection commands.
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "command_line.h"
+#include "vigie/agent/agent_service.h"
+#include "vigie/crypto/hmac_chain.h"
+#include "vigie/crypto/key_store.h"
+#include "vigie/platform/local_socket.h"
+#include "vigie/protocol/json_codec.h"
+#include "vigie/protocol/utc_time.h"
+#include "vigie/version.h"
+
+namespace vigie::agent {
+namespace {
+
+constexpr char kUsage[] = R"(Usage: vigie-agent COMMAND [OPTIONS]
+
+Vigie's workstation service. It records metadata of what is done with customer data on this
+workstation (which CRM record was viewed, copies, exports, prints; never content, keystrokes or
+screenshots) into an encrypted local queue, chained so that tampering shows.
+
+Commands:
+  run     Run the service in the foreground until SIGTERM or SIGINT.
+            --data-dir DIR     keys and queue (default /var/lib/vigie-agent), created 0700
+            --socket PATH      where session sensors connect (default /run/vigie-agent/agent.sock)
+            --device-id ID     device id stamped on events (default dev-<hostname>)
+            --max-events N     queue bound in events (default 2000000)
+            --max-mb N         queue bound in MiB (default 512)
+            --max-age-days N   events older than this are purged and counted (default 30)
+  send    Send events to a running service: one draft per line on standard input,
+          {"type":"crm.view","session":"2","data":{...}} (see docs/events.md). Prints the
+          service's reply to each line ("ok <seq>" or "error <reason>").
+            --socket PATH      (default /run/vigie-agent/agent.sock)
+  show    Print the queued events and verify their chain (needs read access to the keys).
+            --data-dir DIR     (default /var/lib/vigie-agent)
+            --json             print the stored JSON lines instead of a table
+            --limit N          print at most N events (the chain is still verified in full)
+  help    Print this help.   version   Print the version.
+
+Exit status: 0 on success, 1 on an error (the message says which), 2 on bad usage,
+3 when `show` finds the chain broken.
+)";
+
+constexpr char kDefaultDataDir[] = "/var/lib/vigie-agent";
+constexpr char kDefaultSocket[] = "/run/vigie-agent/agent.sock";
+
+int usageError(const Status& status) {
+  std::cerr << "vigie-agent: " << status.message() << "\nTry 'vigie-agent help'.\n";
+  return 2;
+}
+
+int failure(const Status& status) {
+  std::cerr << "vigie-agent: " << status.toString() << "\n";
+  return 1;
+}
+
+int runService(const cli::Options& options) {
+  AgentConfig config;
+  config.data_dir = options.text("data-dir", kDefaultDataDir);
+  config.socket_path = options.text("socket", kDefaultSocket);
+  config.device_id = options.text("device-id", "");
+  auto max_events = options.number("max-events", config.limits.max_events, 100, 1ull << 40);
+  auto max_mb = options.number("max-mb", config.limits.max_bytes >> 20, 1, 1ull << 20);
+  auto max_age_days = options.number("max-age-days", 30, 1, 3650);
+  for (const Status& status : {max_events.status(), max_mb.status(), max_age_days.status()}) {
+    if (!status.isOk()) return usageError(status);
+  }
+  config.limits.max_events = *max_events;
+  config.limits.max_bytes = *max_mb << 20;
+  config.limits.max_age_ms = static_cast<int64_t>(*max_age_days) * 24 * 3600 * 1000;
+
+  // Signals are taken synchronously by this thread; every thread started later inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto service = AgentService::start(config, platform::systemClock());
+  if (!service.isOk()) return failure(service.status());
+  const QueueStats stats = (*service)->queue().stats();
+  std::cerr << "vigie-agent " << kVersion << ": recording to " << queuePath(config.data_dir)
+            << " (" << stats.events << " events queued); sensors connect to "
+            << config.socket_path << "\n";
+  // Age purge once at start, then hourly, on a timer woken by sigtimedwait.
+  int signal = 0;
+  while (true) {
+    const Status purged = (*service)->purgeExpired();
+    if (!purged.isOk()) std::cerr << "vigie-agent: purge failed: " << purged.toString() << "\n";
+    timespec hour{3600, 0};
+    signal = sigtimedwait(&signals, nullptr, &hour);
+    if (signal == SIGTERM || signal == SIGINT) break;
+  }
+  (*service)->stop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
+  std::cerr << "vigie-agent: stopped\n";
+  return 0;
+}
+
+int sendDrafts(const cli::Options& options) {
+  auto stream = platform::connectLocal(options.text("socket", kDefaultSocket));
+  if (!stream.isOk()) return failure(stream.status());
+  // Read replies on a second thread so that large inputs never deadlock on full socket buffers.
+  std::atomic<int> errors = 0;
+  std::atomic<size_t> replies = 0;
+  std::atomic<bool> closed = false;
+  std::thread reader([&] {
+    std::string pending;
+    char chunk[4096];
+    while (true) {
+      auto got = (*stream)->read(chunk, sizeof chunk);
+      if (!got.isOk() || *got == 0) break;
+      pending.append(chunk, *got);
+      for (size_t newline; (newline = pending.find('\n')) != std::string::npos;) {
+        const std::string reply = pending.substr(0, newline);
+        pending.erase(0, newline + 1);
+        if (reply.rfind("ok ", 0) != 0) ++errors;
+        ++replies;
+        std::cout << reply << "\n";
+      }
+    }
+    closed = true;
+  });
+  size_t sent = 0;
+  Status write_status;
+  for (std::string line; std::getline(std::cin, line);) {
+    if (line.empty()) continue;
+    line += '\n';
+    write_status = (*stream)->writeAll(line);
+    if (!write_status.isOk()) break;
+    ++sent;
+  }
+  // Wait for every reply, then close. The service answers each non-empty line once.
+  while (write_status.isOk() && !closed && replies < sent) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  (*stream)->shutdown();
+  reader.join();
+  std::cout.flush();
+  if (!write_status.isOk()) return failure(write_status);
+  return errors == 0 ? 0 : 1;
+}
+
+int showQueue(const cli::Options& options) {
+  const std::string data_dir = options.text("data-dir", kDefaultDataDir);
+  auto limit = options.number("limit", UINT64_MAX, 0, UINT64_MAX);
+  if (!limit.isOk()) return usageError(limit.status());
+  auto keys = crypto::newFileKeyStore(keysDirectory(data_dir));
+  auto database_key = keys->loadOrCreate("queue");
+  if (!database_key.isOk()) return failure(database_key.status());
+  auto chain_key = keys->loadOrCreate("chain");
+  if (!chain_key.isOk()) return failure(chain_key.status());
+  auto queue = EventQueue::openForReading(queuePath(data_dir), *database_key);
+  if (!queue.isOk()) return failure(queue.status());
+
+  const bool as_json = options.flag("json");
+  std::optional<crypto::ChainVerifier> verifier;
+  std::optional<crypto::ChainBreak> broken;
+  uint64_t shown = 0, total = 0, first_seq = 0, last_seq = 0;
+  Status decode_status;
+  const Status read_status = (*queue)->forEach([&](const LeasedEvent& row) {
+    auto event = protocol::eventFromJson(row.json);
+    if (!event.isOk()) {
+      decode_status = event.status().withContext("event " + std::to_string(row.seq));
+      return false;
+    }
+    if (!verifier) {
+      // The queue holds the unacknowledged tail of the chain: verify from its first event on.
+      verifier.emplace(*chain_key, event->seq - 1, event->prev);
+      first_seq = event->seq;
+    }
+    if (auto found = verifier->check(*event); found && !broken) broken = found;
+    last_seq = event->seq;
+    ++total;
+    if (shown < *limit) {
+      ++shown;
+      if (as_json) {
+        std::cout << row.json << "\n";
+      } else {
+        std::printf("%8llu  %s  %-16s %-20s %s\n", static_cast<unsigned long long>(event->seq),
+                    protocol::formatUtcMillis(event->time_ms).c_str(), event->user.c_str(),
+                    std::string(protocol::typeName(event->type)).c_str(),
+                    protocol::dataToJson(event->data).c_str());
+      }
+    }
+    return true;
+  });
+  std::cout.flush();
+  if (!read_status.isOk()) return failure(read_status);
+  if (!decode_status.isOk()) return failure(decode_status);
+  if (broken) {
+    std::cerr << "vigie-agent: chain BROKEN at seq " << broken->seq << " ("
+              << crypto::kindName(broken->kind) << "): " << broken->detail << "\n";
+    return 3;
+  }
+  if (total == 0) {
+    std::cerr << "vigie-agent: the queue is empty\n";
+  } else {
+    std::cerr << "vigie-agent: " << total << " events queued (seq " << first_seq << ".."
+              << last_seq << "), chain verified\n";
+  }
+  return 0;
+}
+
+int dispatch(const std::vector<std::string>& args) {
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return 2;
+  }
+  const std::string& command = args[0];
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "help" || command == "--help" || command == "-h") {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (command == "version" || command == "--version") {
+    std::cout << "vigie-agent " << kVersion << "\n";
+    return 0;
+  }
+  if (command == "run") {
+    auto options = cli::Options::parse(
+        rest, {"data-dir", "socket", "device-id", "max-events", "max-mb", "max-age-days"}, {});
+    return options.isOk() ? runService(*options) : usageError(options.status());
+  }
+  if (command == "send") {
+    auto options = cli::Options::parse(rest, {"socket"}, {});
+    return options.isOk() ? sendDrafts(*options) : usageError(options.status());
+  }
+  if (command == "show") {
+    auto options = cli::Options::parse(rest, {"data-dir", "limit"}, {"json"});
+    return options.isOk() ? showQueue(*options) : usageError(options.status());
+  }
+  return usageError(Status::invalidArgument("unknown command " + command));
+}
+
+}  // namespace
+}  // namespace vigie::agent
+
+int main(int argc, char** argv) {
+  return vigie::agent::dispatch(std::vector<std::string>(argv + 1, argv + argc));
+}

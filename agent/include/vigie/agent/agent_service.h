@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "vigie/agent/event_intake.h"
+#include "vigie/agent/event_queue.h"
+#include "vigie/agent/sensor_server.h"
+#include "vigie/platform/clock.h"
+
+namespace vigie::agent {
+
+struct AgentConfig {
+  std::string data_dir = "/var/lib/vigie-agent";  // keys/, queue.db; created 0700
+  std::string socket_path = "/run/vigie-agent/agent.sock";
+  std::string device_id;  // empty: "dev-<hostname>"
+  QueueLimits limits;
+};
+
+// The workstation service: keys, queue, group commit, the sensors' socket. Records agent.start
+// when started and agent.stop when stopped.
+class AgentService {
+ public:
+  static StatusOr<std::unique_ptr<AgentService>> start(const AgentConfig& config,
+                                                       platform::Clock& clock);
+  ~AgentService();  // stops as stop("shutdown") would, if not stopped yet
+
+  // Stops taking events, records agent.stop with `reason`, closes the queue.
+  void stop(const std::string& reason);
+  // Removes events past the age limit (call periodically).
+  Status purgeExpired();
+  EventQueue& queue() { return *queue_; }
+
+ private:
+  AgentService() = default;
+  EventQueuePtr queue_;
+  std::unique_ptr<EventIntake> intake_;
+  std::unique_ptr<SensorServer> server_;
+  platform::Clock* clock_ = nullptr;
+  std::string user_;
+};
+
+// Paths inside a data directory, shared by the service and the inspection commands.
+std::string keysDirectory(const std::string& data_dir);
+std::string queuePath(const std::string& data_dir);
+std::string defaultDeviceId();
+
+}  // namespace vigie::agent

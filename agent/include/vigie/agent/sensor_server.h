@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "vigie/agent/event_intake.h"
+#include "vigie/platform/clock.h"
+#include "vigie/platform/local_socket.h"
+
+namespace vigie::agent {
+
+// Takes events from session sensors over a local socket (docs/sensor-protocol.md): one Draft
+// JSON object per line in, one reply per line out, "ok <seq>" once the event is durable or
+// "error <reason>". The user is the socket peer's account as the kernel reports it; the sensor
+// cannot name another. Lines over the size limit, malformed drafts and agent.* types are refused
+// one by one; the connection stays open.
+class SensorServer {
+ public:
+  static constexpr size_t kMaxConnections = 64;
+
+  SensorServer(platform::LocalListenerPtr listener, EventIntake& intake, platform::Clock& clock);
+  ~SensorServer();  // stops accepting, closes connections, joins threads
+
+  SensorServer(const SensorServer&) = delete;
+  SensorServer& operator=(const SensorServer&) = delete;
+
+ private:
+  struct Connection;
+  void acceptLoop();
+  void serve(Connection& connection);
+
+  platform::LocalListenerPtr listener_;
+  EventIntake& intake_;
+  platform::Clock& clock_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
+  bool stopping_ = false;                                  // GUARDED_BY(mu_)
+  std::thread acceptor_;
+};
+
+}  // namespace vigie::agent

@@ -1,0 +1,140 @@
+#include "vigie/agent/sensor_server.h"
+
+#include <atomic>
+
+#include "vigie/crypto/uuid_generator.h"
+#include "vigie/protocol/json_codec.h"
+
+namespace vigie::agent {
+namespace {
+
+using protocol::Event;
+
+// One line of a client's batch: either an event waiting to be stored, or a reply already known.
+struct LineResult {
+  std::string reply;     // set when the line was refused
+  size_t event_index = 0;  // into the batch's events, when reply is empty
+};
+
+}  // namespace
+
+struct SensorServer::Connection {
+  platform::LocalStreamPtr stream;
+  std::thread thread;
+  std::atomic<bool> finished{false};
+};
+
+SensorServer::SensorServer(platform::LocalListenerPtr listener, EventIntake& intake,
+                           platform::Clock& clock)
+    : listener_(std::move(listener)), intake_(intake), clock_(clock) {
+  acceptor_ = std::thread([this] { acceptLoop(); });
+}
+
+SensorServer::~SensorServer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  listener_->shutdown();
+  acceptor_.join();
+  std::lock_guard lock(mu_);
+  for (auto& connection : connections_) connection->stream->shutdown();
+  for (auto& connection : connections_) connection->thread.join();
+}
+
+void SensorServer::acceptLoop() {
+  while (true) {
+    auto accepted = listener_->accept();
+    if (!accepted.isOk()) continue;  // transient accept failure: keep serving
+    platform::LocalStreamPtr stream = std::move(accepted).value();
+    if (!stream) return;  // shut down
+    std::lock_guard lock(mu_);
+    if (stopping_) return;
+    std::erase_if(connections_, [](const std::unique_ptr<Connection>& connection) {
+      if (!connection->finished) return false;
+      connection->thread.join();
+      return true;
+    });
+    if (connections_.size() >= kMaxConnections) {
+      (void)stream->writeAll("error too many sensor connections\n");
+      continue;
+    }
+    auto connection = std::make_unique<Connection>();
+    connection->stream = std::move(stream);
+    Connection* raw = connection.get();
+    connection->thread = std::thread([this, raw] {
+      serve(*raw);
+      raw->finished = true;
+    });
+    connections_.push_back(std::move(connection));
+  }
+}
+
+void SensorServer::serve(Connection& connection) {
+  platform::LocalStream& stream = *connection.stream;
+  const platform::PeerIdentity& peer = stream.peer();
+  crypto::UuidV7Generator ids;
+  std::string buffer;
+  bool discarding = false;  // inside a line that is already too long
+  char chunk[16384];
+  while (true) {
+    auto got = stream.read(chunk, sizeof chunk);
+    if (!got.isOk() || *got == 0) return;
+    buffer.append(chunk, *got);
+
+    std::vector<LineResult> lines;
+    std::vector<Event> events;
+    size_t start = 0;
+    for (size_t newline; (newline = buffer.find('\n', start)) != std::string::npos;
+         start = newline + 1) {
+      const std::string_view line(buffer.data() + start, newline - start);
+      if (discarding) {
+        discarding = false;
+        lines.push_back({"error line longer than " +
+                         std::to_string(protocol::kMaxEventJsonBytes) + " bytes"});
+        continue;
+      }
+      if (line.empty()) continue;
+      auto draft = protocol::draftFromJson(line);
+      if (!draft.isOk()) {
+        lines.push_back({"error " + draft.status().message()});
+        continue;
+      }
+      if (!protocol::isSensorType(draft->type)) {
+        lines.push_back({"error " + std::string(protocol::typeName(draft->type)) +
+                         " events come from the agent itself"});
+        continue;
+      }
+      Event event;
+      event.time_ms = clock_.nowUnixMillis();
+      event.id = ids.next(event.time_ms);
+      event.user = peer.user;
+      event.session = draft->session;
+      event.type = draft->type;
+      event.data = std::move(draft->data);
+      lines.push_back({"", events.size()});
+      events.push_back(std::move(event));
+    }
+    buffer.erase(0, start);
+    if (buffer.size() > protocol::kMaxEventJsonBytes) {
+      discarding = true;
+      buffer.clear();
+    }
+
+    const Status stored = intake_.submit(events);
+    std::string replies;
+    for (const LineResult& line : lines) {
+      if (!line.reply.empty()) {
+        replies += line.reply;
+      } else if (stored.isOk()) {
+        replies += "ok " + std::to_string(events[line.event_index].seq);
+      } else {
+        replies += "error not stored: " + stored.toString();
+      }
+      replies += '\n';
+    }
+    if (!replies.empty() && !stream.writeAll(replies).isOk()) return;
+  }
+}
+
+}  // namespace vigie::agent
