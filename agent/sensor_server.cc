@@ -90,7 +90,7 @@ void SensorServer::serve(Connection& connection) {
       const std::string_view line(buffer.data() + start, newline - start);
       if (discarding) {
         discarding = false;
-        lines.push_back({"error line longer than " +
+        lines.push_back({"error event larger than " +
                          std::to_string(protocol::kMaxEventJsonBytes) + " bytes"});
         continue;
       }

@@ -21,6 +21,14 @@ class MemoryKeyStore final : public KeyStore {
     return key;
   }
 
+  StatusOr<SecretKey> load(std::string_view name) override {
+    VIGIE_RETURN_IF_ERROR(checkKeyName(name));
+    std::lock_guard lock(mu_);
+    auto it = keys_.find(std::string(name));
+    if (it == keys_.end()) return Status::notFound("no key " + std::string(name));
+    return it->second;
+  }
+
  private:
   std::mutex mu_;
   std::map<std::string, SecretKey> keys_;  // GUARDED_BY(mu_)

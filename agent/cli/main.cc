@@ -89,7 +89,7 @@ int runService(const cli::Options& options) {
   if (!service.isOk()) return failure(service.status());
   const QueueStats stats = (*service)->queue().stats();
   std::cerr << "vigie-agent " << kVersion << ": recording to " << queuePath(config.data_dir)
-            << " (" << stats.events << " events queued); sensors connect to "
+            << " (events queued: " << stats.events << "); sensors connect to "
             << config.socket_path << "\n";
   // Age purge once at start, then hourly, on a timer woken by sigtimedwait.
   int signal = 0;
@@ -154,9 +154,9 @@ int showQueue(const cli::Options& options) {
   auto limit = options.number("limit", UINT64_MAX, 0, UINT64_MAX);
   if (!limit.isOk()) return usageError(limit.status());
   auto keys = crypto::newFileKeyStore(keysDirectory(data_dir));
-  auto database_key = keys->loadOrCreate("queue");
+  auto database_key = keys->load("queue");
   if (!database_key.isOk()) return failure(database_key.status());
-  auto chain_key = keys->loadOrCreate("chain");
+  auto chain_key = keys->load("chain");
   if (!chain_key.isOk()) return failure(chain_key.status());
   auto queue = EventQueue::openForReading(queuePath(data_dir), *database_key);
   if (!queue.isOk()) return failure(queue.status());

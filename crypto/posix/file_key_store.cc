@@ -64,10 +64,16 @@ class FileKeyStore final : public KeyStore {
     std::lock_guard lock(mu_);
     VIGIE_RETURN_IF_ERROR(prepareDirectory());
     const std::string path = dir_ + "/" + std::string(name) + ".key";
-    auto loaded = load(path);
+    auto loaded = readKeyFile(path);
     if (loaded.isOk() || loaded.status().code() != Status::Code::kNotFound) return loaded;
     VIGIE_RETURN_IF_ERROR(create(path));
-    return load(path);
+    return readKeyFile(path);
+  }
+
+  StatusOr<SecretKey> load(std::string_view name) override {
+    VIGIE_RETURN_IF_ERROR(checkKeyName(name));
+    std::lock_guard lock(mu_);
+    return readKeyFile(dir_ + "/" + std::string(name) + ".key");
   }
 
  private:
@@ -81,7 +87,7 @@ class FileKeyStore final : public KeyStore {
     return checkOwnership(dir_, st, /*is_dir=*/true);
   }
 
-  static StatusOr<SecretKey> load(const std::string& path) {
+  static StatusOr<SecretKey> readKeyFile(const std::string& path) {
     Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (fd.get() < 0) {
       if (errno == ENOENT) return Status::notFound(path);

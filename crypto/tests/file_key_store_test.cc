@@ -37,6 +37,18 @@ TEST(FileKeyStore, CreatesA0600KeyOnceAndReloadsIt) {
   EXPECT_FALSE(*other == *first);
 }
 
+TEST(FileKeyStore, LoadNeverCreates) {
+  TempDir dir;
+  auto store = newFileKeyStore(dir.file("keys"));
+  EXPECT_EQ(store->load("queue").status().code(), Status::Code::kNotFound);
+  auto created = store->loadOrCreate("queue");
+  ASSERT_TRUE(created.isOk());
+  auto loaded = store->load("queue");
+  ASSERT_TRUE(loaded.isOk());
+  EXPECT_EQ(*loaded, *created);
+  EXPECT_EQ(newMemoryKeyStore()->load("queue").status().code(), Status::Code::kNotFound);
+}
+
 TEST(FileKeyStore, RefusesAKeyFileOthersCanRead) {
   TempDir dir;
   auto store = newFileKeyStore(dir.file("keys"));

@@ -16,6 +16,8 @@ class KeyStore {
   virtual ~KeyStore() = default;
   // The key called `name`, created from the CSPRNG on first use and durable once returned.
   virtual StatusOr<SecretKey> loadOrCreate(std::string_view name) = 0;
+  // The existing key called `name`; kNotFound if there is none. Never creates anything.
+  virtual StatusOr<SecretKey> load(std::string_view name) = 0;
 };
 using KeyStorePtr = std::unique_ptr<KeyStore>;
 

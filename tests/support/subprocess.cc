@@ -1,0 +1,63 @@
+#include "subprocess.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <stdexcept>
+
+namespace vigie::testing {
+
+Subprocess::Subprocess(const std::vector<std::string>& argv, int uid) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  std::vector<char*> args;
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_ = ::fork();
+  if (pid_ < 0) throw std::runtime_error("fork failed");
+  if (pid_ == 0) {
+    ::dup2(fds[1], STDOUT_FILENO);
+    if (uid >= 0) {
+      const auto id = static_cast<uid_t>(uid);
+      if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) ::_exit(126);
+    }
+    ::execv(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(fds[1]);
+  stdout_fd_ = fds[0];
+}
+
+Subprocess::~Subprocess() {
+  if (!reaped_) {
+    ::kill(pid_, SIGKILL);
+    wait();
+  }
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+}
+
+void Subprocess::signal(int signo) const { ::kill(pid_, signo); }
+
+int Subprocess::wait() {
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  reaped_ = true;
+  return status;
+}
+
+std::string Subprocess::readAllOutput() {
+  std::string out;
+  char buffer[4096];
+  ssize_t got;
+  while ((got = ::read(stdout_fd_, buffer, sizeof buffer)) > 0) {
+    out.append(buffer, static_cast<size_t>(got));
+  }
+  return out;
+}
+
+}  // namespace vigie::testing

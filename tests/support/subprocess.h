@@ -1,0 +1,33 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace vigie::testing {
+
+// A child process started with fork/exec, its standard output on a pipe. The destructor kills
+// (SIGKILL) and reaps it if the test did not, so no test leaves a process behind.
+class Subprocess {
+ public:
+  // `uid` >= 0: the child drops to that user and group before exec (needs root).
+  explicit Subprocess(const std::vector<std::string>& argv, int uid = -1);
+  ~Subprocess();
+  Subprocess(const Subprocess&) = delete;
+  Subprocess& operator=(const Subprocess&) = delete;
+
+  pid_t pid() const { return pid_; }
+  void signal(int signo) const;
+  // Waits for exit; returns the raw wait status.
+  int wait();
+  // Reads whatever stdout holds until EOF (call after the child ended or closed it).
+  std::string readAllOutput();
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  bool reaped_ = false;
+};
+
+}  // namespace vigie::testing
