@@ -37,7 +37,7 @@ std::string defaultDeviceId() {
 }
 
 StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& config,
-                                                             platform::Clock& clock) {
+                                                            platform::Clock& clock) {
   VIGIE_RETURN_IF_ERROR(makePrivateDirectory(config.data_dir));
   auto keys = crypto::newFileKeyStore(keysDirectory(config.data_dir));
   auto database_key = keys->loadOrCreate("queue");

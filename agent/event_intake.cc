@@ -34,8 +34,8 @@ void EventIntake::commitLoop() {
     if (pending_.empty()) return;  // stopping, nothing left
     std::vector<Submission*> batch;
     size_t events = 0;
-    while (!pending_.empty() && (batch.empty() || events + pending_.front()->events->size() <=
-                                                      max_events_per_commit_)) {
+    while (!pending_.empty() &&
+           (batch.empty() || events + pending_.front()->events->size() <= max_events_per_commit_)) {
       events += pending_.front()->events->size();
       batch.push_back(pending_.front());
       pending_.pop_front();

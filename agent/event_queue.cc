@@ -86,8 +86,8 @@ class SqlCipherQueue final : public EventQueue {
       auto moved = moveAside();
       if (!moved.isOk()) return moved.status();
       VIGIE_RETURN_IF_ERROR(openDatabase());
-      incident = makeIntegrity(protocol::IntegrityIncident::kQueueUnreadable, status.message(),
-                               *moved);
+      incident =
+          makeIntegrity(protocol::IntegrityIncident::kQueueUnreadable, status.message(), *moved);
     } else if (!status.isOk()) {
       return status;
     } else if (!existed && reservation_.ceiling() > 0) {
@@ -206,8 +206,9 @@ class SqlCipherQueue final : public EventQueue {
     if (dropped.events == 0) return Status::ok();
     auto snapshot = saveState();
     Status status = inTransaction([&]() -> Status {
-      auto remove = sqlite::prepare(db_.get(), "DELETE FROM events WHERE time_ms < ?1 AND seq "
-                                               "NOT BETWEEN ?2 AND ?3");
+      auto remove = sqlite::prepare(db_.get(),
+                                    "DELETE FROM events WHERE time_ms < ?1 AND seq "
+                                    "NOT BETWEEN ?2 AND ?3");
       if (!remove.isOk()) return remove.status();
       sqlite::bindInt(remove->get(), 1, cutoff);
       sqlite::bindInt(remove->get(), 2, static_cast<int64_t>(leasedFirst()));
@@ -275,13 +276,33 @@ class SqlCipherQueue final : public EventQueue {
     bytes_ = state.bytes;
   }
 
-  Status openDatabase() {
-    closeDatabase();
-    if (!read_only_) {
-      VIGIE_RETURN_IF_ERROR(platform::createPrivateFile(options_.path));
+  // A new queue is built complete under a temporary name and renamed into place, so a crash
+  // while creating it never leaves a half-made file (whose rollback journal a reader could not
+  // replay). Once created, the file is in WAL mode for good.
+  Status createDatabase() {
+    const std::string temp = options_.path + ".new";
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"}) {
+      std::filesystem::remove(temp + suffix, ignored);
     }
-    const int flags = read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-    auto db = sqlite::open(options_.path, flags);
+    VIGIE_RETURN_IF_ERROR(platform::createPrivateFile(temp));
+    VIGIE_RETURN_IF_ERROR(connect(temp, SQLITE_OPEN_READWRITE));
+    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
+    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(),
+                                       "CREATE TABLE meta("
+                                       " key INTEGER PRIMARY KEY, value BLOB NOT NULL);"
+                                       "CREATE TABLE events("
+                                       " seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
+                                       " priority INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
+                                       " body BLOB NOT NULL);"
+                                       "INSERT INTO meta VALUES (1, 1);"));
+    db_.reset();  // checkpoints and removes the WAL: the file is complete on its own
+    return platform::renameDurably(temp, options_.path);
+  }
+
+  // Opens `path` with the key and the settings every connection needs.
+  Status connect(const std::string& path, int flags) {
+    auto db = sqlite::open(path, flags);
     if (!db.isOk()) return db.status();
     db_ = std::move(db).value();
     {
@@ -296,16 +317,19 @@ class SqlCipherQueue final : public EventQueue {
     VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "SELECT count(*) FROM sqlite_master;"));
     // Sorting and temporary tables stay in memory: no plaintext temporary file ever.
     VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA temp_store = MEMORY;"));
+    return sqlite::exec(db_.get(), "PRAGMA synchronous = FULL;");
+  }
+
+  Status openDatabase() {
+    closeDatabase();
+    if (!read_only_ && !std::filesystem::exists(options_.path)) {
+      VIGIE_RETURN_IF_ERROR(createDatabase());
+    }
+    VIGIE_RETURN_IF_ERROR(
+        connect(options_.path, read_only_ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE));
     if (!read_only_) {
-      VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
-      VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA synchronous = FULL;"));
-      VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(),
-                                         "CREATE TABLE IF NOT EXISTS meta("
-                                         " key INTEGER PRIMARY KEY, value BLOB NOT NULL);"
-                                         "CREATE TABLE IF NOT EXISTS events("
-                                         " seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
-                                         " priority INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
-                                         " body BLOB NOT NULL);"));
+      // Narrow the mode of a file restored or copied with wider permissions.
+      VIGIE_RETURN_IF_ERROR(platform::createPrivateFile(options_.path));
     }
     VIGIE_RETURN_IF_ERROR(loadMeta());
     if (!read_only_) VIGIE_RETURN_IF_ERROR(prepareStatements());
@@ -361,9 +385,7 @@ class SqlCipherQueue final : public EventQueue {
       }
     }
     VIGIE_RETURN_IF_ERROR(sqlite::toStatus(rc, db_.get(), "read queue meta"));
-    if (!versioned && !read_only_) {
-      VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "INSERT INTO meta VALUES (1, 1);"));
-    }
+    if (!versioned) return Status::corruption("queue meta has no store version");
     return Status::ok();
   }
 
@@ -374,12 +396,14 @@ class SqlCipherQueue final : public EventQueue {
     };
     const Entry entries[] = {
         {&insert_, "INSERT INTO events(seq, type, priority, time_ms, body) VALUES (?,?,?,?,?)"},
-        {&save_meta_, "INSERT OR REPLACE INTO meta(key, value) VALUES (2, ?1), (3, ?2), (4, ?3),"
-                      " (5, ?4)"},
+        {&save_meta_,
+         "INSERT OR REPLACE INTO meta(key, value) VALUES (2, ?1), (3, ?2), (4, ?3),"
+         " (5, ?4)"},
         {&lease_select_, "SELECT seq, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2"},
         {&delete_range_, "DELETE FROM events WHERE seq BETWEEN ?1 AND ?2"},
-        {&drop_select_, "SELECT seq, type, length(body) FROM events WHERE priority = ?1 AND "
-                        "seq > ?2 AND seq NOT BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5"},
+        {&drop_select_,
+         "SELECT seq, type, length(body) FROM events WHERE priority = ?1 AND "
+         "seq > ?2 AND seq NOT BETWEEN ?3 AND ?4 ORDER BY seq LIMIT ?5"},
         {&delete_one_, "DELETE FROM events WHERE seq = ?1"},
     };
     for (const auto& entry : entries) {
@@ -475,8 +499,8 @@ class SqlCipherQueue final : public EventQueue {
     const QueueLimits& limits = options_.limits;
     const uint64_t target_events = limits.max_events - limits.max_events / kDropSlackDivisor - 1;
     const uint64_t target_bytes =
-        limits.max_bytes - std::min(limits.max_bytes, limits.max_bytes / kDropSlackDivisor +
-                                                          kGapEventAllowance);
+        limits.max_bytes -
+        std::min(limits.max_bytes, limits.max_bytes / kDropSlackDivisor + kGapEventAllowance);
     auto satisfied = [&] { return count_ <= target_events && bytes_ <= target_bytes; };
     for (int priority = 0; priority <= 2 && !satisfied(); ++priority) {
       uint64_t cursor = 0;
@@ -502,7 +526,8 @@ class SqlCipherQueue final : public EventQueue {
           sqlite::reset(delete_one_.get());
           sqlite::bindInt(delete_one_.get(), 1, seq);
           VIGIE_RETURN_IF_ERROR(sqlite::stepDone(delete_one_.get(), db_.get(), "drop event"));
-          dropped.add(static_cast<uint64_t>(seq), typeFromColumn(type).value_or(EventType::kAppFocus),
+          dropped.add(static_cast<uint64_t>(seq),
+                      typeFromColumn(type).value_or(EventType::kAppFocus),
                       static_cast<uint64_t>(size));
           --count_;
           bytes_ -= std::min(bytes_, static_cast<uint64_t>(size));
@@ -538,8 +563,9 @@ class SqlCipherQueue final : public EventQueue {
   Event makeIntegrity(protocol::IntegrityIncident incident, std::string detail,
                       std::optional<std::string> moved_to) {
     if (detail.size() > protocol::kMaxLongText) detail.resize(protocol::kMaxLongText);
-    return makeAgentEvent(EventType::kAgentIntegrity,
-                          protocol::AgentIntegrity{incident, std::move(detail), std::move(moved_to)});
+    return makeAgentEvent(
+        EventType::kAgentIntegrity,
+        protocol::AgentIntegrity{incident, std::move(detail), std::move(moved_to)});
   }
 
   // Renames the database and its WAL and shared-memory files to `<path>.unreadable-<ms>`.
@@ -553,8 +579,8 @@ class SqlCipherQueue final : public EventQueue {
       if (!std::filesystem::exists(from, error)) continue;
       std::filesystem::rename(from, target + suffix, error);
       if (error) {
-        return Status::ioError("cannot move unreadable queue " + from + " aside: " +
-                               error.message());
+        return Status::ioError("cannot move unreadable queue " + from +
+                               " aside: " + error.message());
       }
     }
     return target;

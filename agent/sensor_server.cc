@@ -12,7 +12,7 @@ using protocol::Event;
 
 // One line of a client's batch: either an event waiting to be stored, or a reply already known.
 struct LineResult {
-  std::string reply;     // set when the line was refused
+  std::string reply;       // set when the line was refused
   size_t event_index = 0;  // into the batch's events, when reply is empty
 };
 
@@ -90,8 +90,8 @@ void SensorServer::serve(Connection& connection) {
       const std::string_view line(buffer.data() + start, newline - start);
       if (discarding) {
         discarding = false;
-        lines.push_back({"error event larger than " +
-                         std::to_string(protocol::kMaxEventJsonBytes) + " bytes"});
+        lines.push_back(
+            {"error event larger than " + std::to_string(protocol::kMaxEventJsonBytes) + " bytes"});
         continue;
       }
       if (line.empty()) continue;

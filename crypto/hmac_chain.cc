@@ -4,8 +4,8 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "vigie/protocol/canonical.h"
 
@@ -37,8 +37,8 @@ ChainSigner::ChainSigner(const SecretKey& key) : impl_(std::make_unique<Impl>())
   impl_->ctx = EVP_MAC_CTX_new(impl_->mac);
   check(impl_->ctx != nullptr, "EVP_MAC_CTX_new");
   char digest[] = "SHA256";
-  const OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_END};
+  const OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+                               OSSL_PARAM_END};
   check(EVP_MAC_init(impl_->ctx, key.bytes().data(), key.bytes().size(), params), "EVP_MAC_init");
 }
 

@@ -4,28 +4,27 @@ namespace vigie::protocol {
 namespace {
 
 constexpr std::array<std::string_view, kEventTypeCount> kTypeNames = {
-    "crm.view",      "app.focus",      "clipboard.copy", "file.export",
-    "print.job",     "session.logon",  "session.logoff", "session.lock",
+    "crm.view",       "app.focus",     "clipboard.copy",      "file.export",
+    "print.job",      "session.logon", "session.logoff",      "session.lock",
     "session.unlock", "notice.shown",  "notice.acknowledged", "agent.start",
-    "agent.stop",    "agent.gap",      "agent.policy",   "agent.integrity",
+    "agent.stop",     "agent.gap",     "agent.policy",        "agent.integrity",
 };
 
 constexpr std::array<EventType, kEventTypeCount> kAllTypes = {
-    EventType::kCrmView,       EventType::kAppFocus,      EventType::kClipboardCopy,
-    EventType::kFileExport,    EventType::kPrintJob,      EventType::kSessionLogon,
-    EventType::kSessionLogoff, EventType::kSessionLock,   EventType::kSessionUnlock,
-    EventType::kNoticeShown,   EventType::kNoticeAcknowledged, EventType::kAgentStart,
-    EventType::kAgentStop,     EventType::kAgentGap,      EventType::kAgentPolicy,
+    EventType::kCrmView,        EventType::kAppFocus,           EventType::kClipboardCopy,
+    EventType::kFileExport,     EventType::kPrintJob,           EventType::kSessionLogon,
+    EventType::kSessionLogoff,  EventType::kSessionLock,        EventType::kSessionUnlock,
+    EventType::kNoticeShown,    EventType::kNoticeAcknowledged, EventType::kAgentStart,
+    EventType::kAgentStop,      EventType::kAgentGap,           EventType::kAgentPolicy,
     EventType::kAgentIntegrity,
 };
 
 constexpr std::array<std::string_view, 2> kCrmModeNames = {"view", "edit"};
 constexpr std::array<std::string_view, 5> kPathClassNames = {"downloads", "desktop", "removable",
                                                              "network_share", "other"};
-constexpr std::array<std::string_view, 4> kGapReasonNames = {"queue_full", "age_limit",
-                                                             "disk_full", "sensor_lost"};
-constexpr std::array<std::string_view, 2> kIntegrityNames = {"queue_unreadable",
-                                                             "chain_restarted"};
+constexpr std::array<std::string_view, 4> kGapReasonNames = {"queue_full", "age_limit", "disk_full",
+                                                             "sensor_lost"};
+constexpr std::array<std::string_view, 2> kIntegrityNames = {"queue_unreadable", "chain_restarted"};
 
 }  // namespace
 

@@ -179,7 +179,8 @@ class Parser {
       fail("numbers must be integers");
       return false;
     }
-    const auto [ptr, ec] = std::from_chars(text_.data() + digits, text_.data() + pos_, out.magnitude);
+    const auto [ptr, ec] =
+        std::from_chars(text_.data() + digits, text_.data() + pos_, out.magnitude);
     if (ec != std::errc() || ptr != text_.data() + pos_) {
       fail("integer out of range");
       return false;

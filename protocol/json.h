@@ -22,10 +22,10 @@ struct Value {
   enum class Kind { kNull, kBool, kInteger, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
-  bool negative = false;     // kInteger: sign
-  uint64_t magnitude = 0;    // kInteger: absolute value
-  std::string string;        // kString
-  std::vector<Value> array;  // kArray
+  bool negative = false;       // kInteger: sign
+  uint64_t magnitude = 0;      // kInteger: absolute value
+  std::string string;          // kString
+  std::vector<Value> array;    // kArray
   std::vector<Member> object;  // kObject, in document order, keys unique
 
   // nullptr when the object has no such key. REQUIRES: kind == kObject.

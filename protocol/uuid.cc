@@ -18,7 +18,8 @@ bool isDashPosition(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; 
 Uuid makeUuidV7(int64_t unix_ms, const std::array<uint8_t, 10>& random) {
   Uuid uuid{};
   const auto ms = static_cast<uint64_t>(unix_ms);
-  for (int i = 0; i < 6; ++i) uuid[static_cast<size_t>(i)] = static_cast<uint8_t>(ms >> (40 - 8 * i));
+  for (int i = 0; i < 6; ++i)
+    uuid[static_cast<size_t>(i)] = static_cast<uint8_t>(ms >> (40 - 8 * i));
   for (size_t i = 0; i < 10; ++i) uuid[6 + i] = random[i];
   uuid[6] = static_cast<uint8_t>(0x70 | (uuid[6] & 0x0F));
   uuid[8] = static_cast<uint8_t>(0x80 | (uuid[8] & 0x3F));

@@ -1,11 +1,10 @@
 // The real vigie-agent process: sensors on its socket, identity from the kernel, bad input
 // refused line by line, kill -9 under traffic, agent.start / agent.stop, the show command.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <filesystem>
@@ -26,7 +25,8 @@ using testing::TempDir;
 
 std::string crmViewDraft(const std::string& record_id) {
   return R"({"type":"crm.view","session":"4","data":{"app":"crm-web","screen":"customer",)"
-         R"("record_id":")" + record_id + R"(","mode":"view","brand":"Acme"}})";
+         R"("record_id":")" +
+         record_id + R"(","mode":"view","brand":"Acme"}})";
 }
 
 class AgentDaemonTest : public ::testing::Test {
@@ -39,9 +39,9 @@ class AgentDaemonTest : public ::testing::Test {
   std::unique_ptr<Subprocess> startAgent() {
     std::error_code ignored;
     std::filesystem::remove(socket_, ignored);
-    auto agent = std::make_unique<Subprocess>(std::vector<std::string>{
-        VIGIE_AGENT_BINARY, "run", "--data-dir", data_, "--socket", socket_, "--device-id",
-        "dev-e2e"});
+    auto agent = std::make_unique<Subprocess>(
+        std::vector<std::string>{VIGIE_AGENT_BINARY, "run", "--data-dir", data_, "--socket",
+                                 socket_, "--device-id", "dev-e2e"});
     // The socket appears once the service is ready; bounded wait, no fixed sleep.
     for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -109,15 +109,16 @@ TEST_F(AgentDaemonTest, RecordsSensorEventsWithTheKernelsIdentityAndRefusesBadLi
   auto agent = startAgent();
   auto stream = connect();
   ASSERT_NE(stream, nullptr);
-  const auto replies = exchange(*stream, {
-      crmViewDraft("C-1"),
-      R"({"type":"agent.stop","data":{"reason":"forged"}})",
-      R"({"type":"crm.view","data":{"app":"x"},"user":"someone-else"})",
-      "{not json",
-      std::string(protocol::kMaxEventJsonBytes + 10, 'x'),
-      std::string(1 << 20, 'y'),
-      crmViewDraft("C-2"),
-  });
+  const auto replies =
+      exchange(*stream, {
+                            crmViewDraft("C-1"),
+                            R"({"type":"agent.stop","data":{"reason":"forged"}})",
+                            R"({"type":"crm.view","data":{"app":"x"},"user":"someone-else"})",
+                            "{not json",
+                            std::string(protocol::kMaxEventJsonBytes + 10, 'x'),
+                            std::string(1 << 20, 'y'),
+                            crmViewDraft("C-2"),
+                        });
   ASSERT_EQ(replies.size(), 7u);
   EXPECT_EQ(replies[0], "ok 2");  // seq 1 is agent.start
   EXPECT_EQ(replies[1], "error agent.stop events come from the agent itself");

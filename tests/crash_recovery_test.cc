@@ -1,9 +1,8 @@
 // kill -9 of a process writing to the queue, at random points: no committed event lost, no
 // sequence number reused, the chain still verifies.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <random>
@@ -37,7 +36,8 @@ uint64_t lastReportedSeq(const std::string& output) {
 TEST(CrashRecovery, KillNineAtRandomPointsLosesNothing) {
   testing::TempDir dir;
   const std::string path = dir.file("queue.db");
-  const auto seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const auto seed =
+      static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<int> kill_after_ms(1, 40);
@@ -59,12 +59,14 @@ TEST(CrashRecovery, KillNineAtRandomPointsLosesNothing) {
     if (!queue.isOk() && queue.status().code() == Status::Code::kNotFound) continue;
     ASSERT_TRUE(queue.isOk()) << "round " << round << ": " << queue.status().toString();
     std::vector<protocol::Event> events;
-    ASSERT_TRUE((*queue)->forEach([&](const agent::LeasedEvent& row) {
-      auto event = protocol::eventFromJson(row.json);
-      EXPECT_TRUE(event.isOk()) << event.status().toString();
-      if (event.isOk()) events.push_back(std::move(event).value());
-      return true;
-    }).isOk());
+    ASSERT_TRUE((*queue)
+                    ->forEach([&](const agent::LeasedEvent& row) {
+                      auto event = protocol::eventFromJson(row.json);
+                      EXPECT_TRUE(event.isOk()) << event.status().toString();
+                      if (event.isOk()) events.push_back(std::move(event).value());
+                      return true;
+                    })
+                    .isOk());
     ASSERT_GE(events.size(), committed) << "round " << round << ": committed events lost";
     for (size_t i = 0; i < events.size(); ++i) {
       ASSERT_EQ(events[i].seq, i + 1) << "round " << round << ": sequence hole or reuse";

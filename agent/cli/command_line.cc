@@ -41,8 +41,8 @@ StatusOr<uint64_t> Options::number(const std::string& name, uint64_t fallback, u
   const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || value < min || value > max) {
     return Status::invalidArgument("--" + name + " must be a whole number from " +
-                                   std::to_string(min) + " to " + std::to_string(max) +
-                                   ", got \"" + text + "\"");
+                                   std::to_string(min) + " to " + std::to_string(max) + ", got \"" +
+                                   text + "\"");
   }
   return value;
 }

@@ -89,8 +89,8 @@ int runService(const cli::Options& options) {
   if (!service.isOk()) return failure(service.status());
   const QueueStats stats = (*service)->queue().stats();
   std::cerr << "vigie-agent " << kVersion << ": recording to " << queuePath(config.data_dir)
-            << " (events queued: " << stats.events << "); sensors connect to "
-            << config.socket_path << "\n";
+            << " (events queued: " << stats.events << "); sensors connect to " << config.socket_path
+            << "\n";
   // Age purge once at start, then hourly, on a timer woken by sigtimedwait.
   int signal = 0;
   while (true) {
@@ -204,8 +204,8 @@ int showQueue(const cli::Options& options) {
   if (total == 0) {
     std::cerr << "vigie-agent: the queue is empty\n";
   } else {
-    std::cerr << "vigie-agent: " << total << " events queued (seq " << first_seq << ".."
-              << last_seq << "), chain verified\n";
+    std::cerr << "vigie-agent: " << total << " events queued (seq " << first_seq << ".." << last_seq
+              << "), chain verified\n";
   }
   return 0;
 }

@@ -1,10 +1,9 @@
 #include "vigie/agent/event_queue.h"
 
+#include <gtest/gtest.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
@@ -326,6 +325,17 @@ TEST(EventQueue, NoPlaintextOnDisk) {
   EXPECT_EQ(on_disk.find("SQLite format"), std::string::npos);
 }
 
+TEST(EventQueue, ALeftoverHalfCreatedFileIsDiscarded) {
+  TempDir dir;
+  // What a crash while creating the queue leaves: the temporary file, never queue.db itself.
+  { std::ofstream(dir.file("queue.db.new")) << "half-written"; }
+  auto queue = openOrDie(queueOptions(dir.file("queue.db")));
+  auto batch = crmViews(2);
+  ASSERT_TRUE(queue->append(batch).isOk());
+  EXPECT_EQ(batch[0].seq, 1u);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("queue.db.new")));
+}
+
 TEST(EventQueue, RejectsBadOptions) {
   TempDir dir;
   auto options = queueOptions(dir.file("queue.db"));
@@ -333,8 +343,9 @@ TEST(EventQueue, RejectsBadOptions) {
   EXPECT_EQ(EventQueue::open(options).status().code(), Status::Code::kInvalidArgument);
   options = queueOptions(dir.file("missing-dir/queue.db"));
   EXPECT_FALSE(EventQueue::open(options).isOk());
-  EXPECT_EQ(EventQueue::openForReading(dir.file("nothing.db"), testing::fixedKey(1)).status().code(),
-            Status::Code::kNotFound);
+  EXPECT_EQ(
+      EventQueue::openForReading(dir.file("nothing.db"), testing::fixedKey(1)).status().code(),
+      Status::Code::kNotFound);
 }
 
 // A small tmpfs mount: a real disk that really fills up.

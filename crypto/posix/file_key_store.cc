@@ -43,8 +43,8 @@ Status checkOwnership(const std::string& path, const struct stat& st, bool is_di
   if (st.st_uid != euid) {
     return Status::permissionDenied(path + " is owned by uid " + std::to_string(st.st_uid) +
                                     ", not by the service's uid " + std::to_string(euid) +
-                                    "; refusing to use it (fix: chown " +
-                                    std::to_string(euid) + " " + path + ")");
+                                    "; refusing to use it (fix: chown " + std::to_string(euid) +
+                                    " " + path + ")");
   }
   const mode_t forbidden = is_dir ? (S_IWGRP | S_IWOTH) : (S_IRWXG | S_IRWXO);
   if ((st.st_mode & forbidden) != 0) {
@@ -147,6 +147,8 @@ class FileKeyStore final : public KeyStore {
 
 }  // namespace
 
-KeyStorePtr newFileKeyStore(std::string dir) { return std::make_unique<FileKeyStore>(std::move(dir)); }
+KeyStorePtr newFileKeyStore(std::string dir) {
+  return std::make_unique<FileKeyStore>(std::move(dir));
+}
 
 }  // namespace vigie::crypto

@@ -39,7 +39,8 @@ TEST(ChainSigner, IsHmacSha256OfPrevThenCanonical) {
   const SecretKey key = testKey(7);
   Mac prev{};
   prev.fill(0x5a);
-  const std::string canonical = protocol::canonicalBytes(testing::sampleEvent(protocol::EventType::kCrmView));
+  const std::string canonical =
+      protocol::canonicalBytes(testing::sampleEvent(protocol::EventType::kCrmView));
   std::string message(reinterpret_cast<const char*>(prev.data()), prev.size());
   message += canonical;
   Mac expected{};

@@ -61,16 +61,17 @@ Status writeFileAtomically(const std::string& path, std::string_view content) {
     status = writeAll(fd.get(), content, temp);
     if (status.isOk() && ::fsync(fd.get()) != 0) status = posixError("cannot sync " + temp, errno);
   }
-  if (status.isOk() && ::rename(temp.c_str(), path.c_str()) != 0) {
-    status = posixError("cannot rename " + temp, errno);
-  }
-  if (!status.isOk()) {
-    ::unlink(temp.c_str());
-    return status;
-  }
-  const std::string dir = parentOf(path);
+  if (status.isOk()) status = renameDurably(temp, path);
+  if (!status.isOk()) ::unlink(temp.c_str());
+  return status;
+}
+
+Status renameDurably(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return posixError("cannot rename " + from, errno);
+  const std::string dir = parentOf(to);
   Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0) return posixError("cannot sync " + dir, errno);
+  if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0)
+    return posixError("cannot sync " + dir, errno);
   return Status::ok();
 }
 

@@ -107,7 +107,8 @@ StatusOr<LocalListenerPtr> listenLocal(const std::string& path, unsigned mode) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) == 0) {
     if (!S_ISSOCK(st.st_mode)) {
-      return Status::failedPrecondition(path + " exists and is not a socket; refusing to replace it");
+      return Status::failedPrecondition(path +
+                                        " exists and is not a socket; refusing to replace it");
     }
     ::unlink(path.c_str());
   }

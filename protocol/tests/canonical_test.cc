@@ -25,16 +25,22 @@ TEST(Canonical, EncodingIsPinned) {
   Event event = testing::sampleEvent(EventType::kAgentStop);
   event.seq = 3;
   EXPECT_EQ(hex(canonicalBytes(event)),
-            "5649474945"  "2d4556454e5401"            // magic
-            "00000001"                                // schema
-            "019acab8c54b7102830405060708090a"        // id
-            "0000000000000003"                        // seq
-            "0000019acab8c54b"                        // time_ms
-            "00000008" "6465762d35663361"             // device
-            "0000000d" "616d656c69652e6d617274696e"   // user
-            "00000002" "6332"                         // session
-            "0000000a" "6167656e742e73746f70"         // type
-            "00000008" "73687574646f776e");           // data.reason
+            "5649474945"
+            "2d4556454e5401"                    // magic
+            "00000001"                          // schema
+            "019acab8c54b7102830405060708090a"  // id
+            "0000000000000003"                  // seq
+            "0000019acab8c54b"                  // time_ms
+            "00000008"
+            "6465762d35663361"  // device
+            "0000000d"
+            "616d656c69652e6d617274696e"  // user
+            "00000002"
+            "6332"  // session
+            "0000000a"
+            "6167656e742e73746f70"  // type
+            "00000008"
+            "73687574646f776e");  // data.reason
 }
 
 TEST(Canonical, EveryFieldChangesTheBytes) {

@@ -80,15 +80,18 @@ TEST(JsonCodec, RejectsUnknownType) {
 TEST(JsonCodec, RejectsMissingField) {
   expectRejected(replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"pages\":12,", ""),
                  "field data.pages: missing");
-  expectRejected(replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"user\":\"amelie.martin\",", ""),
-                 "field user: missing");
+  expectRejected(
+      replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"user\":\"amelie.martin\",", ""),
+      "field user: missing");
 }
 
 TEST(JsonCodec, RejectsMistypedField) {
-  expectRejected(replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"pages\":12", "\"pages\":\"12\""),
-                 "field data.pages: expected integer, got string");
-  expectRejected(replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"pages\":12", "\"pages\":-1"),
-                 "field data.pages: must not be negative");
+  expectRejected(
+      replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"pages\":12", "\"pages\":\"12\""),
+      "field data.pages: expected integer, got string");
+  expectRejected(
+      replaceOnce(toJson(sampleEvent(EventType::kPrintJob)), "\"pages\":12", "\"pages\":-1"),
+      "field data.pages: must not be negative");
   expectRejected(replaceOnce(toJson(sampleEvent(EventType::kCrmView)), "\"edit\"", "\"delete\""),
                  "field data.mode: unknown value \"delete\"");
 }
@@ -104,20 +107,21 @@ TEST(JsonCodec, RejectsUnknownField) {
 
 TEST(JsonCodec, RejectsOversizedField) {
   Event event = sampleEvent(EventType::kCrmView);
-  const std::string json = replaceOnce(toJson(event), "C-104233\"",
-                                       std::string(kMaxShortText + 1, 'x') + "\"");
+  const std::string json =
+      replaceOnce(toJson(event), "C-104233\"", std::string(kMaxShortText + 1, 'x') + "\"");
   expectRejected(json, "field data.record_id: longer than 256 bytes");
 }
 
 TEST(JsonCodec, RejectsOversizedDocument) {
-  const std::string json = replaceOnce(toJson(sampleEvent(EventType::kAppFocus)), "Recherche client",
-                                       std::string(kMaxEventJsonBytes, 'x'));
+  const std::string json = replaceOnce(toJson(sampleEvent(EventType::kAppFocus)),
+                                       "Recherche client", std::string(kMaxEventJsonBytes, 'x'));
   expectRejected(json, "event larger than");
 }
 
 TEST(JsonCodec, RejectsInvalidUtf8) {
-  expectRejected(replaceOnce(toJson(sampleEvent(EventType::kAppFocus)), "Recherche", "Rech\xC3\x28rche"),
-                 "invalid UTF-8");
+  expectRejected(
+      replaceOnce(toJson(sampleEvent(EventType::kAppFocus)), "Recherche", "Rech\xC3\x28rche"),
+      "invalid UTF-8");
   expectRejected(replaceOnce(toJson(sampleEvent(EventType::kAppFocus)), "Recherche", "\\ud800x"),
                  "lone high surrogate");
 }
@@ -157,8 +161,7 @@ TEST(DraftCodec, RoundTripsAndRejectsAgentFields) {
   ASSERT_TRUE(decoded.isOk()) << decoded.status().toString();
   EXPECT_EQ(*decoded, draft);
 
-  auto with_user = draftFromJson(
-      R"({"type":"app.focus","user":"root","data":{"app":"crm"}})");
+  auto with_user = draftFromJson(R"({"type":"app.focus","user":"root","data":{"app":"crm"}})");
   ASSERT_FALSE(with_user.isOk());
   EXPECT_EQ(with_user.status().message(), "unknown field user");
 }

@@ -8,8 +8,8 @@ namespace vigie::protocol {
 namespace {
 
 TEST(Uuid, V7LayoutAndRoundTrip) {
-  const Uuid uuid = makeUuidV7(0x0123456789AB, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-                                                0xff, 0xff});
+  const Uuid uuid =
+      makeUuidV7(0x0123456789AB, {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff});
   const std::string text = toString(uuid);
   EXPECT_EQ(text, "01234567-89ab-7fff-bfff-ffffffffffff");
   EXPECT_EQ(parseUuidV7(text), uuid);

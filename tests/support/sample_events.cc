@@ -16,8 +16,8 @@ Event sampleEvent(EventType type) {
   event.type = type;
   switch (type) {
     case EventType::kCrmView:
-      event.data = CrmView{"crm-web", "customer", "C-104233", CrmMode::kEdit, "Acme Energie",
-                           "Fiche client C-104233 – Acme"};
+      event.data = CrmView{"crm-web",      "customer",     "C-104233",
+                           CrmMode::kEdit, "Acme Energie", "Fiche client C-104233 – Acme"};
       break;
     case EventType::kAppFocus:
       event.data = AppFocus{"crm-desktop", "Recherche client"};
@@ -53,10 +53,8 @@ Event sampleEvent(EventType type) {
       event.data = AgentStop{"shutdown"};
       break;
     case EventType::kAgentGap:
-      event.data = AgentGap{GapReason::kQueueFull,
-                            {{EventType::kCrmView, 10}, {EventType::kAppFocus, 3}},
-                            100,
-                            112};
+      event.data = AgentGap{
+          GapReason::kQueueFull, {{EventType::kCrmView, 10}, {EventType::kAppFocus, 3}}, 100, 112};
       break;
     case EventType::kAgentPolicy:
       event.data = AgentPolicy{"policy-7"};

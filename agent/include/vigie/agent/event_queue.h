@@ -25,7 +25,7 @@ namespace vigie::agent {
 
 struct QueueLimits {
   uint64_t max_events = 2'000'000;
-  uint64_t max_bytes = 512ull << 20;         // sum of stored event sizes
+  uint64_t max_bytes = 512ull << 20;             // sum of stored event sizes
   int64_t max_age_ms = 30ll * 24 * 3600 * 1000;  // policy: older events are purged and counted
 };
 
@@ -70,8 +70,8 @@ class EventQueue {
   static StatusOr<std::unique_ptr<EventQueue>> open(QueueOptions options);
 
   // Opens an existing queue read-only, for inspection; never modifies or moves anything.
-  static StatusOr<std::unique_ptr<EventQueue>> openForReading(std::string path,
-                                                              const crypto::SecretKey& database_key);
+  static StatusOr<std::unique_ptr<EventQueue>> openForReading(
+      std::string path, const crypto::SecretKey& database_key);
 
   virtual ~EventQueue() = default;
 

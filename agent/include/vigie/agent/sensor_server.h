@@ -37,7 +37,7 @@ class SensorServer {
   platform::Clock& clock_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
-  bool stopping_ = false;                                  // GUARDED_BY(mu_)
+  bool stopping_ = false;                                 // GUARDED_BY(mu_)
   std::thread acceptor_;
 };
 

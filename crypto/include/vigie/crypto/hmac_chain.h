@@ -24,7 +24,8 @@ class ChainSigner {
   ChainSigner& operator=(const ChainSigner&) = delete;
 
   Mac mac(const Mac& prev, std::string_view canonical);
-  // Sets event.prev = prev and event.mac to the MAC of the event; `scratch` is reused between calls.
+  // Sets event.prev = prev and event.mac to the MAC of the event; `scratch` is reused between
+  // calls.
   void seal(protocol::Event& event, const Mac& prev, std::string& scratch);
 
  private:

@@ -12,6 +12,9 @@ namespace vigie::platform {
 // ENOSPC gives resource exhausted.
 Status writeFileAtomically(const std::string& path, std::string_view content);
 
+// Renames `from` to `to` (replacing it) and syncs the directory, so the rename survives a crash.
+Status renameDurably(const std::string& from, const std::string& to);
+
 // The whole file, refusing files over `max_bytes`. Not found gives a kNotFound status.
 StatusOr<std::string> readSmallFile(const std::string& path, size_t max_bytes);
 

@@ -21,8 +21,8 @@ namespace vigie::protocol {
 inline constexpr uint32_t kSchemaVersion = 1;
 
 // Size limits enforced on every event, on the way in and on the way out.
-inline constexpr size_t kMaxShortText = 256;   // names, ids, classes
-inline constexpr size_t kMaxLongText = 1024;   // titles, details
+inline constexpr size_t kMaxShortText = 256;  // names, ids, classes
+inline constexpr size_t kMaxLongText = 1024;  // titles, details
 inline constexpr size_t kMaxUrl = 2048;
 inline constexpr size_t kMaxListItems = 32;
 inline constexpr size_t kMaxEventJsonBytes = 16 * 1024;
@@ -284,11 +284,11 @@ using Mac = std::array<uint8_t, 32>;
 struct Event {
   uint32_t schema = kSchemaVersion;
   Uuid id{};
-  uint64_t seq = 0;      // per device, from 1, never reused
-  int64_t time_ms = 0;   // UTC, Unix milliseconds
-  std::string device;    // device id
-  std::string user;      // from the OS (peer credentials), never from the sensor's message
-  std::string session;   // login session id
+  uint64_t seq = 0;     // per device, from 1, never reused
+  int64_t time_ms = 0;  // UTC, Unix milliseconds
+  std::string device;   // device id
+  std::string user;     // from the OS (peer credentials), never from the sensor's message
+  std::string session;  // login session id
   EventType type = EventType::kAgentStart;
   Payload data = AgentStart{};
   Mac prev{};  // mac of the event with seq - 1 (zeros for the first of a chain)

@@ -17,15 +17,17 @@ class Status {
     kInvalidArgument,  // input rejected at a boundary
     kNotFound,
     kIoError,
-    kCorruption,        // stored data unreadable or inconsistent
-    kPermissionDenied,  // e.g. a key file with unsafe ownership or mode
-    kResourceExhausted, // e.g. disk full
+    kCorruption,         // stored data unreadable or inconsistent
+    kPermissionDenied,   // e.g. a key file with unsafe ownership or mode
+    kResourceExhausted,  // e.g. disk full
     kFailedPrecondition,
   };
 
   Status() = default;
   static Status ok() { return Status(); }
-  static Status invalidArgument(std::string msg) { return {Code::kInvalidArgument, std::move(msg)}; }
+  static Status invalidArgument(std::string msg) {
+    return {Code::kInvalidArgument, std::move(msg)};
+  }
   static Status notFound(std::string msg) { return {Code::kNotFound, std::move(msg)}; }
   static Status ioError(std::string msg) { return {Code::kIoError, std::move(msg)}; }
   static Status corruption(std::string msg) { return {Code::kCorruption, std::move(msg)}; }
@@ -58,7 +60,7 @@ class Status {
 template <typename T>
 class StatusOr {
  public:
-  StatusOr(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  StatusOr(T value) : state_(std::move(value)) {}        // NOLINT: implicit by design
   StatusOr(Status status) : state_(std::move(status)) {  // NOLINT: implicit by design
     assert(!std::get<Status>(state_).isOk() && "StatusOr needs a value or an error");
   }
@@ -80,9 +82,9 @@ class StatusOr {
   std::variant<Status, T> state_;
 };
 
-#define VIGIE_RETURN_IF_ERROR(expr)        \
-  do {                                     \
-    ::vigie::Status vigie_status_ = (expr); \
+#define VIGIE_RETURN_IF_ERROR(expr)                  \
+  do {                                               \
+    ::vigie::Status vigie_status_ = (expr);          \
     if (!vigie_status_.isOk()) return vigie_status_; \
   } while (false)
 
