@@ -158,20 +158,15 @@ class SqlCipherQueue final : public EventQueue {
     std::lock_guard lock(mu_);
     VIGIE_RETURN_IF_ERROR(checkLease(lease_id));
     const ActiveLease lease = *active_lease_;
-    const uint64_t count = count_, bytes = bytes_;
-    Status status = inTransaction([&]() -> Status {
+    VIGIE_RETURN_IF_ERROR(commitChanges([&]() -> Status {
       sqlite::reset(delete_range_.get());
       sqlite::bindInt(delete_range_.get(), 1, static_cast<int64_t>(lease.first));
       sqlite::bindInt(delete_range_.get(), 2, static_cast<int64_t>(lease.last));
       VIGIE_RETURN_IF_ERROR(sqlite::stepDone(delete_range_.get(), db_.get(), "ack"));
       count_ -= std::min<uint64_t>(count_, lease.count);
       bytes_ -= std::min<uint64_t>(bytes_, lease.bytes);
-      return saveMeta();
-    });
-    if (!status.isOk()) {
-      count_ = count, bytes_ = bytes;
-      return status;
-    }
+      return Status::ok();
+    }));
     active_lease_.reset();
     return Status::ok();
   }
@@ -204,8 +199,7 @@ class SqlCipherQueue final : public EventQueue {
     }
     if (rc != SQLITE_DONE) return sqlite::toStatus(rc, db_.get(), "purge");
     if (dropped.events == 0) return Status::ok();
-    auto snapshot = saveState();
-    Status status = inTransaction([&]() -> Status {
+    VIGIE_RETURN_IF_ERROR(commitChanges([&]() -> Status {
       auto remove = sqlite::prepare(db_.get(),
                                     "DELETE FROM events WHERE time_ms < ?1 AND seq "
                                     "NOT BETWEEN ?2 AND ?3");
@@ -216,16 +210,8 @@ class SqlCipherQueue final : public EventQueue {
       VIGIE_RETURN_IF_ERROR(sqlite::stepDone(remove->get(), db_.get(), "purge"));
       count_ -= std::min(count_, dropped.events);
       bytes_ -= std::min(bytes_, dropped.bytes);
-      Event gap = makeGap(protocol::GapReason::kAgeLimit, dropped.counts, dropped.first_seq,
-                          dropped.last_seq);
-      VIGIE_RETURN_IF_ERROR(insert(gap));
-      VIGIE_RETURN_IF_ERROR(reservation_.cover(next_seq_));
-      return saveMeta();
-    });
-    if (!status.isOk()) {
-      restoreState(snapshot);
-      return status;
-    }
+      return insertGap(protocol::GapReason::kAgeLimit, dropped);
+    }));
     stats_.dropped_total += dropped.events;
     return Status::ok();
   }
@@ -459,38 +445,48 @@ class SqlCipherQueue final : public EventQueue {
     return sqlite::stepDone(stmt, db_.get(), "save queue meta");
   }
 
-  Status appendLocked(std::span<Event> events) {
+  // Runs `changes` in one transaction that also saves the sequence reservation and the meta
+  // row; if anything fails, the file and the in-memory state are as before.
+  template <typename F>
+  Status commitChanges(F&& changes) {
     const State snapshot = saveState();
-    std::optional<Event> unstored_gap;
-    if (!unstored_.empty()) {
-      unstored_gap = makeGap(protocol::GapReason::kDiskFull, unstored_, 0, 0);
-    }
-    Dropped dropped;
     Status status = inTransaction([&]() -> Status {
-      if (unstored_gap) VIGIE_RETURN_IF_ERROR(insert(*unstored_gap));
-      for (auto& event : events) VIGIE_RETURN_IF_ERROR(insert(event));
-      if (overLimits(0, 0)) {
-        VIGIE_RETURN_IF_ERROR(dropOldest(dropped));
-        Event gap = makeGap(protocol::GapReason::kQueueFull, dropped.counts, dropped.first_seq,
-                            dropped.last_seq);
-        VIGIE_RETURN_IF_ERROR(insert(gap));
-      }
+      VIGIE_RETURN_IF_ERROR(changes());
       VIGIE_RETURN_IF_ERROR(reservation_.cover(next_seq_));
       return saveMeta();
     });
-    if (!status.isOk()) {
-      restoreState(snapshot);
-      return status;
-    }
-    if (unstored_gap) unstored_.clear();
+    if (!status.isOk()) restoreState(snapshot);
+    return status;
+  }
+
+  Status insertGap(protocol::GapReason reason, const Dropped& dropped) {
+    Event gap = makeGap(reason, dropped.counts, dropped.first_seq, dropped.last_seq);
+    return insert(gap);
+  }
+
+  Status appendLocked(std::span<Event> events) {
+    Dropped unstored;  // lost to earlier failed writes: no sequence numbers, counts only
+    unstored.counts = unstored_;
+    Dropped dropped;
+    VIGIE_RETURN_IF_ERROR(commitChanges([&]() -> Status {
+      if (!unstored.counts.empty()) {
+        VIGIE_RETURN_IF_ERROR(insertGap(protocol::GapReason::kDiskFull, unstored));
+      }
+      for (auto& event : events) VIGIE_RETURN_IF_ERROR(insert(event));
+      if (overLimits()) {
+        VIGIE_RETURN_IF_ERROR(dropOldest(dropped));
+        VIGIE_RETURN_IF_ERROR(insertGap(protocol::GapReason::kQueueFull, dropped));
+      }
+      return Status::ok();
+    }));
+    unstored_.clear();
     stats_.dropped_total += dropped.events;
     ++stats_.commits;
     return Status::ok();
   }
 
-  bool overLimits(uint64_t extra_events, uint64_t extra_bytes) const {
-    return count_ + extra_events > options_.limits.max_events ||
-           bytes_ + extra_bytes > options_.limits.max_bytes;
+  bool overLimits() const {
+    return count_ > options_.limits.max_events || bytes_ > options_.limits.max_bytes;
   }
 
   // Deletes the oldest events of the lowest priority until the queue is back under its limits

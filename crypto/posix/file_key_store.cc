@@ -5,38 +5,23 @@
 
 #include <array>
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 
 #include "vigie/crypto/key_store.h"
 #include "vigie/crypto/random.h"
+#include "vigie/platform/posix_error.h"
 
 namespace vigie::crypto {
 namespace {
 
-Status posixError(const std::string& context, int error) {
-  return Status::ioError(context + ": " + std::strerror(error));
-}
+using platform::posixError;
+using platform::UniqueFd;
 
 std::string octalMode(mode_t mode) {
   char buffer[8];
   std::snprintf(buffer, sizeof buffer, "%04o", static_cast<unsigned>(mode & 07777));
   return buffer;
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Status checkOwnership(const std::string& path, const struct stat& st, bool is_dir) {
   const uid_t euid = ::geteuid();
@@ -88,7 +73,7 @@ class FileKeyStore final : public KeyStore {
   }
 
   static StatusOr<SecretKey> readKeyFile(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (fd.get() < 0) {
       if (errno == ENOENT) return Status::notFound(path);
       return posixError("cannot open key file " + path, errno);
@@ -126,7 +111,7 @@ class FileKeyStore final : public KeyStore {
   }
 
   static Status writeSynced(const std::string& path, std::span<const uint8_t> bytes) {
-    Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd.get() < 0) return posixError("cannot create " + path, errno);
     if (::write(fd.get(), bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
       return posixError("cannot write " + path, errno);
@@ -136,7 +121,7 @@ class FileKeyStore final : public KeyStore {
   }
 
   Status syncDirectory() {
-    Fd fd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd fd(::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (fd.get() < 0 || ::fsync(fd.get()) != 0) return posixError("cannot sync " + dir_, errno);
     return Status::ok();
   }

@@ -5,38 +5,17 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+
+#include "vigie/platform/posix_error.h"
 
 namespace vigie::platform {
 namespace {
-
-Status posixError(const std::string& context, int error) {
-  std::string message = context + ": " + std::strerror(error);
-  if (error == ENOSPC || error == EDQUOT) return Status::resourceExhausted(std::move(message));
-  if (error == ENOENT) return Status::notFound(std::move(message));
-  if (error == EACCES || error == EPERM) return Status::permissionDenied(std::move(message));
-  return Status::ioError(std::move(message));
-}
 
 std::string parentOf(const std::string& path) {
   const auto slash = path.rfind('/');
   if (slash == std::string::npos) return ".";
   return slash == 0 ? "/" : path.substr(0, slash);
 }
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
 
 Status writeAll(int fd, std::string_view content, const std::string& path) {
   while (!content.empty()) {
@@ -56,7 +35,7 @@ Status writeFileAtomically(const std::string& path, std::string_view content) {
   const std::string temp = path + ".tmp";
   Status status;
   {
-    Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd.get() < 0) return posixError("cannot create " + temp, errno);
     status = writeAll(fd.get(), content, temp);
     if (status.isOk() && ::fsync(fd.get()) != 0) status = posixError("cannot sync " + temp, errno);
@@ -69,14 +48,14 @@ Status writeFileAtomically(const std::string& path, std::string_view content) {
 Status renameDurably(const std::string& from, const std::string& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) return posixError("cannot rename " + from, errno);
   const std::string dir = parentOf(to);
-  Fd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (dir_fd.get() < 0 || ::fsync(dir_fd.get()) != 0)
     return posixError("cannot sync " + dir, errno);
   return Status::ok();
 }
 
 StatusOr<std::string> readSmallFile(const std::string& path, size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (fd.get() < 0) return posixError("cannot open " + path, errno);
   std::string content;
   char buffer[4096];
@@ -97,7 +76,7 @@ StatusOr<std::string> readSmallFile(const std::string& path, size_t max_bytes) {
 }
 
 Status createPrivateFile(const std::string& path) {
-  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) return posixError("cannot create " + path, errno);
   if (::fchmod(fd.get(), 0600) != 0) return posixError("cannot chmod " + path, errno);
   return Status::ok();

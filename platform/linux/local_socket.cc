@@ -9,12 +9,10 @@
 #include <cerrno>
 #include <cstring>
 
+#include "vigie/platform/posix_error.h"
+
 namespace vigie::platform {
 namespace {
-
-Status posixError(const std::string& context, int error) {
-  return Status::ioError(context + ": " + std::strerror(error));
-}
 
 StatusOr<sockaddr_un> addressOf(const std::string& path) {
   sockaddr_un address{};

@@ -82,10 +82,17 @@ class StatusOr {
   std::variant<Status, T> state_;
 };
 
-#define VIGIE_RETURN_IF_ERROR(expr)                  \
-  do {                                               \
-    ::vigie::Status vigie_status_ = (expr);          \
-    if (!vigie_status_.isOk()) return vigie_status_; \
+// Returns the Status of `expr` from the enclosing function if it is not ok. Nestable (a lambda
+// inside the expression may use it too): each expansion names its variable uniquely.
+#define VIGIE_RETURN_IF_ERROR(expr) VIGIE_RETURN_IF_ERROR_IMPL(expr, __COUNTER__)
+#define VIGIE_RETURN_IF_ERROR_IMPL(expr, n) \
+  VIGIE_RETURN_IF_ERROR_NAMED(expr, VIGIE_CONCAT(vigie_status_, n))
+#define VIGIE_CONCAT(a, b) VIGIE_CONCAT_INNER(a, b)
+#define VIGIE_CONCAT_INNER(a, b) a##b
+#define VIGIE_RETURN_IF_ERROR_NAMED(expr, name) \
+  do {                                          \
+    ::vigie::Status name = (expr);              \
+    if (!name.isOk()) return name;              \
   } while (false)
 
 }  // namespace vigie
