@@ -40,13 +40,18 @@ TEST(CrashRecovery, KillNineAtRandomPointsLosesNothing) {
       static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
   SCOPED_TRACE("seed " + std::to_string(seed));
   std::mt19937_64 rng(seed);
-  std::uniform_int_distribution<int> kill_after_ms(1, 40);
+  std::uniform_int_distribution<int> kill_after_ms(0, 25);
 
   constexpr int kRounds = 60;
   uint64_t committed = 0;  // highest seq a writer reported as committed
   int rounds_with_commits = 0;
   for (int round = 0; round < kRounds; ++round) {
     testing::Subprocess writer({VIGIE_QUEUE_WRITER, path, std::to_string(rng())});
+    // Most rounds kill in the middle of a stream of commits; every fourth round kills at any
+    // time from the start, opening and creation included. No timing assumption either way.
+    if (round % 4 != 0) {
+      ASSERT_TRUE(writer.waitForOutput()) << "the writer died by itself";
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms(rng)));
     writer.signal(SIGKILL);
     const int status = writer.wait();
@@ -74,7 +79,7 @@ TEST(CrashRecovery, KillNineAtRandomPointsLosesNothing) {
     const auto broken = crypto::verifyChain(filledKey(0x22), events);
     ASSERT_EQ(broken, std::nullopt) << "round " << round << ": " << broken->detail;
   }
-  EXPECT_GT(rounds_with_commits, kRounds / 3) << "too few rounds got to commit anything";
+  EXPECT_GE(rounds_with_commits, kRounds / 2) << "too few rounds got to commit anything";
 }
 
 }  // namespace

@@ -50,8 +50,18 @@ int Subprocess::wait() {
   return status;
 }
 
+bool Subprocess::waitForOutput() {
+  char buffer[4096];
+  ssize_t got;
+  while ((got = ::read(stdout_fd_, buffer, sizeof buffer)) < 0 && errno == EINTR) {
+  }
+  if (got <= 0) return false;
+  early_output_.append(buffer, static_cast<size_t>(got));
+  return true;
+}
+
 std::string Subprocess::readAllOutput() {
-  std::string out;
+  std::string out = std::move(early_output_);
   char buffer[4096];
   ssize_t got;
   while ((got = ::read(stdout_fd_, buffer, sizeof buffer)) > 0) {

@@ -21,6 +21,8 @@ class Subprocess {
   void signal(int signo) const;
   // Waits for exit; returns the raw wait status.
   int wait();
+  // Blocks until the child wrote something to stdout (kept for readAllOutput()); false at EOF.
+  bool waitForOutput();
   // Reads whatever stdout holds until EOF (call after the child ended or closed it).
   std::string readAllOutput();
 
@@ -28,6 +30,7 @@ class Subprocess {
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
   bool reaped_ = false;
+  std::string early_output_;
 };
 
 }  // namespace vigie::testing
