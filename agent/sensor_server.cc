@@ -64,6 +64,7 @@ void SensorServer::acceptLoop() {
     Connection* raw = connection.get();
     connection->thread = std::thread([this, raw] {
       serve(*raw);
+      raw->stream->shutdown();  // the client reads end of input now, not when reaped
       raw->finished = true;
     });
     connections_.push_back(std::move(connection));

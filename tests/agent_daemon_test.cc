@@ -219,6 +219,17 @@ TEST_F(AgentDaemonTest, KillNineUnderTrafficLosesNoAcknowledgedEvent) {
   for (size_t i = 0; i < events.size(); ++i) ASSERT_EQ(events[i].seq, i + 1);
 }
 
+TEST_F(AgentDaemonTest, SendCommandPrintsOneReplyPerLineAndEnds) {
+  auto agent = startAgent();
+  const std::string script = "printf '%s\\n%s\\n' '" + crmViewDraft("C-send") + "' '{}' | " +
+                             VIGIE_AGENT_BINARY + " send --socket " + socket_;
+  Subprocess send({"/bin/sh", "-c", script});
+  const std::string output = send.readAllOutput();
+  const int status = send.wait();
+  EXPECT_EQ(output, "ok 2\nerror field type: missing\n");
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 1) << "an error line makes it fail";
+}
+
 TEST(AgentCommandLine, HelpAndUsageErrors) {
   Subprocess help({VIGIE_AGENT_BINARY, "help"});
   const std::string text = help.readAllOutput();

@@ -2,8 +2,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -109,9 +107,7 @@ int sendDrafts(const cli::Options& options) {
   auto stream = platform::connectLocal(options.text("socket", kDefaultSocket));
   if (!stream.isOk()) return failure(stream.status());
   // Read replies on a second thread so that large inputs never deadlock on full socket buffers.
-  std::atomic<int> errors = 0;
-  std::atomic<size_t> replies = 0;
-  std::atomic<bool> closed = false;
+  int errors = 0;  // written by the reader thread only, read after join()
   std::thread reader([&] {
     std::string pending;
     char chunk[4096];
@@ -123,26 +119,19 @@ int sendDrafts(const cli::Options& options) {
         const std::string reply = pending.substr(0, newline);
         pending.erase(0, newline + 1);
         if (reply.rfind("ok ", 0) != 0) ++errors;
-        ++replies;
         std::cout << reply << "\n";
       }
     }
-    closed = true;
   });
-  size_t sent = 0;
   Status write_status;
   for (std::string line; std::getline(std::cin, line);) {
     if (line.empty()) continue;
     line += '\n';
     write_status = (*stream)->writeAll(line);
     if (!write_status.isOk()) break;
-    ++sent;
   }
-  // Wait for every reply, then close. The service answers each non-empty line once.
-  while (write_status.isOk() && !closed && replies < sent) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  (*stream)->shutdown();
+  // The service answers every line it has read before it sees end of input, then closes.
+  (*stream)->closeWrite();
   reader.join();
   std::cout.flush();
   if (!write_status.isOk()) return failure(write_status);

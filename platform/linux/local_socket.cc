@@ -53,6 +53,7 @@ class UnixStream final : public LocalStream {
   }
 
   const PeerIdentity& peer() const override { return peer_; }
+  void closeWrite() override { ::shutdown(fd_, SHUT_WR); }
   void shutdown() override { ::shutdown(fd_, SHUT_RDWR); }
 
  private:

@@ -20,6 +20,8 @@ class LocalStream {
   virtual Status writeAll(std::string_view data) = 0;
   // Identity of the peer at connect time, as the kernel reports it.
   virtual const PeerIdentity& peer() const = 0;
+  // Tells the peer no more data will come (it reads end of input); reading stays possible.
+  virtual void closeWrite() = 0;
   // Wakes a blocked read(); safe to call from another thread.
   virtual void shutdown() = 0;
 };
