@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "sqlite.h"
 #include "vigie/agent/event_queue.h"
 #include "vigie/protocol/event.h"
 
@@ -70,14 +71,8 @@ void BM_QueueAppend(benchmark::State& state) {
                         : static_cast<double>(stats.bytes) / static_cast<double>(stats.events);
 }
 
-struct DbCloser {
-  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-};
-struct StmtFinalizer {
-  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-};
-using Db = std::unique_ptr<sqlite3, DbCloser>;
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
+using agent::sqlite::Db;
+using agent::sqlite::Stmt;
 
 bool exec(sqlite3* db, const std::string& sql, benchmark::State& state) {
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return true;

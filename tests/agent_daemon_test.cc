@@ -15,6 +15,7 @@
 #include "subprocess.h"
 #include "temp_dir.h"
 #include "vigie/platform/local_socket.h"
+#include "vigie/platform/peer_identity.h"
 #include "vigie/protocol/json_codec.h"
 
 namespace vigie {
@@ -156,7 +157,7 @@ TEST_F(AgentDaemonTest, RecordsSensorEventsWithTheKernelsIdentityAndRefusesBadLi
   EXPECT_EQ(events.front().type, protocol::EventType::kAgentStart);
   EXPECT_EQ(events.back().type, protocol::EventType::kAgentStop);
   EXPECT_EQ(std::get<protocol::AgentStop>(events.back().data).reason, "SIGTERM");
-  EXPECT_EQ(events[1].user, ::geteuid() == 0 ? "root" : events[1].user);
+  EXPECT_EQ(events[1].user, platform::userNameOf(::geteuid()));
   EXPECT_EQ(events[1].device, "dev-e2e");
   if (::geteuid() == 0) {
     ASSERT_EQ(events.size(), 5u);
