@@ -13,6 +13,7 @@
 #include "vigie/crypto/uuid_generator.h"
 #include "vigie/platform/atomic_file.h"
 #include "vigie/protocol/json_codec.h"
+#include "vigie/protocol/utf8.h"
 #include "vigie/protocol/validate.h"
 
 namespace vigie::agent {
@@ -114,7 +115,9 @@ class SqlCipherQueue final : public EventQueue {
       if (!valid.isOk()) return valid.withContext("event " + std::to_string(i));
     }
     Status status = appendLocked(events);
-    if (!status.isOk()) {
+    if (!status.isOk() && status.code() != Status::Code::kInvalidArgument) {
+      // Valid events that could not be written: counted, and reported by the next agent.gap.
+      if (status.code() != Status::Code::kResourceExhausted) unstored_write_failed_ = true;
       for (const auto& event : events) ++unstored_[event.type];
       stats_.unstored_total += events.size();
       if (status.code() == Status::Code::kCorruption) recoverUnreadable(status);
@@ -419,6 +422,12 @@ class SqlCipherQueue final : public EventQueue {
     signer_.seal(event, last_mac_, scratch_);
     json_.clear();
     protocol::appendJson(json_, event);
+    if (json_.size() > protocol::kMaxEventJsonBytes) {
+      // Fields within their limits can still escape to more than a reader accepts.
+      return Status::invalidArgument("event " + std::to_string(event.seq) + " encodes to " +
+                                     std::to_string(json_.size()) + " bytes, over " +
+                                     std::to_string(protocol::kMaxEventJsonBytes));
+    }
     sqlite3_stmt* stmt = insert_.get();
     sqlite::reset(stmt);
     sqlite::bindInt(stmt, 1, static_cast<int64_t>(event.seq));
@@ -470,7 +479,9 @@ class SqlCipherQueue final : public EventQueue {
     Dropped dropped;
     VIGIE_RETURN_IF_ERROR(commitChanges([&]() -> Status {
       if (!unstored.counts.empty()) {
-        VIGIE_RETURN_IF_ERROR(insertGap(protocol::GapReason::kDiskFull, unstored));
+        VIGIE_RETURN_IF_ERROR(insertGap(unstored_write_failed_ ? protocol::GapReason::kWriteFailed
+                                                               : protocol::GapReason::kDiskFull,
+                                        unstored));
       }
       for (auto& event : events) VIGIE_RETURN_IF_ERROR(insert(event));
       if (overLimits()) {
@@ -480,6 +491,7 @@ class SqlCipherQueue final : public EventQueue {
       return Status::ok();
     }));
     unstored_.clear();
+    unstored_write_failed_ = false;
     stats_.dropped_total += dropped.events;
     ++stats_.commits;
     return Status::ok();
@@ -558,7 +570,7 @@ class SqlCipherQueue final : public EventQueue {
 
   Event makeIntegrity(protocol::IntegrityIncident incident, std::string detail,
                       std::optional<std::string> moved_to) {
-    if (detail.size() > protocol::kMaxLongText) detail.resize(protocol::kMaxLongText);
+    detail = protocol::truncateUtf8(std::move(detail), protocol::kMaxLongText);
     return makeAgentEvent(
         EventType::kAgentIntegrity,
         protocol::AgentIntegrity{incident, std::move(detail), std::move(moved_to)});
@@ -626,6 +638,7 @@ class SqlCipherQueue final : public EventQueue {
   uint64_t lease_cursor_ = 0;  // highest seq handed out in a lease that is outstanding or acked
   uint64_t next_lease_id_ = 1;
   TypeCounts unstored_;  // events append() could not store, reported by the next agent.gap
+  bool unstored_write_failed_ = false;  // some failed for another reason than a full disk
   QueueStats stats_;
   std::string scratch_;
   std::string json_;

@@ -36,4 +36,13 @@ bool isValidUtf8(std::string_view text) {
   return true;
 }
 
+std::string truncateUtf8(std::string text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t cut = max_bytes;
+  // Step back over continuation bytes (10xxxxxx) to the start of the character being cut.
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text;
+}
+
 }  // namespace vigie::protocol

@@ -37,12 +37,13 @@ class AgentDaemonTest : public ::testing::Test {
     ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
   }
 
-  std::unique_ptr<Subprocess> startAgent() {
+  std::unique_ptr<Subprocess> startAgent(const std::vector<std::string>& extra = {}) {
     std::error_code ignored;
     std::filesystem::remove(socket_, ignored);
-    auto agent = std::make_unique<Subprocess>(
-        std::vector<std::string>{VIGIE_AGENT_BINARY, "run", "--data-dir", data_, "--socket",
-                                 socket_, "--device-id", "dev-e2e"});
+    std::vector<std::string> argv{VIGIE_AGENT_BINARY, "run",   "--data-dir",  data_,
+                                  "--socket",         socket_, "--device-id", "dev-e2e"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto agent = std::make_unique<Subprocess>(argv);
     // The socket appears once the service is ready; bounded wait, no fixed sleep.
     for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
@@ -218,6 +219,35 @@ TEST_F(AgentDaemonTest, KillNineUnderTrafficLosesNoAcknowledgedEvent) {
     EXPECT_EQ(stored[seq], record);
   }
   for (size_t i = 0; i < events.size(); ++i) ASSERT_EQ(events[i].seq, i + 1);
+}
+
+TEST_F(AgentDaemonTest, ShowAcceptsHolesThatRecordedDropsExplain) {
+  auto agent = startAgent({"--max-events", "100"});
+  auto stream = connect();
+  ASSERT_NE(stream, nullptr);
+  std::vector<std::string> lines;
+  for (int i = 0; i < 150; ++i) {
+    // Focus events (low priority) interleaved with CRM views: drops leave holes mid-chain.
+    lines.push_back(i % 2 == 0 ? R"({"type":"app.focus","data":{"app":"crm-web"}})"
+                               : crmViewDraft("C-" + std::to_string(i)));
+  }
+  for (const auto& reply : exchange(*stream, lines)) ASSERT_EQ(reply.rfind("ok ", 0), 0u);
+  stream.reset();
+  agent->signal(SIGTERM);
+  agent->wait();
+  const auto [events, show_status] = show();
+  EXPECT_EQ(show_status, 0) << "holes covered by agent.gap are not a broken chain";
+  EXPECT_LE(events.size(), 101u);
+  uint64_t dropped = 0;
+  for (const auto& event : events) {
+    if (const auto* gap = std::get_if<protocol::AgentGap>(&event.data)) {
+      for (const auto& entry : gap->dropped) {
+        EXPECT_EQ(entry.type, protocol::EventType::kAppFocus);
+        dropped += entry.count;
+      }
+    }
+  }
+  EXPECT_GT(dropped, 0u);
 }
 
 TEST_F(AgentDaemonTest, SendCommandPrintsOneReplyPerLineAndEnds) {

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -138,6 +139,18 @@ int sendDrafts(const cli::Options& options) {
   return errors == 0 ? 0 : 1;
 }
 
+// True when every sequence number in [first, last] lies in one of `ranges`.
+bool coveredBy(std::vector<std::pair<uint64_t, uint64_t>> ranges, uint64_t first, uint64_t last) {
+  std::sort(ranges.begin(), ranges.end());
+  uint64_t next = first;  // lowest number not yet shown to be covered
+  for (const auto& [low, high] : ranges) {
+    if (low > next) break;
+    if (high >= next) next = high + 1;
+    if (next > last) return true;
+  }
+  return next > last;
+}
+
 int showQueue(const cli::Options& options) {
   const std::string data_dir = options.text("data-dir", kDefaultDataDir);
   auto limit = options.number("limit", UINT64_MAX, 0, UINT64_MAX);
@@ -153,6 +166,8 @@ int showQueue(const cli::Options& options) {
   const bool as_json = options.flag("json");
   std::optional<crypto::ChainVerifier> verifier;
   std::optional<crypto::ChainBreak> broken;
+  std::vector<std::pair<uint64_t, uint64_t>> missing;  // holes in the chain, [first, last]
+  std::vector<std::pair<uint64_t, uint64_t>> dropped;  // ranges agent.gap events account for
   uint64_t shown = 0, total = 0, first_seq = 0, last_seq = 0;
   Status decode_status;
   const Status read_status = (*queue)->forEach([&](const LeasedEvent& row) {
@@ -166,7 +181,17 @@ int showQueue(const cli::Options& options) {
       verifier.emplace(*chain_key, event->seq - 1, event->prev);
       first_seq = event->seq;
     }
-    if (auto found = verifier->check(*event); found && !broken) broken = found;
+    const uint64_t previous = verifier->lastSeq();
+    if (auto found = verifier->check(*event)) {
+      if (found->kind == crypto::ChainBreak::Kind::kGap) {
+        missing.emplace_back(previous + 1, event->seq - 1);
+      } else if (!broken) {
+        broken = found;
+      }
+    }
+    if (const auto* gap = std::get_if<protocol::AgentGap>(&event->data); gap && gap->first_seq) {
+      dropped.emplace_back(gap->first_seq, gap->last_seq);
+    }
     last_seq = event->seq;
     ++total;
     if (shown < *limit) {
@@ -185,6 +210,14 @@ int showQueue(const cli::Options& options) {
   std::cout.flush();
   if (!read_status.isOk()) return failure(read_status);
   if (!decode_status.isOk()) return failure(decode_status);
+  // A hole is expected where the queue dropped events by policy and said so in an agent.gap.
+  for (const auto& [first, last] : missing) {
+    if (!broken && !coveredBy(dropped, first, last)) {
+      broken = crypto::ChainBreak{crypto::ChainBreak::Kind::kGap, last + 1,
+                                  "events " + std::to_string(first) + ".." + std::to_string(last) +
+                                      " are missing and no agent.gap accounts for them"};
+    }
+  }
   if (broken) {
     std::cerr << "vigie-agent: chain BROKEN at seq " << broken->seq << " ("
               << crypto::kindName(broken->kind) << "): " << broken->detail << "\n";
@@ -194,7 +227,9 @@ int showQueue(const cli::Options& options) {
     std::cerr << "vigie-agent: the queue is empty\n";
   } else {
     std::cerr << "vigie-agent: " << total << " events queued (seq " << first_seq << ".." << last_seq
-              << "), chain verified\n";
+              << "), chain verified";
+    if (!missing.empty()) std::cerr << "; " << missing.size() << " hole(s) left by recorded drops";
+    std::cerr << "\n";
   }
   return 0;
 }

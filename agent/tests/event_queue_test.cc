@@ -131,6 +131,26 @@ TEST(EventQueue, InvalidEventRejectsTheBatchAndKeepsWhatIsStored) {
   EXPECT_EQ(next[0].seq, 4u) << "a rejected batch consumes no sequence number";
 }
 
+TEST(EventQueue, RefusesAnEventWhoseJsonWouldBeTooLargeWithoutCountingItAsLost) {
+  TempDir dir;
+  auto queue = openOrDie(queueOptions(dir.file("queue.db")));
+  auto batch = crmViews(1);
+  // 32 formats of 256 control characters: every field within its limit, but each character
+  // escapes to six bytes of JSON.
+  Event copy = vigie::testing::sampleEvent(EventType::kClipboardCopy);
+  std::get<protocol::ClipboardCopy>(copy.data).formats.assign(32, std::string(256, '\x01'));
+  batch.push_back(copy);
+  const Status status = queue->append(batch);
+  EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(status.message().find("over 16384"), std::string::npos) << status.message();
+  EXPECT_EQ(queue->stats().unstored_total, 0u) << "refused input is not a loss";
+  EXPECT_TRUE(readAll(*queue).empty());
+  auto next = crmViews(1);
+  ASSERT_TRUE(queue->append(next).isOk());
+  EXPECT_EQ(next[0].seq, 1u);
+  EXPECT_TRUE(ofType(readAll(*queue), EventType::kAgentGap).empty());
+}
+
 TEST(EventQueue, WhenFullDropsOldestLowestPriorityFirstAndCountsThem) {
   TempDir dir;
   auto options = queueOptions(dir.file("queue.db"));

@@ -34,6 +34,13 @@ TEST(UtcTime, FormatsAndParses) {
   EXPECT_FALSE(parseUtcMillis("2025-11-28T13:48:18.123+01"));
 }
 
+TEST(Utf8, TruncatesOnCharacterBoundaries) {
+  EXPECT_EQ(truncateUtf8("abc", 5), "abc");
+  EXPECT_EQ(truncateUtf8("ab\xC3\xA9", 3), "ab");  // é not split
+  EXPECT_EQ(truncateUtf8("\xF0\x9F\x93\x9Ex", 4), "\xF0\x9F\x93\x9E");
+  EXPECT_EQ(truncateUtf8("\xF0\x9F\x93\x9Ex", 3), "");
+}
+
 TEST(Utf8, AcceptsWellFormedAndRejectsTheRest) {
   EXPECT_TRUE(isValidUtf8("plain é € \xF0\x9F\x93\x9E"));
   EXPECT_FALSE(isValidUtf8("\xC0\xAF"));          // overlong '/'
