@@ -10,6 +10,7 @@
 #include "vigie/crypto/key_store.h"
 #include "vigie/crypto/uuid_generator.h"
 #include "vigie/platform/peer_identity.h"
+#include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
 
 namespace vigie::agent {
@@ -59,13 +60,8 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
   if (!queue.isOk()) return queue.status();
   service->queue_ = std::move(queue).value();
 
-  protocol::Event started;
-  started.time_ms = clock.nowUnixMillis();
-  started.id = crypto::UuidV7Generator().next(started.time_ms);
-  started.user = service->user_;
-  started.type = protocol::EventType::kAgentStart;
-  started.data = protocol::AgentStart{std::string(kVersion)};
-  VIGIE_RETURN_IF_ERROR(service->queue_->append(std::span(&started, 1)));
+  VIGIE_RETURN_IF_ERROR(service->recordOwnEvent(protocol::EventType::kAgentStart,
+                                                protocol::AgentStart{std::string(kVersion)}));
 
   const auto socket_dir = std::filesystem::path(config.socket_path).parent_path();
   std::error_code error;
@@ -85,14 +81,19 @@ void AgentService::stop(const std::string& reason) {
   if (!queue_) return;
   server_.reset();
   intake_.reset();
-  protocol::Event stopped;
-  stopped.time_ms = clock_->nowUnixMillis();
-  stopped.id = crypto::UuidV7Generator().next(stopped.time_ms);
-  stopped.user = user_;
-  stopped.type = protocol::EventType::kAgentStop;
-  stopped.data = protocol::AgentStop{reason.substr(0, protocol::kMaxShortText)};
-  (void)queue_->append(std::span(&stopped, 1));
+  (void)recordOwnEvent(protocol::EventType::kAgentStop, protocol::AgentStop{protocol::truncateUtf8(
+                                                            reason, protocol::kMaxShortText)});
   queue_.reset();
+}
+
+Status AgentService::recordOwnEvent(protocol::EventType type, protocol::Payload data) {
+  protocol::Event event;
+  event.time_ms = clock_->nowUnixMillis();
+  event.id = crypto::UuidV7Generator().next(event.time_ms);
+  event.user = user_;
+  event.type = type;
+  event.data = std::move(data);
+  return queue_->append(std::span(&event, 1));
 }
 
 Status AgentService::purgeExpired() { return queue_->purgeExpired(); }

@@ -3,21 +3,14 @@
 #include <linux/magic.h>
 #include <sys/vfs.h>
 
-#include <array>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 
-#include "sample_events.h"
+#include "test_keys.h"
 
 namespace vigie::bench {
 namespace {
-
-std::string baseDirectory() {
-  const char* configured = std::getenv("VIGIE_BENCH_DIR");
-  return configured != nullptr && *configured != '\0' ? configured : "/var/tmp";
-}
 
 // Figures taken on a tmpfs measure memory, not durability: say so rather than mislead.
 void warnIfTmpfs(const std::string& base) {
@@ -43,44 +36,22 @@ double statusFieldMb(const std::string& status, const std::string& name) {
 
 }  // namespace
 
-BenchDir::BenchDir() {
-  const std::string base = baseDirectory();
+std::string benchBaseDirectory() {
+  const char* configured = std::getenv("VIGIE_BENCH_DIR");
+  const std::string base = configured != nullptr && *configured != '\0' ? configured : "/var/tmp";
   warnIfTmpfs(base);
-  std::string pattern = base + "/vigie-bench-XXXXXX";
-  if (::mkdtemp(pattern.data()) == nullptr) {
-    std::perror(("bench: cannot create a directory under " + base).c_str());
-    std::abort();
-  }
-  path_ = pattern;
-}
-
-BenchDir::~BenchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
-crypto::SecretKey fixedKey(uint8_t fill) {
-  std::array<uint8_t, crypto::SecretKey::kSize> bytes{};
-  bytes.fill(fill);
-  return crypto::SecretKey(bytes);
+  return base;
 }
 
 agent::QueueOptions benchQueueOptions(const std::string& path) {
   agent::QueueOptions options;
   options.path = path;
   options.device_id = "dev-bench";
-  options.database_key = fixedKey(0x11);
-  options.chain_key = fixedKey(0x22);
+  options.database_key = testing::fixedKey(0x11);
+  options.chain_key = testing::fixedKey(0x22);
   options.limits.max_events = 1ull << 40;
   options.limits.max_bytes = 1ull << 50;
   return options;
-}
-
-std::vector<protocol::Event> typicalEvents(size_t count, uint64_t first) {
-  std::vector<protocol::Event> events;
-  events.reserve(count);
-  for (size_t i = 0; i < count; ++i) events.push_back(testing::typicalCrmView(first + i));
-  return events;
 }
 
 Memory readMemory() {

@@ -13,7 +13,10 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "sample_events.h"
 #include "sqlite.h"
+#include "temp_dir.h"
+#include "test_keys.h"
 #include "vigie/agent/event_queue.h"
 #include "vigie/protocol/event.h"
 
@@ -45,7 +48,7 @@ void checkNothingDropped(agent::EventQueue& queue, uint64_t appended, benchmark:
 // Durable enqueue through the queue: validation, chaining (HMAC), JSON, insert, commit + fsync.
 void BM_QueueAppend(benchmark::State& state) {
   const auto batch = static_cast<size_t>(state.range(0));
-  BenchDir dir;
+  testing::TempDir dir(benchBaseDirectory());
   agent::EventQueuePtr queue = openQueue(dir.file("queue.db"), state);
   if (queue == nullptr) return;
   uint64_t appended = 0;
@@ -53,7 +56,7 @@ void BM_QueueAppend(benchmark::State& state) {
   for (auto _ : state) {
     // Building the events is the sensor's work, not the queue's.
     state.PauseTiming();
-    events = typicalEvents(batch, appended);
+    events = testing::typicalCrmViews(batch, appended);
     state.ResumeTiming();
     const Status status = queue->append(events);
     if (!status.isOk()) {
@@ -92,7 +95,7 @@ Db openRawDatabase(const std::string& path, benchmark::State& state) {
     return nullptr;
   }
   std::string key_hex;
-  for (uint8_t byte : fixedKey(0x11).bytes()) {
+  for (uint8_t byte : testing::fixedKey(0x11).bytes()) {
     static constexpr char kDigits[] = "0123456789abcdef";
     key_hex += kDigits[byte >> 4];
     key_hex += kDigits[byte & 0xF];
@@ -115,10 +118,10 @@ Db openRawDatabase(const std::string& path, benchmark::State& state) {
 const std::vector<std::string>& storedRows() {
   static const std::vector<std::string> rows = [] {
     std::vector<std::string> out;
-    BenchDir dir;
+    testing::TempDir dir(benchBaseDirectory());
     auto queue = agent::EventQueue::open(benchQueueOptions(dir.file("rows.db")));
     if (!queue.isOk()) return out;
-    std::vector<Event> events = typicalEvents(kLeaseEvents, 0);
+    std::vector<Event> events = testing::typicalCrmViews(kLeaseEvents, 0);
     if (!(*queue)->append(events).isOk()) return out;
     (void)(*queue)->forEach([&](const agent::LeasedEvent& row) {
       out.push_back(row.json);
@@ -137,7 +140,7 @@ void BM_RawSqlcipherInsert(benchmark::State& state) {
     state.SkipWithError("cannot build sample rows");
     return;
   }
-  BenchDir dir;
+  testing::TempDir dir(benchBaseDirectory());
   Db db = openRawDatabase(dir.file("raw.db"), state);
   if (db == nullptr) return;
   sqlite3_stmt* prepared = nullptr;
@@ -149,7 +152,7 @@ void BM_RawSqlcipherInsert(benchmark::State& state) {
     state.SkipWithError(sqlite3_errmsg(db.get()));
     return;
   }
-  const Event sample = typicalEvents(1, 0).front();
+  const Event sample = testing::typicalCrmViews(1, 0).front();
   const auto type = static_cast<int64_t>(sample.type);
   const auto priority = static_cast<int64_t>(protocol::priorityOf(sample.type));
   int64_t seq = 0;
@@ -189,7 +192,7 @@ struct PrefilledQueue {
     if (opened.isOk()) queue = std::move(opened).value();
   }
 
-  BenchDir dir;
+  testing::TempDir dir{benchBaseDirectory()};
   agent::EventQueuePtr queue;  // declared after `dir`: closed before its files are removed
   uint64_t appended = 0;
   uint64_t queued = 0;
@@ -197,7 +200,7 @@ struct PrefilledQueue {
   // Appends kFill events in batches of a lease's size.
   Status refill() {
     for (uint64_t done = 0; done < kFill; done += kLeaseEvents) {
-      std::vector<Event> events = typicalEvents(kLeaseEvents, appended);
+      std::vector<Event> events = testing::typicalCrmViews(kLeaseEvents, appended);
       VIGIE_RETURN_IF_ERROR(queue->append(events));
       appended += kLeaseEvents;
       queued += kLeaseEvents;

@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "bench_support.h"
+#include "sample_events.h"
+#include "temp_dir.h"
 #include "vigie/agent/event_queue.h"
 
 extern char** environ;
@@ -61,7 +63,7 @@ int reopen(const std::string& path) {
   printMemory("after reopen (fresh process)", queue.stats().events);
   std::printf("  reopen took %.3f s\n", open_s);
 
-  std::vector<protocol::Event> events = typicalEvents(kBatch, queue.stats().next_seq);
+  std::vector<protocol::Event> events = testing::typicalCrmViews(kBatch, queue.stats().next_seq);
   Status status = queue.append(events);
   auto lease = queue.lease(kBatch, kLeaseBytes);
   if (status.isOk() && lease.isOk()) status = queue.ack(lease->id);
@@ -91,7 +93,7 @@ int reopenInChild(const std::string& path) {
 }
 
 int fillAndMeasure(uint64_t count) {
-  BenchDir dir;
+  testing::TempDir dir(benchBaseDirectory());
   const std::string path = dir.file("queue.db");
   printMemory("before open", 0);
   auto opened = agent::EventQueue::open(benchQueueOptions(path));
@@ -104,7 +106,8 @@ int fillAndMeasure(uint64_t count) {
   Clock::duration appending{};
   const auto started = Clock::now();
   for (uint64_t done = 0; done < count; done += kBatch) {
-    std::vector<protocol::Event> events = typicalEvents(std::min(kBatch, count - done), done);
+    std::vector<protocol::Event> events =
+        testing::typicalCrmViews(std::min(kBatch, count - done), done);
     const auto before = Clock::now();
     const Status status = queue->append(events);
     appending += Clock::now() - before;

@@ -168,7 +168,7 @@ class JsonReader {
 
   // The first error met, or an error naming a key no field consumed.
   Status finish() {
-    if (status_.isOk() && consumed_ != object_.object.size()) {
+    if (status_.isOk() && names_.size() != object_.object.size()) {
       for (const auto& [key, value] : object_.object) {
         if (!consumedKeys(key)) {
           return Status::invalidArgument("unknown field " + prefix_ + key);
@@ -188,7 +188,6 @@ class JsonReader {
   const json::Value* optional(std::string_view name, json::Value::Kind kind) {
     const json::Value* value = object_.find(name);
     if (value == nullptr) return nullptr;
-    ++consumed_;
     names_.push_back(name);
     if (value->kind != kind) {
       fail(name, "expected " + std::string(json::kindName(kind)) + ", got " +
@@ -212,8 +211,7 @@ class JsonReader {
 
   const json::Value& object_;
   std::string prefix_;
-  size_t consumed_ = 0;
-  std::vector<std::string_view> names_;
+  std::vector<std::string_view> names_;  // keys consumed so far
   Status status_;
 };
 

@@ -11,18 +11,13 @@
 
 #include "subprocess.h"
 #include "temp_dir.h"
+#include "test_keys.h"
 #include "vigie/agent/event_queue.h"
 #include "vigie/crypto/hmac_chain.h"
 #include "vigie/protocol/json_codec.h"
 
 namespace vigie {
 namespace {
-
-crypto::SecretKey filledKey(uint8_t fill) {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(fill);
-  return crypto::SecretKey(bytes);
-}
 
 uint64_t lastReportedSeq(const std::string& output) {
   std::istringstream lines(output);
@@ -60,7 +55,7 @@ TEST(CrashRecovery, KillNineAtRandomPointsLosesNothing) {
     if (reported > committed) ++rounds_with_commits;
     committed = std::max(committed, reported);
 
-    auto queue = agent::EventQueue::openForReading(path, filledKey(0x11));
+    auto queue = agent::EventQueue::openForReading(path, testing::fixedKey(0x11));
     if (!queue.isOk() && queue.status().code() == Status::Code::kNotFound) continue;
     ASSERT_TRUE(queue.isOk()) << "round " << round << ": " << queue.status().toString();
     std::vector<protocol::Event> events;
@@ -76,7 +71,7 @@ TEST(CrashRecovery, KillNineAtRandomPointsLosesNothing) {
     for (size_t i = 0; i < events.size(); ++i) {
       ASSERT_EQ(events[i].seq, i + 1) << "round " << round << ": sequence hole or reuse";
     }
-    const auto broken = crypto::verifyChain(filledKey(0x22), events);
+    const auto broken = crypto::verifyChain(testing::fixedKey(0x22), events);
     ASSERT_EQ(broken, std::nullopt) << "round " << round << ": " << broken->detail;
   }
   EXPECT_GE(rounds_with_commits, kRounds / 2) << "too few rounds got to commit anything";

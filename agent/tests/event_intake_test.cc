@@ -11,9 +11,9 @@
 namespace vigie::agent {
 namespace {
 
-using testing::crmViews;
 using testing::openOrDie;
 using testing::queueOptions;
+using testing::typicalCrmViews;
 using vigie::testing::TempDir;
 
 TEST(EventIntake, ConcurrentSubmissionsShareCommits) {
@@ -28,7 +28,7 @@ TEST(EventIntake, ConcurrentSubmissionsShareCommits) {
     for (int t = 0; t < kThreads; ++t) {
       threads.emplace_back([&, t] {
         for (int i = 0; i < kSubmissionsPerThread; ++i) {
-          auto events = crmViews(2, static_cast<uint64_t>(t * 1000 + i * 2));
+          auto events = typicalCrmViews(2, static_cast<uint64_t>(t * 1000 + i * 2));
           const Status status = intake.submit(events);
           EXPECT_TRUE(status.isOk()) << status.toString();
           for (const auto& event : events) seqs[static_cast<size_t>(t)].push_back(event.seq);
@@ -58,7 +58,7 @@ TEST(EventIntake, ABadSubmissionDoesNotSinkItsNeighbours) {
   std::atomic<int> ok = 0, refused = 0;
   for (int t = 0; t < 6; ++t) {
     threads.emplace_back([&, t] {
-      auto events = crmViews(3, static_cast<uint64_t>(t) * 3);
+      auto events = typicalCrmViews(3, static_cast<uint64_t>(t) * 3);
       if (t % 2 == 1) std::get<protocol::CrmView>(events[1].data).app = std::string(300, 'a');
       const Status status = intake.submit(events);
       (status.isOk() ? ok : refused)++;

@@ -18,10 +18,10 @@ namespace {
 
 using protocol::Event;
 using protocol::EventType;
-using testing::crmViews;
 using testing::openOrDie;
 using testing::queueOptions;
 using testing::readAll;
+using testing::typicalCrmViews;
 using vigie::testing::ManualClock;
 using vigie::testing::TempDir;
 
@@ -38,14 +38,14 @@ TEST(EventQueue, StoresChainsAndSurvivesReopen) {
   const auto options = queueOptions(dir.file("queue.db"));
   {
     auto queue = openOrDie(options);
-    auto batch = crmViews(10);
+    auto batch = typicalCrmViews(10);
     ASSERT_TRUE(queue->append(batch).isOk());
     EXPECT_EQ(batch[0].seq, 1u);
     EXPECT_EQ(batch[9].seq, 10u);
     EXPECT_EQ(batch[0].device, "dev-test");
   }
   auto queue = openOrDie(options);
-  auto more = crmViews(5, 10);
+  auto more = typicalCrmViews(5, 10);
   ASSERT_TRUE(queue->append(more).isOk());
   EXPECT_EQ(more[0].seq, 11u) << "sequence numbers carry on after a restart";
   const auto events = readAll(*queue);
@@ -58,7 +58,7 @@ TEST(EventQueue, StoresChainsAndSurvivesReopen) {
 TEST(EventQueue, CreatesFilesOnlyTheServiceCanRead) {
   TempDir dir;
   auto queue = openOrDie(queueOptions(dir.file("queue.db")));
-  auto batch = crmViews(3);
+  auto batch = typicalCrmViews(3);
   ASSERT_TRUE(queue->append(batch).isOk());
   for (const char* name : {"queue.db", "queue.db-wal", "queue.db-shm", "queue.db.seq"}) {
     struct stat st {};
@@ -70,7 +70,7 @@ TEST(EventQueue, CreatesFilesOnlyTheServiceCanRead) {
 TEST(EventQueue, LeaseAckAndRelease) {
   TempDir dir;
   auto queue = openOrDie(queueOptions(dir.file("queue.db")));
-  auto batch = crmViews(25);
+  auto batch = typicalCrmViews(25);
   ASSERT_TRUE(queue->append(batch).isOk());
 
   auto first = queue->lease(10, 1 << 20);
@@ -102,7 +102,7 @@ TEST(EventQueue, UnacknowledgedLeaseComesBackAfterRestart) {
   const auto options = queueOptions(dir.file("queue.db"));
   {
     auto queue = openOrDie(options);
-    auto batch = crmViews(5);
+    auto batch = typicalCrmViews(5);
     ASSERT_TRUE(queue->append(batch).isOk());
     auto lease = queue->lease(3, 1 << 20);
     ASSERT_TRUE(lease.isOk());
@@ -118,15 +118,15 @@ TEST(EventQueue, UnacknowledgedLeaseComesBackAfterRestart) {
 TEST(EventQueue, InvalidEventRejectsTheBatchAndKeepsWhatIsStored) {
   TempDir dir;
   auto queue = openOrDie(queueOptions(dir.file("queue.db")));
-  auto good = crmViews(3);
+  auto good = typicalCrmViews(3);
   ASSERT_TRUE(queue->append(good).isOk());
-  auto batch = crmViews(3, 3);
+  auto batch = typicalCrmViews(3, 3);
   std::get<protocol::CrmView>(batch[1].data).record_id = std::string(1000, 'x');
   const Status status = queue->append(batch);
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(status.message(), "event 1: field data.record_id: longer than 256 bytes");
   EXPECT_EQ(readAll(*queue).size(), 3u);
-  auto next = crmViews(1, 9);
+  auto next = typicalCrmViews(1, 9);
   ASSERT_TRUE(queue->append(next).isOk());
   EXPECT_EQ(next[0].seq, 4u) << "a rejected batch consumes no sequence number";
 }
@@ -134,7 +134,7 @@ TEST(EventQueue, InvalidEventRejectsTheBatchAndKeepsWhatIsStored) {
 TEST(EventQueue, RefusesAnEventWhoseJsonWouldBeTooLargeWithoutCountingItAsLost) {
   TempDir dir;
   auto queue = openOrDie(queueOptions(dir.file("queue.db")));
-  auto batch = crmViews(1);
+  auto batch = typicalCrmViews(1);
   // 32 formats of 256 control characters: every field within its limit, but each character
   // escapes to six bytes of JSON.
   Event copy = vigie::testing::sampleEvent(EventType::kClipboardCopy);
@@ -145,7 +145,7 @@ TEST(EventQueue, RefusesAnEventWhoseJsonWouldBeTooLargeWithoutCountingItAsLost) 
   EXPECT_NE(status.message().find("over 16384"), std::string::npos) << status.message();
   EXPECT_EQ(queue->stats().unstored_total, 0u) << "refused input is not a loss";
   EXPECT_TRUE(readAll(*queue).empty());
-  auto next = crmViews(1);
+  auto next = typicalCrmViews(1);
   ASSERT_TRUE(queue->append(next).isOk());
   EXPECT_EQ(next[0].seq, 1u);
   EXPECT_TRUE(ofType(readAll(*queue), EventType::kAgentGap).empty());
@@ -159,7 +159,7 @@ TEST(EventQueue, WhenFullDropsOldestLowestPriorityFirstAndCountsThem) {
   // 40 low-priority focus events, then 70 normal-priority CRM views: 10 over the limit.
   std::vector<Event> batch;
   for (int i = 0; i < 40; ++i) batch.push_back(vigie::testing::sampleEvent(EventType::kAppFocus));
-  for (auto& event : crmViews(70)) batch.push_back(event);
+  for (auto& event : typicalCrmViews(70)) batch.push_back(event);
   ASSERT_TRUE(queue->append(batch).isOk());
 
   const auto events = readAll(*queue);
@@ -193,7 +193,7 @@ TEST(EventQueue, ByteLimitDropsToo) {
   options.limits.max_bytes = 64 * 1024;
   auto queue = openOrDie(options);
   for (int round = 0; round < 10; ++round) {
-    auto batch = crmViews(50, static_cast<uint64_t>(round) * 50);
+    auto batch = typicalCrmViews(50, static_cast<uint64_t>(round) * 50);
     ASSERT_TRUE(queue->append(batch).isOk());
   }
   EXPECT_LE(queue->stats().bytes, options.limits.max_bytes);
@@ -210,11 +210,11 @@ TEST(EventQueue, LeasedEventsAreNotDropped) {
   auto options = queueOptions(dir.file("queue.db"));
   options.limits.max_events = 100;
   auto queue = openOrDie(options);
-  auto batch = crmViews(90);
+  auto batch = typicalCrmViews(90);
   ASSERT_TRUE(queue->append(batch).isOk());
   auto lease = queue->lease(20, 1 << 20);
   ASSERT_TRUE(lease.isOk());
-  auto more = crmViews(30, 90);
+  auto more = typicalCrmViews(30, 90);
   ASSERT_TRUE(queue->append(more).isOk());
   ASSERT_TRUE(queue->ack(lease->id).isOk());
   const auto gaps = ofType(readAll(*queue), EventType::kAgentGap);
@@ -228,9 +228,9 @@ TEST(EventQueue, PurgesEventsOlderThanThePolicyAge) {
   auto options = queueOptions(dir.file("queue.db"), &clock);
   options.limits.max_age_ms = 1000;
   auto queue = openOrDie(options);
-  std::vector<Event> old_events = crmViews(4);
+  std::vector<Event> old_events = typicalCrmViews(4);
   for (auto& event : old_events) event.time_ms = clock.nowUnixMillis() - 5000;
-  std::vector<Event> recent = crmViews(2, 4);
+  std::vector<Event> recent = typicalCrmViews(2, 4);
   for (auto& event : recent) event.time_ms = clock.nowUnixMillis();
   ASSERT_TRUE(queue->append(old_events).isOk());
   ASSERT_TRUE(queue->append(recent).isOk());
@@ -261,7 +261,7 @@ TEST(EventQueue, WrongKeyMovesTheFileAsideAndNeverReusesSequenceNumbers) {
   auto options = queueOptions(dir.file("queue.db"));
   {
     auto queue = openOrDie(options);
-    auto batch = crmViews(7);
+    auto batch = typicalCrmViews(7);
     ASSERT_TRUE(queue->append(batch).isOk());
   }
   options.database_key = testing::fixedKey(0x99);
@@ -282,7 +282,7 @@ TEST(EventQueue, CorruptedFileIsMovedAsideNotACrashLoop) {
   const auto options = queueOptions(dir.file("queue.db"));
   {
     auto queue = openOrDie(options);
-    auto batch = crmViews(20);
+    auto batch = typicalCrmViews(20);
     ASSERT_TRUE(queue->append(batch).isOk());
   }
   {
@@ -303,7 +303,7 @@ TEST(EventQueue, DeletedQueueFileIsReportedAndSequenceResumesAbove) {
   const auto options = queueOptions(dir.file("queue.db"));
   {
     auto queue = openOrDie(options);
-    auto batch = crmViews(3);
+    auto batch = typicalCrmViews(3);
     ASSERT_TRUE(queue->append(batch).isOk());
   }
   for (const char* suffix : {"", "-wal", "-shm"}) {
@@ -332,7 +332,7 @@ TEST(EventQueue, NoPlaintextOnDisk) {
   TempDir dir;
   const std::string marker = "MARKER-7c1d-plaintext-must-not-appear";
   auto queue = openOrDie(queueOptions(dir.file("queue.db")));
-  auto batch = crmViews(200);
+  auto batch = typicalCrmViews(200);
   for (auto& event : batch) std::get<protocol::CrmView>(event.data).record_id = marker;
   ASSERT_TRUE(queue->append(batch).isOk());
   auto lease = queue->lease(50, 1 << 20);  // reading must not spill either
@@ -350,7 +350,7 @@ TEST(EventQueue, ALeftoverHalfCreatedFileIsDiscarded) {
   // What a crash while creating the queue leaves: the temporary file, never queue.db itself.
   { std::ofstream(dir.file("queue.db.new")) << "half-written"; }
   auto queue = openOrDie(queueOptions(dir.file("queue.db")));
-  auto batch = crmViews(2);
+  auto batch = typicalCrmViews(2);
   ASSERT_TRUE(queue->append(batch).isOk());
   EXPECT_EQ(batch[0].seq, 1u);
   EXPECT_FALSE(std::filesystem::exists(dir.file("queue.db.new")));
@@ -390,7 +390,7 @@ TEST(EventQueue, DiskFullCountsWhatItCouldNotStoreAndRecovers) {
   SmallDisk disk(dir.file("disk"));
   if (!disk.mounted()) GTEST_SKIP() << "mounting a tmpfs needs root (CI runs as root)";
   auto queue = openOrDie(queueOptions(dir.file("disk/queue.db")));
-  auto first = crmViews(10);
+  auto first = typicalCrmViews(10);
   ASSERT_TRUE(queue->append(first).isOk());
   {  // take the rest of the disk
     std::ofstream filler(dir.file("disk/filler"), std::ios::binary);
@@ -401,7 +401,7 @@ TEST(EventQueue, DiskFullCountsWhatItCouldNotStoreAndRecovers) {
   uint64_t refused = 0;
   Status last;
   for (int i = 0; i < 50 && refused < 3; ++i) {
-    auto batch = crmViews(100, 1000 + static_cast<uint64_t>(i) * 100);
+    auto batch = typicalCrmViews(100, 1000 + static_cast<uint64_t>(i) * 100);
     last = queue->append(batch);
     if (!last.isOk()) refused += batch.size();
   }
@@ -410,7 +410,7 @@ TEST(EventQueue, DiskFullCountsWhatItCouldNotStoreAndRecovers) {
   EXPECT_EQ(queue->stats().unstored_total, refused);
 
   std::filesystem::remove(dir.file("disk/filler"));
-  auto after = crmViews(1, 99999);
+  auto after = typicalCrmViews(1, 99999);
   ASSERT_TRUE(queue->append(after).isOk()) << "recovers when space returns";
   const auto events = readAll(*queue);
   const auto gaps = ofType(events, EventType::kAgentGap);

@@ -8,17 +8,15 @@
 #include <vector>
 
 #include "sample_events.h"
+#include "test_keys.h"
 #include "vigie/agent/event_queue.h"
 #include "vigie/crypto/hmac_chain.h"
 #include "vigie/protocol/json_codec.h"
 
 namespace vigie::agent::testing {
 
-inline crypto::SecretKey fixedKey(uint8_t fill) {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(fill);
-  return crypto::SecretKey(bytes);
-}
+using vigie::testing::fixedKey;
+using vigie::testing::typicalCrmViews;
 
 inline QueueOptions queueOptions(const std::string& path, platform::Clock* clock = nullptr) {
   QueueOptions options;
@@ -49,12 +47,6 @@ inline std::vector<protocol::Event> readAll(EventQueue& queue) {
     return true;
   });
   EXPECT_TRUE(status.isOk()) << status.toString();
-  return events;
-}
-
-inline std::vector<protocol::Event> crmViews(size_t n, uint64_t first = 0) {
-  std::vector<protocol::Event> events;
-  for (size_t i = 0; i < n; ++i) events.push_back(vigie::testing::typicalCrmView(first + i));
   return events;
 }
 

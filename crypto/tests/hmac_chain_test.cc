@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 
 #include "sample_events.h"
+#include "test_keys.h"
 #include "vigie/crypto/random.h"
 #include "vigie/protocol/canonical.h"
 
@@ -12,12 +13,6 @@ namespace vigie::crypto {
 namespace {
 
 using protocol::Event;
-
-SecretKey testKey(uint8_t fill) {
-  std::array<uint8_t, 32> bytes{};
-  bytes.fill(fill);
-  return SecretKey(bytes);
-}
 
 // A well-formed chain of n events, seq 1..n.
 std::vector<Event> makeChain(const SecretKey& key, size_t n) {
@@ -36,7 +31,7 @@ std::vector<Event> makeChain(const SecretKey& key, size_t n) {
 }
 
 TEST(ChainSigner, IsHmacSha256OfPrevThenCanonical) {
-  const SecretKey key = testKey(7);
+  const SecretKey key = testing::fixedKey(7);
   Mac prev{};
   prev.fill(0x5a);
   const std::string canonical =
@@ -53,7 +48,7 @@ TEST(ChainSigner, IsHmacSha256OfPrevThenCanonical) {
 }
 
 TEST(ChainVerifier, AcceptsAnIntactChain) {
-  const SecretKey key = testKey(1);
+  const SecretKey key = testing::fixedKey(1);
   const auto events = makeChain(key, 20);
   EXPECT_EQ(verifyChain(key, events), std::nullopt);
   // And a chain checked from the middle, given the last trusted link.
@@ -61,7 +56,7 @@ TEST(ChainVerifier, AcceptsAnIntactChain) {
 }
 
 TEST(ChainVerifier, ReportsAGap) {
-  const SecretKey key = testKey(1);
+  const SecretKey key = testing::fixedKey(1);
   auto events = makeChain(key, 10);
   events.erase(events.begin() + 4, events.begin() + 6);  // seq 5 and 6 lost
   const auto broken = verifyChain(key, events);
@@ -72,7 +67,7 @@ TEST(ChainVerifier, ReportsAGap) {
 }
 
 TEST(ChainVerifier, ReportsAFork) {
-  const SecretKey key = testKey(1);
+  const SecretKey key = testing::fixedKey(1);
   auto events = makeChain(key, 10);
   // A second event 5, correctly signed but continuing from event 3: someone rewrote history.
   ChainSigner signer(key);
@@ -94,7 +89,7 @@ TEST(ChainVerifier, ReportsAFork) {
 }
 
 TEST(ChainVerifier, ReportsABadMacForAnAlteredEventOrAnotherKey) {
-  const SecretKey key = testKey(1);
+  const SecretKey key = testing::fixedKey(1);
   auto events = makeChain(key, 10);
   std::get<protocol::CrmView>(events[6].data).record_id = "C-999999";
   const auto broken = verifyChain(key, events);
@@ -102,14 +97,14 @@ TEST(ChainVerifier, ReportsABadMacForAnAlteredEventOrAnotherKey) {
   EXPECT_EQ(broken->kind, ChainBreak::Kind::kBadMac);
   EXPECT_EQ(broken->seq, 7u);
 
-  const auto wrong_key = verifyChain(testKey(2), makeChain(key, 3));
+  const auto wrong_key = verifyChain(testing::fixedKey(2), makeChain(key, 3));
   ASSERT_TRUE(wrong_key);
   EXPECT_EQ(wrong_key->kind, ChainBreak::Kind::kBadMac);
   EXPECT_EQ(wrong_key->seq, 1u);
 }
 
 TEST(ChainVerifier, MovesOnAfterAGap) {
-  const SecretKey key = testKey(3);
+  const SecretKey key = testing::fixedKey(3);
   auto events = makeChain(key, 10);
   events.erase(events.begin() + 2);
   ChainVerifier verifier(key);

@@ -83,4 +83,11 @@ Event typicalCrmView(uint64_t n) {
   return event;
 }
 
+std::vector<Event> typicalCrmViews(size_t count, uint64_t first) {
+  std::vector<Event> events;
+  events.reserve(count);
+  for (size_t i = 0; i < count; ++i) events.push_back(typicalCrmView(first + i));
+  return events;
+}
+
 }  // namespace vigie::testing

@@ -14,4 +14,7 @@ std::vector<protocol::Event> sampleEventsOfEveryType();
 // the benchmarks use; `n` varies the record id.
 protocol::Event typicalCrmView(uint64_t n);
 
+// `count` of them, record ids varied from `first`.
+std::vector<protocol::Event> typicalCrmViews(size_t count, uint64_t first = 0);
+
 }  // namespace vigie::testing

@@ -6,9 +6,10 @@
 
 namespace vigie::testing {
 
-TempDir::TempDir() {
-  const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base && *base ? base : "/tmp") + "/vigie-test-XXXXXX";
+TempDir::TempDir(const std::string& base) {
+  const char* tmpdir = std::getenv("TMPDIR");
+  const std::string parent = !base.empty() ? base : (tmpdir && *tmpdir ? tmpdir : "/tmp");
+  std::string pattern = parent + "/vigie-test-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = pattern;
 }

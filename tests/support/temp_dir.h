@@ -4,10 +4,11 @@
 
 namespace vigie::testing {
 
-// A fresh directory under $TMPDIR (or /tmp), removed with its content when destroyed.
+// A fresh directory under `base` (default: $TMPDIR, else /tmp), removed with its content when
+// destroyed.
 class TempDir {
  public:
-  TempDir();
+  explicit TempDir(const std::string& base = "");
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sample_events.h"
+#include "test_keys.h"
 #include "vigie/agent/event_queue.h"
 
 int main(int argc, char** argv) {
@@ -15,14 +16,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: queue_writer QUEUE_PATH SEED\n");
     return 2;
   }
-  std::array<uint8_t, 32> database_key{}, chain_key{};
-  database_key.fill(0x11);
-  chain_key.fill(0x22);
   vigie::agent::QueueOptions options;
   options.path = argv[1];
   options.device_id = "dev-crash";
-  options.database_key = vigie::crypto::SecretKey(database_key);
-  options.chain_key = vigie::crypto::SecretKey(chain_key);
+  options.database_key = vigie::testing::fixedKey(0x11);
+  options.chain_key = vigie::testing::fixedKey(0x22);
   auto queue = vigie::agent::EventQueue::open(std::move(options));
   if (!queue.isOk()) {
     std::fprintf(stderr, "queue_writer: %s\n", queue.status().toString().c_str());

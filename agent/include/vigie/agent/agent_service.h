@@ -33,6 +33,8 @@ class AgentService {
 
  private:
   AgentService() = default;
+  // Queues an agent.* event about the service itself, stamped with the service's account.
+  Status recordOwnEvent(protocol::EventType type, protocol::Payload data);
   EventQueuePtr queue_;
   std::unique_ptr<EventIntake> intake_;
   std::unique_ptr<SensorServer> server_;
