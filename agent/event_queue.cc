@@ -8,13 +8,13 @@
 #include <optional>
 
 #include "sequence_reservation.h"
-#include "sqlite.h"
 #include "vigie/crypto/hmac_chain.h"
 #include "vigie/crypto/uuid_generator.h"
 #include "vigie/platform/atomic_file.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/protocol/validate.h"
+#include "vigie/sqlcipher/sqlite.h"
 
 namespace vigie::agent {
 namespace {
@@ -31,16 +31,6 @@ enum MetaKey : int64_t { kMetaVersion = 1, kMetaNextSeq, kMetaLastMac, kMetaCoun
 constexpr uint64_t kDropSlackDivisor = 100;
 constexpr size_t kDropChunk = 512;
 constexpr uint64_t kGapEventAllowance = 1024;
-
-std::string hexKey(const crypto::SecretKey& key) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t byte : key.bytes()) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xF];
-  }
-  return out;
-}
 
 // The counts an agent.gap reports, by type.
 using TypeCounts = std::map<EventType, uint64_t>;
@@ -131,21 +121,22 @@ class SqlCipherQueue final : public EventQueue {
     if (active_lease_) return Status::failedPrecondition("a lease is already outstanding");
     Lease lease;
     lease.id = next_lease_id_++;
-    sqlite::reset(lease_select_.get());
-    sqlite::bindInt(lease_select_.get(), 1, static_cast<int64_t>(lease_cursor_));
-    sqlite::bindInt(lease_select_.get(), 2, static_cast<int64_t>(std::max<size_t>(max_events, 1)));
+    sqlcipher::reset(lease_select_.get());
+    sqlcipher::bindInt(lease_select_.get(), 1, static_cast<int64_t>(lease_cursor_));
+    sqlcipher::bindInt(lease_select_.get(), 2,
+                       static_cast<int64_t>(std::max<size_t>(max_events, 1)));
     uint64_t bytes = 0;
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(lease_select_.get())) == SQLITE_ROW) {
-      const std::string_view body = sqlite::columnBlob(lease_select_.get(), 1);
+      const std::string_view body = sqlcipher::columnBlob(lease_select_.get(), 1);
       if (!lease.events.empty() && bytes + body.size() > max_bytes) break;
       bytes += body.size();
       lease.events.push_back(
-          {static_cast<uint64_t>(sqlite::columnInt(lease_select_.get(), 0)), std::string(body)});
+          {static_cast<uint64_t>(sqlcipher::columnInt(lease_select_.get(), 0)), std::string(body)});
     }
-    sqlite::reset(lease_select_.get());
+    sqlcipher::reset(lease_select_.get());
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-      Status status = sqlite::toStatus(rc, db_.get(), "lease");
+      Status status = sqlcipher::toStatus(rc, db_.get(), "lease");
       if (status.code() == Status::Code::kCorruption) recoverUnreadable(status);
       return status;
     }
@@ -162,10 +153,10 @@ class SqlCipherQueue final : public EventQueue {
     VIGIE_RETURN_IF_ERROR(checkLease(lease_id));
     const ActiveLease lease = *active_lease_;
     VIGIE_RETURN_IF_ERROR(commitChanges([&]() -> Status {
-      sqlite::reset(delete_range_.get());
-      sqlite::bindInt(delete_range_.get(), 1, static_cast<int64_t>(lease.first));
-      sqlite::bindInt(delete_range_.get(), 2, static_cast<int64_t>(lease.last));
-      VIGIE_RETURN_IF_ERROR(sqlite::stepDone(delete_range_.get(), db_.get(), "ack"));
+      sqlcipher::reset(delete_range_.get());
+      sqlcipher::bindInt(delete_range_.get(), 1, static_cast<int64_t>(lease.first));
+      sqlcipher::bindInt(delete_range_.get(), 2, static_cast<int64_t>(lease.last));
+      VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(delete_range_.get(), db_.get(), "ack"));
       count_ -= std::min<uint64_t>(count_, lease.count);
       bytes_ -= std::min<uint64_t>(bytes_, lease.bytes);
       return Status::ok();
@@ -187,30 +178,31 @@ class SqlCipherQueue final : public EventQueue {
     if (read_only_) return Status::failedPrecondition("queue opened read-only");
     const int64_t cutoff = clock_->nowUnixMillis() - options_.limits.max_age_ms;
     Dropped dropped;
-    auto select = sqlite::prepare(db_.get(),
-                                  "SELECT seq, type, length(body) FROM events WHERE time_ms < ?1 "
-                                  "ORDER BY seq");
+    auto select =
+        sqlcipher::prepare(db_.get(),
+                           "SELECT seq, type, length(body) FROM events WHERE time_ms < ?1 "
+                           "ORDER BY seq");
     if (!select.isOk()) return select.status();
-    sqlite::bindInt(select->get(), 1, cutoff);
+    sqlcipher::bindInt(select->get(), 1, cutoff);
     std::vector<std::pair<uint64_t, EventType>> expired;
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(select->get())) == SQLITE_ROW) {
-      const auto seq = static_cast<uint64_t>(sqlite::columnInt(select->get(), 0));
-      const auto type = typeFromColumn(sqlite::columnInt(select->get(), 1));
+      const auto seq = static_cast<uint64_t>(sqlcipher::columnInt(select->get(), 0));
+      const auto type = typeFromColumn(sqlcipher::columnInt(select->get(), 1));
       if (isLeased(seq) || !type) continue;
-      dropped.add(seq, *type, static_cast<uint64_t>(sqlite::columnInt(select->get(), 2)));
+      dropped.add(seq, *type, static_cast<uint64_t>(sqlcipher::columnInt(select->get(), 2)));
     }
-    if (rc != SQLITE_DONE) return sqlite::toStatus(rc, db_.get(), "purge");
+    if (rc != SQLITE_DONE) return sqlcipher::toStatus(rc, db_.get(), "purge");
     if (dropped.events == 0) return Status::ok();
     VIGIE_RETURN_IF_ERROR(commitChanges([&]() -> Status {
-      auto remove = sqlite::prepare(db_.get(),
-                                    "DELETE FROM events WHERE time_ms < ?1 AND seq "
-                                    "NOT BETWEEN ?2 AND ?3");
+      auto remove = sqlcipher::prepare(db_.get(),
+                                       "DELETE FROM events WHERE time_ms < ?1 AND seq "
+                                       "NOT BETWEEN ?2 AND ?3");
       if (!remove.isOk()) return remove.status();
-      sqlite::bindInt(remove->get(), 1, cutoff);
-      sqlite::bindInt(remove->get(), 2, static_cast<int64_t>(leasedFirst()));
-      sqlite::bindInt(remove->get(), 3, static_cast<int64_t>(leasedLast()));
-      VIGIE_RETURN_IF_ERROR(sqlite::stepDone(remove->get(), db_.get(), "purge"));
+      sqlcipher::bindInt(remove->get(), 1, cutoff);
+      sqlcipher::bindInt(remove->get(), 2, static_cast<int64_t>(leasedFirst()));
+      sqlcipher::bindInt(remove->get(), 3, static_cast<int64_t>(leasedLast()));
+      VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(remove->get(), db_.get(), "purge"));
       count_ -= std::min(count_, dropped.events);
       bytes_ -= std::min(bytes_, dropped.bytes);
       return insertGap(protocol::GapReason::kAgeLimit, dropped);
@@ -221,15 +213,15 @@ class SqlCipherQueue final : public EventQueue {
 
   Status forEach(const std::function<bool(const LeasedEvent&)>& visit) override {
     std::lock_guard lock(mu_);
-    auto select = sqlite::prepare(db_.get(), "SELECT seq, body FROM events ORDER BY seq");
+    auto select = sqlcipher::prepare(db_.get(), "SELECT seq, body FROM events ORDER BY seq");
     if (!select.isOk()) return select.status();
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(select->get())) == SQLITE_ROW) {
-      LeasedEvent event{static_cast<uint64_t>(sqlite::columnInt(select->get(), 0)),
-                        std::string(sqlite::columnBlob(select->get(), 1))};
+      LeasedEvent event{static_cast<uint64_t>(sqlcipher::columnInt(select->get(), 0)),
+                        std::string(sqlcipher::columnBlob(select->get(), 1))};
       if (!visit(event)) return Status::ok();
     }
-    return sqlite::toStatus(rc, db_.get(), "read queue");
+    return sqlcipher::toStatus(rc, db_.get(), "read queue");
   }
 
   QueueStats stats() override {
@@ -276,37 +268,25 @@ class SqlCipherQueue final : public EventQueue {
     }
     VIGIE_RETURN_IF_ERROR(platform::createPrivateFile(temp));
     VIGIE_RETURN_IF_ERROR(connect(temp, SQLITE_OPEN_READWRITE));
-    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
-    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(),
-                                       "CREATE TABLE meta("
-                                       " key INTEGER PRIMARY KEY, value BLOB NOT NULL);"
-                                       "CREATE TABLE events("
-                                       " seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
-                                       " priority INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
-                                       " body BLOB NOT NULL);"
-                                       "INSERT INTO meta VALUES (1, 1);"));
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(),
+                                          "CREATE TABLE meta("
+                                          " key INTEGER PRIMARY KEY, value BLOB NOT NULL);"
+                                          "CREATE TABLE events("
+                                          " seq INTEGER PRIMARY KEY, type INTEGER NOT NULL,"
+                                          " priority INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
+                                          " body BLOB NOT NULL);"
+                                          "INSERT INTO meta VALUES (1, 1);"));
     db_.reset();  // checkpoints and removes the WAL: the file is complete on its own
     return platform::renameDurably(temp, options_.path);
   }
 
   // Opens `path` with the key and the settings every connection needs.
   Status connect(const std::string& path, int flags) {
-    auto db = sqlite::open(path, flags);
+    auto db = sqlcipher::openEncrypted(path, flags, options_.database_key);
     if (!db.isOk()) return db.status();
     db_ = std::move(db).value();
-    {
-      // Raw key: no passphrase derivation, so opening costs no PBKDF2 rounds.
-      std::string pragma = "PRAGMA key = \"x'" + hexKey(options_.database_key) + "'\";";
-      Status keyed = sqlite::exec(db_.get(), pragma.c_str());
-      std::fill(pragma.begin(), pragma.end(), '\0');
-      VIGIE_RETURN_IF_ERROR(keyed);
-    }
-    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA cipher_page_size = 4096;"));
-    // The first read proves the key: a wrong key or a damaged header reads as "not a database".
-    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "SELECT count(*) FROM sqlite_master;"));
-    // Sorting and temporary tables stay in memory: no plaintext temporary file ever.
-    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "PRAGMA temp_store = MEMORY;"));
-    return sqlite::exec(db_.get(), "PRAGMA synchronous = FULL;");
+    return Status::ok();
   }
 
   Status openDatabase() {
@@ -336,7 +316,7 @@ class SqlCipherQueue final : public EventQueue {
   }
 
   Status loadMeta() {
-    auto select = sqlite::prepare(db_.get(), "SELECT key, value FROM meta");
+    auto select = sqlcipher::prepare(db_.get(), "SELECT key, value FROM meta");
     if (!select.isOk()) return select.status();
     next_seq_ = 1;
     last_mac_ = {};
@@ -344,8 +324,8 @@ class SqlCipherQueue final : public EventQueue {
     bool versioned = false;
     int rc = SQLITE_OK;
     while ((rc = sqlite3_step(select->get())) == SQLITE_ROW) {
-      const int64_t key = sqlite::columnInt(select->get(), 0);
-      const auto value = static_cast<uint64_t>(sqlite::columnInt(select->get(), 1));
+      const int64_t key = sqlcipher::columnInt(select->get(), 0);
+      const auto value = static_cast<uint64_t>(sqlcipher::columnInt(select->get(), 1));
       switch (key) {
         case kMetaVersion:
           if (value != kStoreVersion) {
@@ -358,7 +338,7 @@ class SqlCipherQueue final : public EventQueue {
           next_seq_ = value;
           break;
         case kMetaLastMac: {
-          const std::string_view mac = sqlite::columnBlob(select->get(), 1);
+          const std::string_view mac = sqlcipher::columnBlob(select->get(), 1);
           if (mac.size() != last_mac_.size()) return Status::corruption("queue meta: bad MAC");
           std::copy(mac.begin(), mac.end(), last_mac_.begin());
           break;
@@ -373,14 +353,14 @@ class SqlCipherQueue final : public EventQueue {
           break;
       }
     }
-    VIGIE_RETURN_IF_ERROR(sqlite::toStatus(rc, db_.get(), "read queue meta"));
+    VIGIE_RETURN_IF_ERROR(sqlcipher::toStatus(rc, db_.get(), "read queue meta"));
     if (!versioned) return Status::corruption("queue meta has no store version");
     return Status::ok();
   }
 
   Status prepareStatements() {
     struct Entry {
-      sqlite::Stmt* stmt;
+      sqlcipher::Stmt* stmt;
       const char* sql;
     };
     const Entry entries[] = {
@@ -396,7 +376,7 @@ class SqlCipherQueue final : public EventQueue {
         {&delete_one_, "DELETE FROM events WHERE seq = ?1"},
     };
     for (const auto& entry : entries) {
-      auto stmt = sqlite::prepare(db_.get(), entry.sql);
+      auto stmt = sqlcipher::prepare(db_.get(), entry.sql);
       if (!stmt.isOk()) return stmt.status();
       *entry.stmt = std::move(stmt).value();
     }
@@ -406,11 +386,11 @@ class SqlCipherQueue final : public EventQueue {
   // Runs `body` between BEGIN IMMEDIATE and COMMIT; rolls back if anything fails.
   template <typename F>
   Status inTransaction(F&& body) {
-    VIGIE_RETURN_IF_ERROR(sqlite::exec(db_.get(), "BEGIN IMMEDIATE;"));
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "BEGIN IMMEDIATE;"));
     Status status = body();
-    if (status.isOk()) status = sqlite::exec(db_.get(), "COMMIT;");
+    if (status.isOk()) status = sqlcipher::exec(db_.get(), "COMMIT;");
     if (!status.isOk() && !sqlite3_get_autocommit(db_.get())) {
-      (void)sqlite::exec(db_.get(), "ROLLBACK;");
+      (void)sqlcipher::exec(db_.get(), "ROLLBACK;");
     }
     return status;
   }
@@ -429,13 +409,13 @@ class SqlCipherQueue final : public EventQueue {
                                      std::to_string(protocol::kMaxEventJsonBytes));
     }
     sqlite3_stmt* stmt = insert_.get();
-    sqlite::reset(stmt);
-    sqlite::bindInt(stmt, 1, static_cast<int64_t>(event.seq));
-    sqlite::bindInt(stmt, 2, static_cast<int64_t>(event.type));
-    sqlite::bindInt(stmt, 3, static_cast<int64_t>(protocol::priorityOf(event.type)));
-    sqlite::bindInt(stmt, 4, event.time_ms);
-    sqlite::bindBlob(stmt, 5, json_);
-    VIGIE_RETURN_IF_ERROR(sqlite::stepDone(stmt, db_.get(), "store event"));
+    sqlcipher::reset(stmt);
+    sqlcipher::bindInt(stmt, 1, static_cast<int64_t>(event.seq));
+    sqlcipher::bindInt(stmt, 2, static_cast<int64_t>(event.type));
+    sqlcipher::bindInt(stmt, 3, static_cast<int64_t>(protocol::priorityOf(event.type)));
+    sqlcipher::bindInt(stmt, 4, event.time_ms);
+    sqlcipher::bindBlob(stmt, 5, json_);
+    VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(stmt, db_.get(), "store event"));
     ++next_seq_;
     last_mac_ = event.mac;
     ++count_;
@@ -445,13 +425,13 @@ class SqlCipherQueue final : public EventQueue {
 
   Status saveMeta() {
     sqlite3_stmt* stmt = save_meta_.get();
-    sqlite::reset(stmt);
-    sqlite::bindInt(stmt, 1, static_cast<int64_t>(next_seq_));
+    sqlcipher::reset(stmt);
+    sqlcipher::bindInt(stmt, 1, static_cast<int64_t>(next_seq_));
     sqlite3_bind_blob(stmt, 2, last_mac_.data(), static_cast<int>(last_mac_.size()),
                       SQLITE_TRANSIENT);
-    sqlite::bindInt(stmt, 3, static_cast<int64_t>(count_));
-    sqlite::bindInt(stmt, 4, static_cast<int64_t>(bytes_));
-    return sqlite::stepDone(stmt, db_.get(), "save queue meta");
+    sqlcipher::bindInt(stmt, 3, static_cast<int64_t>(count_));
+    sqlcipher::bindInt(stmt, 4, static_cast<int64_t>(bytes_));
+    return sqlcipher::stepDone(stmt, db_.get(), "save queue meta");
   }
 
   // Runs `changes` in one transaction that also saves the sequence reservation and the meta
@@ -515,25 +495,25 @@ class SqlCipherQueue final : public EventQueue {
       while (!satisfied()) {
         std::vector<std::array<int64_t, 3>> rows;
         sqlite3_stmt* select = drop_select_.get();
-        sqlite::reset(select);
-        sqlite::bindInt(select, 1, priority);
-        sqlite::bindInt(select, 2, static_cast<int64_t>(cursor));
-        sqlite::bindInt(select, 3, static_cast<int64_t>(leasedFirst()));
-        sqlite::bindInt(select, 4, static_cast<int64_t>(leasedLast()));
-        sqlite::bindInt(select, 5, static_cast<int64_t>(kDropChunk));
+        sqlcipher::reset(select);
+        sqlcipher::bindInt(select, 1, priority);
+        sqlcipher::bindInt(select, 2, static_cast<int64_t>(cursor));
+        sqlcipher::bindInt(select, 3, static_cast<int64_t>(leasedFirst()));
+        sqlcipher::bindInt(select, 4, static_cast<int64_t>(leasedLast()));
+        sqlcipher::bindInt(select, 5, static_cast<int64_t>(kDropChunk));
         int rc = SQLITE_OK;
         while ((rc = sqlite3_step(select)) == SQLITE_ROW) {
-          rows.push_back({sqlite::columnInt(select, 0), sqlite::columnInt(select, 1),
-                          sqlite::columnInt(select, 2)});
+          rows.push_back({sqlcipher::columnInt(select, 0), sqlcipher::columnInt(select, 1),
+                          sqlcipher::columnInt(select, 2)});
         }
-        sqlite::reset(select);
-        VIGIE_RETURN_IF_ERROR(sqlite::toStatus(rc, db_.get(), "select events to drop"));
+        sqlcipher::reset(select);
+        VIGIE_RETURN_IF_ERROR(sqlcipher::toStatus(rc, db_.get(), "select events to drop"));
         if (rows.empty()) break;
         for (const auto& [seq, type, size] : rows) {
           if (satisfied()) break;
-          sqlite::reset(delete_one_.get());
-          sqlite::bindInt(delete_one_.get(), 1, seq);
-          VIGIE_RETURN_IF_ERROR(sqlite::stepDone(delete_one_.get(), db_.get(), "drop event"));
+          sqlcipher::reset(delete_one_.get());
+          sqlcipher::bindInt(delete_one_.get(), 1, seq);
+          VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(delete_one_.get(), db_.get(), "drop event"));
           dropped.add(static_cast<uint64_t>(seq),
                       typeFromColumn(type).value_or(EventType::kAppFocus),
                       static_cast<uint64_t>(size));
@@ -624,8 +604,8 @@ class SqlCipherQueue final : public EventQueue {
   const QueueOptions options_;
   const bool read_only_;
   platform::Clock* const clock_;
-  sqlite::Db db_;
-  sqlite::Stmt insert_, save_meta_, lease_select_, delete_range_, drop_select_, delete_one_;
+  sqlcipher::Db db_;
+  sqlcipher::Stmt insert_, save_meta_, lease_select_, delete_range_, drop_select_, delete_one_;
   crypto::ChainSigner signer_;
   crypto::UuidV7Generator ids_;
   SequenceReservation reservation_;

@@ -14,7 +14,7 @@
 
 #include "bench_support.h"
 #include "sample_events.h"
-#include "sqlite.h"
+#include "vigie/sqlcipher/sqlite.h"
 #include "temp_dir.h"
 #include "test_keys.h"
 #include "vigie/agent/event_queue.h"
@@ -74,8 +74,8 @@ void BM_QueueAppend(benchmark::State& state) {
                         : static_cast<double>(stats.bytes) / static_cast<double>(stats.events);
 }
 
-using agent::sqlite::Db;
-using agent::sqlite::Stmt;
+using sqlcipher::Db;
+using sqlcipher::Stmt;
 
 bool exec(sqlite3* db, const std::string& sql, benchmark::State& state) {
   if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return true;

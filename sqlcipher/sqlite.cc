@@ -1,6 +1,8 @@
-#include "sqlite.h"
+#include "vigie/sqlcipher/sqlite.h"
 
-namespace vigie::agent::sqlite {
+#include <algorithm>
+
+namespace vigie::sqlcipher {
 
 Status toStatus(int rc, sqlite3* db, std::string_view context) {
   std::string message(context);
@@ -31,6 +33,36 @@ StatusOr<Db> open(const std::string& path, int flags) {
   Db db(raw);
   if (rc != SQLITE_OK) return toStatus(rc, raw, "cannot open " + path);
   sqlite3_extended_result_codes(raw, 0);
+  return db;
+}
+
+namespace {
+
+std::string hexKey(const crypto::SecretKey& key) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  for (uint8_t byte : key.bytes()) {
+    out += kDigits[byte >> 4];
+    out += kDigits[byte & 0xF];
+  }
+  return out;
+}
+
+}  // namespace
+
+StatusOr<Db> openEncrypted(const std::string& path, int flags, const crypto::SecretKey& key) {
+  auto db = open(path, flags);
+  if (!db.isOk()) return db.status();
+  {
+    std::string pragma = "PRAGMA key = \"x'" + hexKey(key) + "'\";";
+    Status keyed = exec(db->get(), pragma.c_str());
+    std::fill(pragma.begin(), pragma.end(), '\0');
+    VIGIE_RETURN_IF_ERROR(keyed);
+  }
+  VIGIE_RETURN_IF_ERROR(exec(db->get(), "PRAGMA cipher_page_size = 4096;"));
+  VIGIE_RETURN_IF_ERROR(exec(db->get(), "SELECT count(*) FROM sqlite_master;"));
+  VIGIE_RETURN_IF_ERROR(exec(db->get(), "PRAGMA temp_store = MEMORY;"));
+  VIGIE_RETURN_IF_ERROR(exec(db->get(), "PRAGMA synchronous = FULL;"));
   return db;
 }
 
@@ -74,4 +106,4 @@ std::string_view columnBlob(sqlite3_stmt* stmt, int column) {
 
 int64_t columnInt(sqlite3_stmt* stmt, int column) { return sqlite3_column_int64(stmt, column); }
 
-}  // namespace vigie::agent::sqlite
+}  // namespace vigie::sqlcipher

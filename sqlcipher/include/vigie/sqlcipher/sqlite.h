@@ -1,7 +1,7 @@
 #pragma once
 
-// RAII and error mapping for the SQLCipher C API, private to agent/. Every sqlite3 return code
-// becomes a Status here and nowhere else.
+// RAII and error mapping for the SQLCipher C API, shared by the agent's queue and the collector's
+// store. Every sqlite3 return code becomes a Status here and nowhere else.
 
 #include <sqlite3.h>
 
@@ -10,9 +10,10 @@
 #include <string>
 #include <string_view>
 
+#include "vigie/crypto/secret_key.h"
 #include "vigie/protocol/status.h"
 
-namespace vigie::agent::sqlite {
+namespace vigie::sqlcipher {
 
 struct DbCloser {
   void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
@@ -28,6 +29,12 @@ using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 Status toStatus(int rc, sqlite3* db, std::string_view context);
 
 StatusOr<Db> open(const std::string& path, int flags);
+
+// Opens `path` encrypted with the raw 256-bit `key` (no passphrase derivation, so opening costs no
+// PBKDF2 rounds), 4 KiB cipher pages, temporary data kept in memory (no plaintext temporary
+// file), synchronous=FULL. Reads the schema once: a wrong key or damaged header fails here as
+// kCorruption.
+StatusOr<Db> openEncrypted(const std::string& path, int flags, const crypto::SecretKey& key);
 Status exec(sqlite3* db, const char* sql);
 StatusOr<Stmt> prepare(sqlite3* db, std::string_view sql);
 
@@ -40,4 +47,4 @@ Status stepDone(sqlite3_stmt* stmt, sqlite3* db, std::string_view context);
 std::string_view columnBlob(sqlite3_stmt* stmt, int column);
 int64_t columnInt(sqlite3_stmt* stmt, int column);
 
-}  // namespace vigie::agent::sqlite
+}  // namespace vigie::sqlcipher
