@@ -3,31 +3,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
-#include <cstring>
+#include <cstdio>
 #include <filesystem>
 
 #include "vigie/crypto/key_store.h"
+#include "vigie/crypto/random.h"
 #include "vigie/crypto/uuid_generator.h"
+#include "vigie/platform/atomic_file.h"
 #include "vigie/platform/peer_identity.h"
+#include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
 
 namespace vigie::agent {
-namespace {
-
-Status makePrivateDirectory(const std::string& path) {
-  std::error_code error;
-  std::filesystem::create_directories(path, error);
-  if (error) return Status::ioError("cannot create " + path + ": " + error.message());
-  if (::chmod(path.c_str(), 0700) != 0) {
-    return Status::ioError("cannot chmod " + path + ": " + std::strerror(errno));
-  }
-  return Status::ok();
-}
-
-}  // namespace
-
 std::string keysDirectory(const std::string& data_dir) { return data_dir + "/keys"; }
 std::string queuePath(const std::string& data_dir) { return data_dir + "/queue.db"; }
 
@@ -39,19 +29,31 @@ std::string defaultDeviceId() {
 
 StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& config,
                                                             platform::Clock& clock) {
-  VIGIE_RETURN_IF_ERROR(makePrivateDirectory(config.data_dir));
+  VIGIE_RETURN_IF_ERROR(platform::createPrivateDirectory(config.data_dir));
   auto keys = crypto::newFileKeyStore(keysDirectory(config.data_dir));
   auto database_key = keys->loadOrCreate("queue");
   if (!database_key.isOk()) return database_key.status();
   auto chain_key = keys->loadOrCreate("chain");
   if (!chain_key.isOk()) return chain_key.status();
 
+  auto enrollment = loadEnrollment(config.data_dir);
+  if (!enrollment.isOk()) return enrollment.status();
+  std::string device_id = config.device_id.empty() ? defaultDeviceId() : config.device_id;
+  if (enrollment->has_value()) {
+    if (!config.device_id.empty() && config.device_id != (*enrollment)->device_id) {
+      return Status::invalidArgument("this agent is enrolled as " + (*enrollment)->device_id +
+                                     ", not " + config.device_id);
+    }
+    device_id = (*enrollment)->device_id;
+  }
+
   std::unique_ptr<AgentService> service(new AgentService());
   service->clock_ = &clock;
   service->user_ = platform::userNameOf(::geteuid());
+  service->enrollment_ = std::move(enrollment).value();
   QueueOptions options;
   options.path = queuePath(config.data_dir);
-  options.device_id = config.device_id.empty() ? defaultDeviceId() : config.device_id;
+  options.device_id = device_id;
   options.database_key = *database_key;
   options.chain_key = *chain_key;
   options.limits = config.limits;
@@ -72,7 +74,42 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
   service->intake_ = std::make_unique<EventIntake>(*service->queue_);
   service->server_ =
       std::make_unique<SensorServer>(std::move(listener).value(), *service->intake_, clock);
+  if (service->enrollment_) VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
   return service;
+}
+
+Status AgentService::startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key) {
+  auto transport = newCurlTransport(enrollment_->tls());
+  if (!transport.isOk()) return transport.status();
+  transport_ = std::move(transport).value();
+  auto reenroll_with_stored_secret = [this, data_dir = config.data_dir, chain_key] {
+    auto renewed = reenroll(data_dir, *enrollment_, chain_key);
+    return renewed.status();
+  };
+  auto log = [](const std::string& line) {
+    std::fprintf(stderr, "vigie-agent: %s\n", line.c_str());
+  };
+  std::array<uint8_t, 8> seed{};
+  (void)crypto::fillRandom(seed);
+  uint64_t jitter_seed = 0;
+  for (uint8_t byte : seed) jitter_seed = jitter_seed << 8 | byte;
+  uploader_ = std::make_unique<Uploader>(
+      *queue_, *transport_, config.upload, std::move(reenroll_with_stored_secret),
+      [this](const LeasedEvent& event, const std::string&) { recordRejected(event); },
+      std::move(log), jitter_seed);
+  uploader_->start();
+  return Status::ok();
+}
+
+void AgentService::recordRejected(const LeasedEvent& event) {
+  protocol::AgentGap gap;
+  gap.reason = protocol::GapReason::kRejected;
+  if (auto parsed = protocol::eventFromJson(event.json); parsed.isOk()) {
+    gap.dropped.push_back({parsed->type, 1});
+  }
+  gap.first_seq = event.seq;
+  gap.last_seq = event.seq;
+  (void)recordOwnEvent(protocol::EventType::kAgentGap, std::move(gap));
 }
 
 AgentService::~AgentService() { stop("shutdown"); }
@@ -81,6 +118,8 @@ void AgentService::stop(const std::string& reason) {
   if (!queue_) return;
   server_.reset();
   intake_.reset();
+  uploader_.reset();  // cancels the request under way; its events stay queued
+  transport_.reset();
   (void)recordOwnEvent(protocol::EventType::kAgentStop, protocol::AgentStop{protocol::truncateUtf8(
                                                             reason, protocol::kMaxShortText)});
   queue_.reset();

@@ -2,7 +2,10 @@
 find_package(PkgConfig REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(Threads REQUIRED)
+find_package(ZLIB REQUIRED)
 pkg_check_modules(SQLCIPHER REQUIRED IMPORTED_TARGET sqlcipher)
+find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL)
+find_package(CURL REQUIRED)
 
 if(VIGIE_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -22,8 +22,8 @@ constexpr std::array<EventType, kEventTypeCount> kAllTypes = {
 constexpr std::array<std::string_view, 2> kCrmModeNames = {"view", "edit"};
 constexpr std::array<std::string_view, 5> kPathClassNames = {"downloads", "desktop", "removable",
                                                              "network_share", "other"};
-constexpr std::array<std::string_view, 5> kGapReasonNames = {"queue_full", "age_limit", "disk_full",
-                                                             "sensor_lost", "write_failed"};
+constexpr std::array<std::string_view, 6> kGapReasonNames = {
+    "queue_full", "age_limit", "disk_full", "sensor_lost", "write_failed", "rejected"};
 constexpr std::array<std::string_view, 2> kIntegrityNames = {"queue_unreadable", "chain_restarted"};
 
 }  // namespace

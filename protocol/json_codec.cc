@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <charconv>
 
-#include "json.h"
+#include "vigie/protocol/hex.h"
+#include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
 #include "vigie/protocol/validate.h"
 
 namespace vigie::protocol {
 namespace {
-
-constexpr char kHexDigits[] = "0123456789abcdef";
 
 void appendNumber(std::string& out, uint64_t value) {
   char buffer[24];
@@ -18,12 +17,9 @@ void appendNumber(std::string& out, uint64_t value) {
   out.append(buffer, result.ptr);
 }
 
-void appendHex(std::string& out, const Mac& mac) {
+void appendQuotedHex(std::string& out, const Mac& mac) {
   out += '"';
-  for (uint8_t byte : mac) {
-    out += kHexDigits[byte >> 4];
-    out += kHexDigits[byte & 0xF];
-  }
+  appendHex(out, mac);
   out += '"';
 }
 
@@ -241,27 +237,6 @@ Status readPayload(EventType type, const json::Value& data, Payload& out) {
   return reader.finish();
 }
 
-int hexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-Status parseMac(std::string_view field, const std::string& hex, Mac& out) {
-  if (hex.size() != out.size() * 2) {
-    return Status::invalidArgument("field " + std::string(field) + ": expected 64 hex digits");
-  }
-  for (size_t i = 0; i < out.size(); ++i) {
-    const int high = hexValue(hex[2 * i]);
-    const int low = hexValue(hex[2 * i + 1]);
-    if (high < 0 || low < 0) {
-      return Status::invalidArgument("field " + std::string(field) + ": not lower-case hex");
-    }
-    out[i] = static_cast<uint8_t>(high << 4 | low);
-  }
-  return Status::ok();
-}
-
 }  // namespace
 
 void appendJson(std::string& out, const Event& event) {
@@ -284,9 +259,9 @@ void appendJson(std::string& out, const Event& event) {
   out += "\",\"data\":";
   appendData(out, event.data);
   out += ",\"prev\":";
-  appendHex(out, event.prev);
+  appendQuotedHex(out, event.prev);
   out += ",\"mac\":";
-  appendHex(out, event.mac);
+  appendQuotedHex(out, event.mac);
   out += '}';
 }
 
@@ -336,8 +311,8 @@ StatusOr<Event> eventFromJson(std::string_view text) {
   auto type = parseType(type_name);
   if (!type.isOk()) return type.status();
   event.type = *type;
-  VIGIE_RETURN_IF_ERROR(parseMac("prev", prev, event.prev));
-  VIGIE_RETURN_IF_ERROR(parseMac("mac", mac, event.mac));
+  VIGIE_RETURN_IF_ERROR(parseHex("prev", prev, event.prev));
+  VIGIE_RETURN_IF_ERROR(parseHex("mac", mac, event.mac));
   VIGIE_RETURN_IF_ERROR(readPayload(event.type, *data, event.data));
   VIGIE_RETURN_IF_ERROR(validate(event));
   return event;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "vigie/protocol/hex.h"
+
 namespace vigie::sqlcipher {
 
 Status toStatus(int rc, sqlite3* db, std::string_view context) {
@@ -36,25 +38,11 @@ StatusOr<Db> open(const std::string& path, int flags) {
   return db;
 }
 
-namespace {
-
-std::string hexKey(const crypto::SecretKey& key) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (uint8_t byte : key.bytes()) {
-    out += kDigits[byte >> 4];
-    out += kDigits[byte & 0xF];
-  }
-  return out;
-}
-
-}  // namespace
-
 StatusOr<Db> openEncrypted(const std::string& path, int flags, const crypto::SecretKey& key) {
   auto db = open(path, flags);
   if (!db.isOk()) return db.status();
   {
-    std::string pragma = "PRAGMA key = \"x'" + hexKey(key) + "'\";";
+    std::string pragma = "PRAGMA key = \"x'" + protocol::toHex(key.bytes()) + "'\";";
     Status keyed = exec(db->get(), pragma.c_str());
     std::fill(pragma.begin(), pragma.end(), '\0');
     VIGIE_RETURN_IF_ERROR(keyed);

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <thread>
 
+#include "sensor_client.h"
 #include "subprocess.h"
 #include "temp_dir.h"
 #include "vigie/platform/local_socket.h"
@@ -21,14 +22,11 @@
 namespace vigie {
 namespace {
 
+using testing::crmViewDraft;
+using testing::exchangeLines;
+using testing::readReplies;
 using testing::Subprocess;
 using testing::TempDir;
-
-std::string crmViewDraft(const std::string& record_id) {
-  return R"({"type":"crm.view","session":"4","data":{"app":"crm-web","screen":"customer",)"
-         R"("record_id":")" +
-         record_id + R"(","mode":"view","brand":"Acme"}})";
-}
 
 class AgentDaemonTest : public ::testing::Test {
  protected:
@@ -58,35 +56,6 @@ class AgentDaemonTest : public ::testing::Test {
     return stream.isOk() ? std::move(stream).value() : nullptr;
   }
 
-  // Sends the lines, returns one reply per non-empty line.
-  static std::vector<std::string> exchange(platform::LocalStream& stream,
-                                           const std::vector<std::string>& lines) {
-    std::string payload;
-    size_t expected = 0;
-    for (const auto& line : lines) {
-      payload += line + "\n";
-      if (!line.empty()) ++expected;
-    }
-    EXPECT_TRUE(stream.writeAll(payload).isOk());
-    return readReplies(stream, expected);
-  }
-
-  static std::vector<std::string> readReplies(platform::LocalStream& stream, size_t expected) {
-    std::vector<std::string> replies;
-    std::string pending;
-    char chunk[4096];
-    while (replies.size() < expected) {
-      auto got = stream.read(chunk, sizeof chunk);
-      if (!got.isOk() || *got == 0) break;
-      pending.append(chunk, *got);
-      for (size_t newline; (newline = pending.find('\n')) != std::string::npos;) {
-        replies.push_back(pending.substr(0, newline));
-        pending.erase(0, newline + 1);
-      }
-    }
-    return replies;
-  }
-
   // `vigie-agent show --json`: the decoded events, and the command's exit status.
   std::pair<std::vector<protocol::Event>, int> show() {
     Subprocess command({VIGIE_AGENT_BINARY, "show", "--json", "--data-dir", data_});
@@ -112,15 +81,15 @@ TEST_F(AgentDaemonTest, RecordsSensorEventsWithTheKernelsIdentityAndRefusesBadLi
   auto stream = connect();
   ASSERT_NE(stream, nullptr);
   const auto replies =
-      exchange(*stream, {
-                            crmViewDraft("C-1"),
-                            R"({"type":"agent.stop","data":{"reason":"forged"}})",
-                            R"({"type":"crm.view","data":{"app":"x"},"user":"someone-else"})",
-                            "{not json",
-                            std::string(protocol::kMaxEventJsonBytes + 10, 'x'),
-                            std::string(1 << 20, 'y'),
-                            crmViewDraft("C-2"),
-                        });
+      exchangeLines(*stream, {
+                                 crmViewDraft("C-1"),
+                                 R"({"type":"agent.stop","data":{"reason":"forged"}})",
+                                 R"({"type":"crm.view","data":{"app":"x"},"user":"someone-else"})",
+                                 "{not json",
+                                 std::string(protocol::kMaxEventJsonBytes + 10, 'x'),
+                                 std::string(1 << 20, 'y'),
+                                 crmViewDraft("C-2"),
+                             });
   ASSERT_EQ(replies.size(), 7u);
   EXPECT_EQ(replies[0], "ok 2");  // seq 1 is agent.start
   EXPECT_EQ(replies[1], "error agent.stop events come from the agent itself");
@@ -138,7 +107,7 @@ TEST_F(AgentDaemonTest, RecordsSensorEventsWithTheKernelsIdentityAndRefusesBadLi
       if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(3);
       auto mine = platform::connectLocal(socket_);
       if (!mine.isOk()) ::_exit(4);
-      const auto reply = exchange(**mine, {crmViewDraft("C-nobody")});
+      const auto reply = exchangeLines(**mine, {crmViewDraft("C-nobody")});
       ::_exit(reply.size() == 1 && reply[0] == "ok 4" ? 0 : 5);
     }
     int status = 0;
@@ -187,7 +156,7 @@ TEST_F(AgentDaemonTest, KillNineUnderTrafficLosesNoAcknowledgedEvent) {
             lines.push_back(crmViewDraft("R" + std::to_string(round) + "-" + std::to_string(t) +
                                          "-" + std::to_string(batch) + "-" + std::to_string(i)));
           }
-          const auto replies = exchange(**stream, lines);
+          const auto replies = exchangeLines(**stream, lines);
           std::lock_guard lock(mu);
           for (size_t i = 0; i < replies.size(); ++i) {
             if (replies[i].rfind("ok ", 0) == 0) {
@@ -231,7 +200,7 @@ TEST_F(AgentDaemonTest, ShowAcceptsHolesThatRecordedDropsExplain) {
     lines.push_back(i % 2 == 0 ? R"({"type":"app.focus","data":{"app":"crm-web"}})"
                                : crmViewDraft("C-" + std::to_string(i)));
   }
-  for (const auto& reply : exchange(*stream, lines)) ASSERT_EQ(reply.rfind("ok ", 0), 0u);
+  for (const auto& reply : exchangeLines(*stream, lines)) ASSERT_EQ(reply.rfind("ok ", 0), 0u);
   stream.reset();
   agent->signal(SIGTERM);
   agent->wait();

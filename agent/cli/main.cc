@@ -13,6 +13,7 @@
 #include "vigie/agent/agent_service.h"
 #include "vigie/crypto/hmac_chain.h"
 #include "vigie/crypto/key_store.h"
+#include "vigie/platform/atomic_file.h"
 #include "vigie/platform/local_socket.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utc_time.h"
@@ -28,13 +29,25 @@ workstation (which CRM record was viewed, copies, exports, prints; never content
 screenshots) into an encrypted local queue, chained so that tampering shows.
 
 Commands:
-  run     Run the service in the foreground until SIGTERM or SIGINT.
-            --data-dir DIR     keys and queue (default /var/lib/vigie-agent), created 0700
+  enroll  Enroll this workstation with a collector (once; needs the site's secret).
+            --collector URL    https://HOST:PORT of the collector (required)
+            --ca-file FILE     the collector's CA certificate, from the installer (required)
+            --secret-file FILE file holding the enrollment secret (required)
+            --data-dir DIR     (default /var/lib/vigie-agent)
+            --device-id ID     (default dev-<hostname>)
+            --reenroll         replace the certificate of a device the collector already knows
+  run     Run the service in the foreground until SIGTERM or SIGINT. Once enrolled, it uploads
+          the queue to the collector (mutual TLS, the enrolled CA only) and deletes events only
+          when the collector has acknowledged them; not enrolled, events stay queued.
+            --data-dir DIR     keys, queue, enrollment (default /var/lib/vigie-agent), 0700
             --socket PATH      where session sensors connect (default /run/vigie-agent/agent.sock)
-            --device-id ID     device id stamped on events (default dev-<hostname>)
+            --device-id ID     device id stamped on events (default: enrolled id, else
+                               dev-<hostname>)
             --max-events N     queue bound in events (default 2000000)
             --max-mb N         queue bound in MiB (default 512)
             --max-age-days N   events older than this are purged and counted (default 30)
+            --batch-events N   events per upload batch at most (default 2000)
+            --linger-ms N      a batch that is not full waits this long (default 1000)
   send    Send events to a running service: one draft per line on standard input,
           {"type":"crm.view","session":"2","data":{...}} (see docs/events.md). Prints the
           service's reply to each line ("ok <seq>" or "error <reason>").
@@ -76,6 +89,13 @@ int runService(const cli::Options& options) {
   config.limits.max_events = *max_events;
   config.limits.max_bytes = *max_mb << 20;
   config.limits.max_age_ms = static_cast<int64_t>(*max_age_days) * 24 * 3600 * 1000;
+  auto batch_events = options.number("batch-events", config.upload.batch_events, 1, 20'000);
+  auto linger_ms = options.number("linger-ms", 1000, 0, 600'000);
+  for (const Status& status : {batch_events.status(), linger_ms.status()}) {
+    if (!status.isOk()) return usageError(status);
+  }
+  config.upload.batch_events = *batch_events;
+  config.upload.linger_ms = static_cast<int64_t>(*linger_ms);
 
   // Signals are taken synchronously by this thread; every thread started later inherits the mask.
   sigset_t signals;
@@ -90,6 +110,12 @@ int runService(const cli::Options& options) {
   std::cerr << "vigie-agent " << kVersion << ": recording to " << queuePath(config.data_dir)
             << " (events queued: " << stats.events << "); sensors connect to " << config.socket_path
             << "\n";
+  if (const auto& enrollment = (*service)->enrollment()) {
+    std::cerr << "vigie-agent: uploading to " << enrollment->collector_url << " as "
+              << enrollment->device_id << "\n";
+  } else {
+    std::cerr << "vigie-agent: not enrolled; events stay queued until `vigie-agent enroll`\n";
+  }
   // Age purge once at start, then hourly, on a timer woken by sigtimedwait.
   int signal = 0;
   while (true) {
@@ -101,6 +127,36 @@ int runService(const cli::Options& options) {
   }
   (*service)->stop(signal == SIGTERM ? "SIGTERM" : "SIGINT");
   std::cerr << "vigie-agent: stopped\n";
+  return 0;
+}
+
+int enrollDevice(const cli::Options& options) {
+  EnrollmentSettings settings;
+  settings.collector_url = options.text("collector", "");
+  settings.ca_file = options.text("ca-file", "");
+  const std::string secret_file = options.text("secret-file", "");
+  if (settings.collector_url.empty() || settings.ca_file.empty() || secret_file.empty()) {
+    return usageError(
+        Status::invalidArgument("enroll needs --collector, --ca-file and --secret-file"));
+  }
+  settings.device_id = options.text("device-id", defaultDeviceId());
+  settings.reenroll = options.flag("reenroll");
+  auto secret = platform::readSmallFile(secret_file, 1024);
+  if (!secret.isOk()) return failure(secret.status());
+  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
+    secret->pop_back();
+  }
+  settings.secret = std::move(secret).value();
+
+  const std::string data_dir = options.text("data-dir", kDefaultDataDir);
+  Status dir = platform::createPrivateDirectory(data_dir);
+  if (!dir.isOk()) return failure(dir);
+  auto chain_key = crypto::newFileKeyStore(keysDirectory(data_dir))->loadOrCreate("chain");
+  if (!chain_key.isOk()) return failure(chain_key.status());
+  auto enrolled = enroll(data_dir, settings, *chain_key);
+  if (!enrolled.isOk()) return failure(enrolled.status());
+  std::cout << "enrolled " << enrolled->device_id << " with " << enrolled->collector_url
+            << "; restart the service to start uploading\n";
   return 0;
 }
 
@@ -250,9 +306,16 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "run") {
-    auto options = cli::Options::parse(
-        rest, {"data-dir", "socket", "device-id", "max-events", "max-mb", "max-age-days"}, {});
+    auto options = cli::Options::parse(rest,
+                                       {"data-dir", "socket", "device-id", "max-events", "max-mb",
+                                        "max-age-days", "batch-events", "linger-ms"},
+                                       {});
     return options.isOk() ? runService(*options) : usageError(options.status());
+  }
+  if (command == "enroll") {
+    auto options = cli::Options::parse(
+        rest, {"collector", "ca-file", "secret-file", "data-dir", "device-id"}, {"reenroll"});
+    return options.isOk() ? enrollDevice(*options) : usageError(options.status());
   }
   if (command == "send") {
     auto options = cli::Options::parse(rest, {"socket"}, {});

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <filesystem>
 
 #include "vigie/platform/posix_error.h"
 
@@ -79,6 +80,14 @@ Status createPrivateFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (fd.get() < 0) return posixError("cannot create " + path, errno);
   if (::fchmod(fd.get(), 0600) != 0) return posixError("cannot chmod " + path, errno);
+  return Status::ok();
+}
+
+Status createPrivateDirectory(const std::string& path) {
+  std::error_code error;
+  std::filesystem::create_directories(path, error);
+  if (error) return Status::ioError("cannot create " + path + ": " + error.message());
+  if (::chmod(path.c_str(), 0700) != 0) return posixError("cannot chmod " + path, errno);
   return Status::ok();
 }
 

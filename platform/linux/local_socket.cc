@@ -111,18 +111,26 @@ StatusOr<LocalListenerPtr> listenLocal(const std::string& path, unsigned mode) {
     }
     ::unlink(path.c_str());
   }
+  // Bound and listening under a temporary name, then renamed: once `path` exists, connecting to
+  // it succeeds, and the mode is right from the first connection.
+  const std::string temp = path + ".new";
+  auto temp_address = addressOf(temp);
+  if (!temp_address.isOk()) return temp_address.status();
+  ::unlink(temp.c_str());
   const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return posixError("socket", errno);
   auto fail = [&](const std::string& what) {
     const int error = errno;
     ::close(fd);
+    ::unlink(temp.c_str());
     return posixError(what + " " + path, error);
   };
-  if (::bind(fd, reinterpret_cast<const sockaddr*>(&*address), sizeof(sockaddr_un)) != 0) {
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&*temp_address), sizeof(sockaddr_un)) != 0) {
     return fail("cannot bind");
   }
-  if (::chmod(path.c_str(), static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
+  if (::chmod(temp.c_str(), static_cast<mode_t>(mode)) != 0) return fail("cannot chmod");
   if (::listen(fd, 64) != 0) return fail("cannot listen on");
+  if (::rename(temp.c_str(), path.c_str()) != 0) return fail("cannot rename socket to");
   return LocalListenerPtr(std::make_unique<UnixListener>(fd, path));
 }
 

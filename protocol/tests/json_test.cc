@@ -1,4 +1,4 @@
-#include "json.h"
+#include "vigie/protocol/json.h"
 
 #include <gtest/gtest.h>
 

@@ -8,10 +8,11 @@
 
 #include <cerrno>
 #include <stdexcept>
+#include <utility>
 
 namespace vigie::testing {
 
-Subprocess::Subprocess(const std::vector<std::string>& argv, int uid) {
+Subprocess::Subprocess(const std::vector<std::string>& argv, int uid, bool capture_stderr) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   std::vector<char*> args;
@@ -21,6 +22,7 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, int uid) {
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
     ::dup2(fds[1], STDOUT_FILENO);
+    if (capture_stderr) ::dup2(fds[1], STDERR_FILENO);
     if (uid >= 0) {
       const auto id = static_cast<uid_t>(uid);
       if (::setgroups(0, nullptr) != 0 || ::setgid(id) != 0 || ::setuid(id) != 0) ::_exit(126);
@@ -58,6 +60,16 @@ bool Subprocess::waitForOutput() {
   if (got <= 0) return false;
   early_output_.append(buffer, static_cast<size_t>(got));
   return true;
+}
+
+std::string Subprocess::readLine() {
+  size_t newline;
+  while ((newline = early_output_.find('\n')) == std::string::npos) {
+    if (!waitForOutput()) return std::exchange(early_output_, {});
+  }
+  std::string line = early_output_.substr(0, newline);
+  early_output_.erase(0, newline + 1);
+  return line;
 }
 
 std::string Subprocess::readAllOutput() {

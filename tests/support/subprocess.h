@@ -12,7 +12,10 @@ namespace vigie::testing {
 class Subprocess {
  public:
   // `uid` >= 0: the child drops to that user and group before exec (needs root).
-  explicit Subprocess(const std::vector<std::string>& argv, int uid = -1);
+  // `capture_stderr`: standard error joins standard output on the pipe (short-lived commands
+  // whose messages the test checks); otherwise it goes to the test's own standard error.
+  explicit Subprocess(const std::vector<std::string>& argv, int uid = -1,
+                      bool capture_stderr = false);
   ~Subprocess();
   Subprocess(const Subprocess&) = delete;
   Subprocess& operator=(const Subprocess&) = delete;
@@ -23,6 +26,8 @@ class Subprocess {
   int wait();
   // Blocks until the child wrote something to stdout (kept for readAllOutput()); false at EOF.
   bool waitForOutput();
+  // The next line of stdout, without its newline; blocks until it is complete or stdout ends.
+  std::string readLine();
   // Reads whatever stdout holds until EOF (call after the child ended or closed it).
   std::string readAllOutput();
 

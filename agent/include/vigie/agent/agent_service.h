@@ -3,9 +3,11 @@
 #include <memory>
 #include <string>
 
+#include "vigie/agent/enrollment_client.h"
 #include "vigie/agent/event_intake.h"
 #include "vigie/agent/event_queue.h"
 #include "vigie/agent/sensor_server.h"
+#include "vigie/agent/uploader.h"
 #include "vigie/platform/clock.h"
 
 namespace vigie::agent {
@@ -13,12 +15,13 @@ namespace vigie::agent {
 struct AgentConfig {
   std::string data_dir = "/var/lib/vigie-agent";  // keys/, queue.db; created 0700
   std::string socket_path = "/run/vigie-agent/agent.sock";
-  std::string device_id;  // empty: "dev-<hostname>"
+  std::string device_id;  // empty: the enrolled id, else "dev-<hostname>"
   QueueLimits limits;
+  UploaderOptions upload;  // used once the agent is enrolled (vigie-agent enroll)
 };
 
-// The workstation service: keys, queue, group commit, the sensors' socket. Records agent.start
-// when started and agent.stop when stopped.
+// The workstation service: keys, queue, group commit, the sensors' socket and, once enrolled,
+// the uploader to the collector. Records agent.start when started and agent.stop when stopped.
 class AgentService {
  public:
   static StatusOr<std::unique_ptr<AgentService>> start(const AgentConfig& config,
@@ -30,14 +33,21 @@ class AgentService {
   // Removes events past the age limit (call periodically).
   Status purgeExpired();
   EventQueue& queue() { return *queue_; }
+  // The enrollment in use; nullopt when not enrolled (events stay queued).
+  const std::optional<Enrollment>& enrollment() const { return enrollment_; }
 
  private:
   AgentService() = default;
   // Queues an agent.* event about the service itself, stamped with the service's account.
   Status recordOwnEvent(protocol::EventType type, protocol::Payload data);
+  Status startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key);
+  void recordRejected(const LeasedEvent& event);
   EventQueuePtr queue_;
   std::unique_ptr<EventIntake> intake_;
   std::unique_ptr<SensorServer> server_;
+  std::optional<Enrollment> enrollment_;
+  HttpTransportPtr transport_;
+  std::unique_ptr<Uploader> uploader_;
   platform::Clock* clock_ = nullptr;
   std::string user_;
 };

@@ -56,6 +56,13 @@ class ChainVerifier {
   // verifier moves on from that event, so later events are checked against it.
   std::optional<ChainBreak> check(const protocol::Event& event);
 
+  // Continues the chain from (seq, mac) as if that event had been checked: after an event with a
+  // bad MAC, the next one is then checked against the MAC the altered event claimed.
+  void resumeAfter(uint64_t seq, const Mac& mac) {
+    last_seq_ = seq;
+    last_mac_ = mac;
+  }
+
   uint64_t lastSeq() const { return last_seq_; }
   const Mac& lastMac() const { return last_mac_; }
 

@@ -21,4 +21,7 @@ StatusOr<std::string> readSmallFile(const std::string& path, size_t max_bytes);
 // Creates `path` empty with mode 0600 if it does not exist; narrows an existing file to 0600.
 Status createPrivateFile(const std::string& path);
 
+// Creates `path` and its missing parents; sets `path` itself to mode 0700.
+Status createPrivateDirectory(const std::string& path);
+
 }  // namespace vigie::platform

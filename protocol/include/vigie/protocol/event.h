@@ -62,7 +62,14 @@ bool isSensorType(EventType type);
 // Enumerations travel as their names; the name tables live in event.cc.
 enum class CrmMode : uint8_t { kView, kEdit };
 enum class PathClass : uint8_t { kDownloads, kDesktop, kRemovable, kNetworkShare, kOther };
-enum class GapReason : uint8_t { kQueueFull, kAgeLimit, kDiskFull, kSensorLost, kWriteFailed };
+enum class GapReason : uint8_t {
+  kQueueFull,
+  kAgeLimit,
+  kDiskFull,
+  kSensorLost,
+  kWriteFailed,
+  kRejected,  // the collector refused the event itself as malformed (HTTP 400 for it alone)
+};
 enum class IntegrityIncident : uint8_t { kQueueUnreadable, kChainRestarted };
 
 std::span<const std::string_view> enumNames(CrmMode);

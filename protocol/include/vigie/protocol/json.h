@@ -1,8 +1,9 @@
 #pragma once
 
-// A small strict JSON reader and writer, private to protocol/. Strict on purpose: the protocol
-// accepts exactly one spelling of each event, so the reader refuses duplicate keys, fractions
-// and exponents, invalid UTF-8, lone surrogates, control characters and excessive nesting.
+// A small strict JSON reader and writer for the protocol's documents (events, enrollment, batch
+// receipts). Strict on purpose: the protocol accepts exactly one spelling of each event, so the
+// reader refuses duplicate keys, fractions and exponents, invalid UTF-8, lone surrogates, control
+// characters and excessive nesting.
 
 #include <cstdint>
 #include <memory>

@@ -1,0 +1,242 @@
+// vigie-collector: the central HTTPS service (enrollment, batch ingest) and its admin commands.
+#include <Poco/Exception.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/Util/HelpFormatter.h>
+#include <Poco/Util/Option.h>
+#include <Poco/Util/OptionSet.h>
+#include <Poco/Util/ServerApplication.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "vigie/collector/batch_ingestor.h"
+#include "vigie/collector/collector_home.h"
+#include "vigie/collector/collector_server.h"
+#include "vigie/collector/enrollment_service.h"
+#include "vigie/collector/event_store.h"
+#include "vigie/platform/clock.h"
+#include "vigie/protocol/json_codec.h"
+#include "vigie/protocol/utc_time.h"
+#include "vigie/version.h"
+
+namespace vigie::collector {
+namespace {
+
+using Poco::Util::Option;
+using Poco::Util::OptionSet;
+
+constexpr char kDescription[] =
+    "Vigie's central collector: enrolls workstations, receives their event batches over mutual "
+    "TLS, verifies each device's HMAC chain and stores every event exactly once in an encrypted "
+    "embedded store. On first start it creates, in the data directory, its CA, its server "
+    "certificate, the enrollment secret (enrollment.secret, for installers) and the store key. "
+    "Settings come from --config FILE (keys collector.data_dir, collector.listen, "
+    "collector.server_names, collector.max_threads), overridden by the options below. Logs never "
+    "contain the secret, keys or event contents.";
+
+std::string hostName() {
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) != 0) return {};
+  return host;
+}
+
+std::vector<std::string> splitNames(const std::string& text) {
+  std::vector<std::string> names;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    std::string name = text.substr(start, comma - start);
+    if (!name.empty()) names.push_back(std::move(name));
+    start = comma + 1;
+  }
+  return names;
+}
+
+class CollectorApplication final : public Poco::Util::ServerApplication {
+ public:
+  using ServerApplication::run;  // run() after init(): option errors are ours to report
+
+ protected:
+  void defineOptions(OptionSet& options) override {
+    ServerApplication::defineOptions(options);
+    auto add = [&](const char* name, const char* help, const char* argument, const char* key) {
+      Option option(name, "", help);
+      option.required(false).repeatable(false);
+      if (argument != nullptr) option.argument(argument);
+      if (key != nullptr) option.binding(key);
+      options.addOption(option);
+    };
+    add("help", "print this help and exit", nullptr, nullptr);
+    add("version", "print the version and exit", nullptr, nullptr);
+    add("config", "read settings from FILE (.properties or .ini)", "FILE", nullptr);
+    add("data-dir", "data directory (default /var/lib/vigie-collector), created 0700", "DIR",
+        "collector.data_dir");
+    add("listen", "address and port to serve HTTPS on (default 0.0.0.0:8443; port 0: any free)",
+        "HOST:PORT", "collector.listen");
+    add("server-names",
+        "comma-separated names for a new server certificate (default localhost,127.0.0.1,<host>)",
+        "NAMES", "collector.server_names");
+    add("max-threads", "connections served at once (default 32)", "N", "collector.max_threads");
+    add("list-devices", "print the enrolled devices and exit", nullptr, nullptr);
+    add("revoke-device", "revoke device ID (its batches get 403) and exit", "ID", nullptr);
+    add("print-events", "print the stored events of device ID (or 'all') as JSON lines and exit",
+        "ID", nullptr);
+    add("print-incidents", "print the integrity incidents and exit", nullptr, nullptr);
+  }
+
+  void handleOption(const std::string& name, const std::string& value) override {
+    ServerApplication::handleOption(name, value);
+    if (name == "help" || name == "version") {
+      command_ = name;
+      stopOptionsProcessing();
+    } else if (name == "config") {
+      loadConfiguration(value);
+    } else if (name == "list-devices" || name == "revoke-device" || name == "print-events" ||
+               name == "print-incidents") {
+      command_ = name;
+      command_argument_ = value;
+    }
+  }
+
+  int main(const std::vector<std::string>& arguments) override {
+    if (!arguments.empty()) {
+      std::cerr << "vigie-collector: unexpected argument '" << arguments.front()
+                << "'\nTry 'vigie-collector --help'.\n";
+      return 2;
+    }
+    if (command_ == "help") {
+      Poco::Util::HelpFormatter help(options());
+      help.setCommand("vigie-collector");
+      help.setUsage("[OPTIONS]");
+      help.setHeader(kDescription);
+      help.setFooter(
+          "Exit status: 0 on success, 1 on an error (the message says which), 2 on bad usage.");
+      help.format(std::cout);
+      return 0;
+    }
+    if (command_ == "version") {
+      std::cout << "vigie-collector " << kVersion << "\n";
+      return 0;
+    }
+    const std::string data_dir = config().getString("collector.data_dir", "/var/lib/vigie-collector");
+    if (!command_.empty()) return runAdminCommand(data_dir);
+    return serve(data_dir);
+  }
+
+ private:
+  int fail(const Status& status) {
+    std::cerr << "vigie-collector: " << status.toString() << "\n";
+    return 1;
+  }
+
+  int serve(const std::string& data_dir) {
+    HomeOptions home_options;
+    home_options.data_dir = data_dir;
+    const std::string default_names = "localhost,127.0.0.1," + hostName();
+    home_options.server_names =
+        splitNames(config().getString("collector.server_names", default_names));
+    auto home = prepareCollectorHome(home_options);
+    if (!home.isOk()) return fail(home.status());
+
+    ServerOptions server_options;
+    const std::string listen = config().getString("collector.listen", "0.0.0.0:8443");
+    const size_t colon = listen.rfind(':');
+    int port = -1;
+    try {
+      if (colon != std::string::npos) port = std::stoi(listen.substr(colon + 1));
+    } catch (const std::exception&) {
+    }
+    if (colon == std::string::npos || port < 0 || port > 65535) {
+      std::cerr << "vigie-collector: --listen expects HOST:PORT, got '" << listen << "'\n";
+      return 2;
+    }
+    server_options.host = listen.substr(0, colon);
+    server_options.port = static_cast<uint16_t>(port);
+    const int max_threads = config().getInt("collector.max_threads", 32);
+    if (max_threads < 1 || max_threads > 4096) {
+      std::cerr << "vigie-collector: --max-threads expects 1..4096\n";
+      return 2;
+    }
+    server_options.max_threads = max_threads;
+
+    auto store = openSqlCipherStore(home->store_file, home->store_key);
+    if (!store.isOk()) return fail(store.status());
+    platform::Clock& clock = platform::systemClock();
+    EnrollmentService enrollment(**store, home->authority, home->enrollment_secret, clock);
+    BatchIngestor ingestor(**store, clock);
+    auto server = CollectorServer::start(*home, server_options,
+                                         ServerServices{**store, enrollment, ingestor});
+    if (!server.isOk()) return fail(server.status());
+    std::cout << "vigie-collector " << kVersion << " listening on https://"
+              << server_options.host << ":" << (*server)->port() << " (data in " << data_dir
+              << ", CA fingerprint " << enrollment.caFingerprint() << ")" << std::endl;
+    waitForTerminationRequest();
+    std::cout << "vigie-collector stopping" << std::endl;
+    server->reset();
+    return 0;
+  }
+
+  int runAdminCommand(const std::string& data_dir) {
+    auto home = openCollectorHome(data_dir);
+    if (!home.isOk()) return fail(home.status());
+    auto store = openSqlCipherStore(home->store_file, home->store_key);
+    if (!store.isOk()) return fail(store.status());
+    if (command_ == "revoke-device") {
+      Status revoked = (*store)->setRevoked(command_argument_, true);
+      if (!revoked.isOk()) return fail(revoked);
+      std::cout << "revoked " << command_argument_ << "\n";
+      return 0;
+    }
+    if (command_ == "list-devices") {
+      auto devices = (*store)->listDevices();
+      if (!devices.isOk()) return fail(devices.status());
+      for (const DeviceRecord& device : *devices) {
+        auto head = (*store)->chainHead(device.device_id);
+        std::cout << device.device_id << "\thost=" << device.hostname << "\tenrolled="
+                  << protocol::formatUtcMillis(device.enrolled_ms)
+                  << "\tlast_seq=" << (head.isOk() ? head->last_seq : 0)
+                  << (device.revoked ? "\trevoked" : "") << "\n";
+      }
+      return 0;
+    }
+    if (command_ == "print-incidents") {
+      auto incidents = (*store)->incidents(std::nullopt);
+      if (!incidents.isOk()) return fail(incidents.status());
+      for (const Incident& incident : *incidents) {
+        std::cout << protocol::formatUtcMillis(incident.detected_ms) << "\t" << incident.device_id
+                  << "\tseq=" << incident.seq << "\t" << incident.kind
+                  << (incident.explained ? " (explained by agent.gap)" : "") << "\t"
+                  << incident.detail << "\n";
+      }
+      return 0;
+    }
+    EventQuery query;
+    if (command_argument_ != "all") query.device_id = command_argument_;
+    Status printed = (*store)->forEachEvent(query, [](const StoredEvent& stored) {
+      std::cout << protocol::toJson(stored.event);
+      if (stored.integrity != Integrity::kOk) {
+        std::cout << "\t# integrity: " << integrityName(stored.integrity);
+      }
+      std::cout << "\n";
+      return true;
+    });
+    return printed.isOk() ? 0 : fail(printed);
+  }
+
+  std::string command_;
+  std::string command_argument_;
+};
+
+}  // namespace
+}  // namespace vigie::collector
+
+int main(int argc, char** argv) {
+  vigie::collector::CollectorApplication application;
+  try {
+    application.init(argc, argv);
+  } catch (const Poco::Exception& error) {
+    std::cerr << "vigie-collector: " << error.displayText() << "\nTry 'vigie-collector --help'.\n";
+    return 2;
+  }
+  return application.run();
+}

@@ -1,0 +1,85 @@
+#include "batch_handler.h"
+
+#include <Poco/Logger.h>
+
+#include "http_exchange.h"
+#include "vigie/protocol/messages.h"
+
+namespace vigie::collector::http {
+
+void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
+  auto& log = Poco::Logger::get("vigie-collector");
+  // Refusals before the body is read: drop it (bounded) so the client reads the answer.
+  auto refuse = [&](HTTPResponse::HTTPStatus status, std::string_view reason) {
+    discardBody(request, limits_.max_compressed_bytes);
+    response.setKeepAlive(false);
+    sendError(response, status, reason);
+  };
+  const auto certificate = clientCertificate(request);
+  if (!certificate) {
+    refuse(HTTPResponse::HTTP_UNAUTHORIZED, "a client certificate from enrollment is required");
+    return;
+  }
+  auto device = store_.findDevice(certificate->common_name);
+  if (!device.isOk()) {
+    log.error("device lookup failed: %s", device.status().toString());
+    response.set("Retry-After", "5");
+    refuse(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable");
+    return;
+  }
+  if (!device->has_value() ||
+      (*device)->certificate_fingerprint != certificate->sha256_fingerprint) {
+    refuse(HTTPResponse::HTTP_UNAUTHORIZED, device->has_value()
+                                                ? "certificate superseded by a later enrollment"
+                                                : "device not enrolled");
+    return;
+  }
+  if ((*device)->revoked) {
+    refuse(HTTPResponse::HTTP_FORBIDDEN, "device revoked");
+    return;
+  }
+  if (request.get("Content-Encoding", "") != "gzip") {
+    refuse(HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE,
+           "batches must be sent with Content-Encoding: gzip");
+    return;
+  }
+
+  auto body = readBody(request, limits_.max_compressed_bytes);
+  if (!body.isOk()) {
+    const bool too_large = body.status().code() == Status::Code::kResourceExhausted;
+    if (too_large) discardBody(request, 4 * limits_.max_compressed_bytes);
+    response.setKeepAlive(false);
+    sendError(response, too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE
+                                  : HTTPResponse::HTTP_BAD_REQUEST,
+              body.status().message());
+    return;
+  }
+  auto events = protocol::decodeBatch(*body, limits_);
+  if (!events.isOk()) {
+    log.warning("batch from %s refused: %s", certificate->common_name, events.status().message());
+    sendError(response, HTTPResponse::HTTP_BAD_REQUEST, events.status().message());
+    return;
+  }
+  auto result = ingestor_.ingest(**device, *events);
+  if (!result.isOk()) {
+    if (result.status().code() == Status::Code::kInvalidArgument) {
+      sendError(response, HTTPResponse::HTTP_BAD_REQUEST, result.status().message());
+      return;
+    }
+    log.error("batch from %s not stored: %s", certificate->common_name,
+              result.status().toString());
+    response.set("Retry-After", "5");
+    sendError(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable; retry later");
+    return;
+  }
+  for (const Incident& incident : result->incidents) {
+    log.warning("integrity incident on %s at seq %s: %s: %s", incident.device_id,
+                std::to_string(incident.seq), incident.kind, incident.detail);
+  }
+  sendJson(response, HTTPResponse::HTTP_OK,
+           protocol::toJson(protocol::BatchReceipt{result->stored, result->duplicates,
+                                                   result->acked_through,
+                                                   result->incidents.size()}));
+}
+
+}  // namespace vigie::collector::http

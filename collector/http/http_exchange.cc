@@ -1,0 +1,95 @@
+#include "http_exchange.h"
+
+#include <Poco/Exception.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/X509Certificate.h>
+
+#include <sstream>
+
+#include "vigie/crypto/x509.h"
+#include "vigie/protocol/messages.h"
+
+namespace vigie::collector::http {
+
+StatusOr<std::string> readBody(HTTPServerRequest& request, size_t max_bytes) {
+  const auto declared = request.getContentLength64();
+  if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH &&
+      static_cast<uint64_t>(declared) > max_bytes) {
+    return Status::resourceExhausted("request body of " + std::to_string(declared) +
+                                     " bytes exceeds the limit of " + std::to_string(max_bytes));
+  }
+  std::string body;
+  if (declared > 0) body.reserve(static_cast<size_t>(declared));
+  try {
+    std::istream& in = request.stream();
+    char buffer[64 * 1024];
+    while (in) {
+      in.read(buffer, sizeof buffer);
+      const auto got = static_cast<size_t>(in.gcount());
+      if (body.size() + got > max_bytes) {
+        return Status::resourceExhausted("request body exceeds the limit of " +
+                                         std::to_string(max_bytes) + " bytes");
+      }
+      body.append(buffer, got);
+    }
+  } catch (const Poco::Exception& error) {
+    return Status::invalidArgument("request body unreadable: " + error.displayText());
+  }
+  if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH &&
+      body.size() != static_cast<uint64_t>(declared)) {
+    return Status::invalidArgument("request body truncated: " + std::to_string(body.size()) +
+                                   " of " + std::to_string(declared) + " bytes");
+  }
+  return body;
+}
+
+void discardBody(HTTPServerRequest& request, size_t cap) {
+  const auto declared = request.getContentLength64();
+  if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH &&
+      static_cast<uint64_t>(declared) > cap) {
+    return;
+  }
+  try {
+    std::istream& in = request.stream();
+    char buffer[64 * 1024];
+    size_t dropped = 0;
+    while (in && dropped < cap) {
+      in.read(buffer, sizeof buffer);
+      dropped += static_cast<size_t>(in.gcount());
+    }
+  } catch (const Poco::Exception&) {
+    // The client went away: nothing to answer.
+  }
+}
+
+void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+              std::string_view json) {
+  response.setStatusAndReason(status);
+  response.setContentType("application/json");
+  response.setContentLength64(static_cast<Poco::Int64>(json.size()));
+  response.send().write(json.data(), static_cast<std::streamsize>(json.size()));
+}
+
+void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
+               std::string_view reason) {
+  sendJson(response, status, protocol::errorJson(reason));
+}
+
+std::optional<ClientCertificate> clientCertificate(HTTPServerRequest& request) {
+  auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request);
+  if (impl == nullptr) return std::nullopt;
+  try {
+    Poco::Net::SecureStreamSocket socket(impl->socket());
+    if (!socket.havePeerCertificate()) return std::nullopt;
+    std::ostringstream pem;
+    socket.peerCertificate().save(pem);
+    auto info = crypto::inspectCertificate(pem.str());
+    if (!info.isOk()) return std::nullopt;
+    return ClientCertificate{info->common_name, info->sha256_fingerprint};
+  } catch (const Poco::Exception&) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace vigie::collector::http

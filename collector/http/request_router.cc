@@ -1,0 +1,40 @@
+#include "request_router.h"
+
+#include "batch_handler.h"
+#include "enroll_handler.h"
+#include "http_exchange.h"
+
+namespace vigie::collector::http {
+namespace {
+
+class ErrorHandler final : public Poco::Net::HTTPRequestHandler {
+ public:
+  ErrorHandler(HTTPResponse::HTTPStatus status, std::string reason)
+      : status_(status), reason_(std::move(reason)) {}
+  void handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) override {
+    discardBody(request, 64 * 1024);
+    response.setKeepAlive(false);
+    sendError(response, status_, reason_);
+  }
+
+ private:
+  HTTPResponse::HTTPStatus status_;
+  std::string reason_;
+};
+
+}  // namespace
+
+// Poco takes ownership of the handler it is given.
+Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
+    const HTTPServerRequest& request) {
+  const std::string& path = request.getURI();
+  const bool post = request.getMethod() == Poco::Net::HTTPRequest::HTTP_POST;
+  if (path == "/v1/enroll" || path == "/v1/batches") {
+    if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
+    if (path == "/v1/enroll") return new EnrollHandler(services_.enrollment);
+    return new BatchHandler(services_.store, services_.ingestor, limits_);
+  }
+  return new ErrorHandler(HTTPResponse::HTTP_NOT_FOUND, "no such endpoint");
+}
+
+}  // namespace vigie::collector::http

@@ -1,0 +1,51 @@
+#pragma once
+
+// Verifies a device's batch against the chain the collector already holds and stores it exactly
+// once. Thread-safe: batches of one device are processed one at a time, different devices in
+// parallel.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "vigie/collector/event_store.h"
+#include "vigie/platform/clock.h"
+
+namespace vigie::collector {
+
+struct IngestResult {
+  uint64_t stored = 0;
+  uint64_t duplicates = 0;     // already stored with the same MAC: acknowledged, not stored again
+  uint64_t acked_through = 0;  // highest sequence number in the batch
+  std::vector<Incident> incidents;
+};
+
+class BatchIngestor {
+ public:
+  BatchIngestor(EventStore& store, platform::Clock& clock);
+  ~BatchIngestor();
+
+  // REQUIRES: `events` in strictly increasing seq order (protocol::decodeBatch checks it).
+  // An event stamped with another device id -> kInvalidArgument; nothing is stored then.
+  // For each event:
+  //  - seq already stored with the same MAC: a duplicate (replayed or overlapping batch);
+  //  - seq already stored with another MAC: a fork incident, the event is not stored;
+  //  - otherwise it is stored, with an incident when its MAC is bad or it does not continue the
+  //    chain (gap, fork).
+  StatusOr<IngestResult> ingest(const DeviceRecord& device, std::span<const protocol::Event> events);
+
+ private:
+  struct DeviceChain;
+  DeviceChain& chainOf(const DeviceRecord& device);
+
+  EventStore& store_;
+  platform::Clock& clock_;
+  std::mutex mutex_;  // guards chains_ (the map, not the chains)
+  std::map<std::string, std::unique_ptr<DeviceChain>, std::less<>> chains_;
+};
+
+}  // namespace vigie::collector

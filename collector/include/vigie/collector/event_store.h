@@ -1,0 +1,123 @@
+#pragma once
+
+// Where the collector keeps enrolled devices, their events and integrity incidents. The embedded
+// backend is a SQLCipher file (sqlcipher_store.h); a PostgreSQL backend implements the same
+// interface for larger sites. Implementations are thread-safe.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "vigie/crypto/secret_key.h"
+#include "vigie/protocol/event.h"
+#include "vigie/protocol/status.h"
+
+namespace vigie::collector {
+
+struct DeviceRecord {
+  std::string device_id;
+  std::string hostname;
+  std::string os;
+  crypto::SecretKey chain_key;          // the device's HMAC chain key, given at enrollment
+  std::string certificate_fingerprint;  // of the client certificate issued last; others fail
+  int64_t enrolled_ms = 0;
+  bool revoked = false;
+};
+
+// The last link of a device's chain the collector has verified and stored.
+struct ChainHead {
+  uint64_t last_seq = 0;
+  protocol::Mac last_mac{};
+  bool operator==(const ChainHead&) const = default;
+};
+
+// How an event stood when it was verified; stored with the event.
+enum class Integrity : int {
+  kOk = 0,
+  kAfterGap = 1,  // its MAC holds but events before it are missing
+  kFork = 2,      // its MAC holds but it does not continue the stored chain
+  kBadMac = 3,    // altered, or signed with another key: kept as evidence, not trusted
+  kLate = 4,      // arrived after later events (fills an earlier hole); its MAC holds
+};
+std::string_view integrityName(Integrity integrity);
+
+struct Incident {
+  std::string device_id;
+  uint64_t seq = 0;
+  std::string kind;    // "gap", "fork", "bad_mac"
+  std::string detail;  // what was expected and what was found
+  int64_t detected_ms = 0;
+  bool explained = false;  // a gap covered by the device's own agent.gap report
+  uint64_t first_missing = 0;  // for gaps: the missing sequence range
+  uint64_t last_missing = 0;
+};
+
+struct EventToStore {
+  const protocol::Event* event;
+  Integrity integrity;
+};
+
+// Everything one batch changes, written in one transaction.
+struct BatchWrite {
+  std::string device_id;
+  std::vector<EventToStore> events;
+  std::vector<Incident> incidents;
+  ChainHead head;  // the device's chain head after this batch
+  int64_t received_ms = 0;
+};
+
+struct StoredEvent {
+  protocol::Event event;
+  Integrity integrity = Integrity::kOk;
+  int64_t received_ms = 0;
+};
+
+// Audit selections; empty fields match everything. Results are in (time, device, seq) order.
+struct EventQuery {
+  std::optional<std::string> device_id;
+  std::optional<std::string> user;
+  std::optional<std::string> record_id;  // crm.view record identifier
+  int64_t from_ms = INT64_MIN;
+  int64_t to_ms = INT64_MAX;  // exclusive
+  size_t limit = SIZE_MAX;
+};
+
+class EventStore {
+ public:
+  virtual ~EventStore() = default;
+
+  // Adds a device, or replaces the record of one already enrolled (re-enrollment). The chain
+  // head of a replaced device is kept.
+  virtual Status putDevice(const DeviceRecord& device) = 0;
+  virtual StatusOr<std::optional<DeviceRecord>> findDevice(std::string_view device_id) = 0;
+  virtual StatusOr<std::vector<DeviceRecord>> listDevices() = 0;
+  // kNotFound for an unknown device.
+  virtual Status setRevoked(std::string_view device_id, bool revoked) = 0;
+
+  virtual StatusOr<ChainHead> chainHead(std::string_view device_id) = 0;
+  // The MAC stored for (device, seq), or nullopt when no such event is stored.
+  virtual StatusOr<std::optional<protocol::Mac>> storedMac(std::string_view device_id,
+                                                           uint64_t seq) = 0;
+
+  // Stores a verified batch: events (whose (device, seq) must be new), incidents, the new chain
+  // head; marks earlier gap incidents covered by an agent.gap in the batch as explained. All or
+  // nothing.
+  virtual Status write(const BatchWrite& batch) = 0;
+
+  virtual Status forEachEvent(const EventQuery& query,
+                              const std::function<bool(const StoredEvent&)>& visit) = 0;
+  virtual StatusOr<std::vector<Incident>> incidents(std::optional<std::string> device_id) = 0;
+  virtual StatusOr<uint64_t> eventCount() = 0;
+};
+
+using EventStorePtr = std::unique_ptr<EventStore>;
+
+// The embedded store: one SQLCipher file at `path` (created 0600 when missing), encrypted with
+// `key`.
+StatusOr<EventStorePtr> openSqlCipherStore(const std::string& path, const crypto::SecretKey& key);
+
+}  // namespace vigie::collector

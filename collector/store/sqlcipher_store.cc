@@ -1,0 +1,391 @@
+// The embedded event store: one SQLCipher file, WAL, one transaction per batch.
+#include <filesystem>
+#include <mutex>
+
+#include "vigie/collector/event_store.h"
+#include "vigie/platform/atomic_file.h"
+#include "vigie/protocol/json_codec.h"
+#include "vigie/sqlcipher/sqlite.h"
+
+namespace vigie::collector {
+namespace {
+
+using protocol::Event;
+using protocol::Mac;
+
+// Indexed for the two audit questions: "who accessed record R" (record_id, time) and "what did
+// user U do between t1 and t2" (user, time). (device, seq) is unique: exactly once.
+constexpr char kSchema[] =
+    "CREATE TABLE IF NOT EXISTS devices("
+    " ref INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE, hostname TEXT NOT NULL,"
+    " os TEXT NOT NULL, chain_key BLOB NOT NULL, certificate_fingerprint TEXT NOT NULL,"
+    " enrolled_ms INTEGER NOT NULL, revoked INTEGER NOT NULL DEFAULT 0,"
+    " last_seq INTEGER NOT NULL DEFAULT 0, last_mac BLOB NOT NULL DEFAULT x'');"
+    "CREATE TABLE IF NOT EXISTS events("
+    " device_ref INTEGER NOT NULL, seq INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
+    " user TEXT NOT NULL, type TEXT NOT NULL, record_id TEXT, integrity INTEGER NOT NULL,"
+    " received_ms INTEGER NOT NULL, body TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_by_device_seq ON events(device_ref, seq);"
+    "CREATE INDEX IF NOT EXISTS events_by_record ON events(record_id, time_ms)"
+    " WHERE record_id IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS events_by_user ON events(user, time_ms);"
+    "CREATE INDEX IF NOT EXISTS events_by_time ON events(time_ms);"
+    "CREATE TABLE IF NOT EXISTS incidents("
+    " id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+    " detail TEXT NOT NULL, detected_ms INTEGER NOT NULL, explained INTEGER NOT NULL DEFAULT 0,"
+    " first_missing INTEGER NOT NULL DEFAULT 0, last_missing INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS incidents_by_device ON incidents(device_id, seq);";
+
+void bindText(sqlite3_stmt* stmt, int index, std::string_view text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
+std::string columnText(sqlite3_stmt* stmt, int column) {
+  return std::string(sqlcipher::columnBlob(stmt, column));
+}
+
+std::optional<std::string_view> recordIdOf(const Event& event) {
+  if (const auto* view = std::get_if<protocol::CrmView>(&event.data)) return view->record_id;
+  return std::nullopt;
+}
+
+Mac macFromBlob(std::string_view blob) {
+  Mac mac{};
+  if (blob.size() == mac.size()) std::copy(blob.begin(), blob.end(), mac.begin());
+  return mac;
+}
+
+std::string_view blobOf(const Mac& mac) {
+  return {reinterpret_cast<const char*>(mac.data()), mac.size()};
+}
+
+class SqlCipherStore final : public EventStore {
+ public:
+  explicit SqlCipherStore(sqlcipher::Db db) : db_(std::move(db)) {}
+
+  Status prepare() {
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), kSchema));
+    // Another process (the admin command) may hold the write lock for a moment.
+    sqlite3_busy_timeout(db_.get(), 5000);
+    auto insert = sqlcipher::prepare(
+        db_.get(),
+        "INSERT INTO events(device_ref, seq, time_ms, user, type, record_id, integrity,"
+        " received_ms, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!insert.isOk()) return insert.status();
+    insert_event_ = std::move(insert).value();
+    return Status::ok();
+  }
+
+  Status putDevice(const DeviceRecord& device) override {
+    std::lock_guard lock(mutex_);
+    // Update in place (re-enrollment keeps the chain head), else insert.
+    auto update = sqlcipher::prepare(
+        db_.get(),
+        "UPDATE devices SET hostname = ?2, os = ?3, chain_key = ?4, certificate_fingerprint = ?5,"
+        " enrolled_ms = ?6, revoked = ?7 WHERE device_id = ?1");
+    if (!update.isOk()) return update.status();
+    bindDevice(update->get(), device);
+    VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(update->get(), db_.get(), "store: save device"));
+    if (sqlite3_changes(db_.get()) > 0) return Status::ok();
+    auto insert = sqlcipher::prepare(
+        db_.get(),
+        "INSERT INTO devices(device_id, hostname, os, chain_key, certificate_fingerprint,"
+        " enrolled_ms, revoked) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!insert.isOk()) return insert.status();
+    bindDevice(insert->get(), device);
+    return sqlcipher::stepDone(insert->get(), db_.get(), "store: save device");
+  }
+
+  StatusOr<std::optional<DeviceRecord>> findDevice(std::string_view device_id) override {
+    std::lock_guard lock(mutex_);
+    std::vector<DeviceRecord> found;
+    VIGIE_RETURN_IF_ERROR(selectDevices(device_id, found));
+    if (found.empty()) return std::optional<DeviceRecord>();
+    return std::optional<DeviceRecord>(std::move(found.front()));
+  }
+
+  StatusOr<std::vector<DeviceRecord>> listDevices() override {
+    std::lock_guard lock(mutex_);
+    std::vector<DeviceRecord> found;
+    VIGIE_RETURN_IF_ERROR(selectDevices(std::nullopt, found));
+    return found;
+  }
+
+  Status setRevoked(std::string_view device_id, bool revoked) override {
+    std::lock_guard lock(mutex_);
+    auto stmt = sqlcipher::prepare(db_.get(), "UPDATE devices SET revoked = ? WHERE device_id = ?");
+    if (!stmt.isOk()) return stmt.status();
+    sqlcipher::bindInt(stmt->get(), 1, revoked ? 1 : 0);
+    bindText(stmt->get(), 2, device_id);
+    VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(stmt->get(), db_.get(), "store: revoke device"));
+    if (sqlite3_changes(db_.get()) == 0) {
+      return Status::notFound("no enrolled device " + std::string(device_id));
+    }
+    return Status::ok();
+  }
+
+  StatusOr<ChainHead> chainHead(std::string_view device_id) override {
+    std::lock_guard lock(mutex_);
+    auto stmt =
+        sqlcipher::prepare(db_.get(), "SELECT last_seq, last_mac FROM devices WHERE device_id = ?");
+    if (!stmt.isOk()) return stmt.status();
+    bindText(stmt->get(), 1, device_id);
+    const int rc = sqlite3_step(stmt->get());
+    if (rc == SQLITE_DONE) return Status::notFound("no enrolled device " + std::string(device_id));
+    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: chain head");
+    return ChainHead{static_cast<uint64_t>(sqlcipher::columnInt(stmt->get(), 0)),
+                     macFromBlob(sqlcipher::columnBlob(stmt->get(), 1))};
+  }
+
+  StatusOr<std::optional<Mac>> storedMac(std::string_view device_id, uint64_t seq) override {
+    std::lock_guard lock(mutex_);
+    auto stmt = sqlcipher::prepare(
+        db_.get(),
+        "SELECT e.body FROM events e JOIN devices d ON d.ref = e.device_ref"
+        " WHERE d.device_id = ? AND e.seq = ?");
+    if (!stmt.isOk()) return stmt.status();
+    bindText(stmt->get(), 1, device_id);
+    sqlcipher::bindInt(stmt->get(), 2, static_cast<int64_t>(seq));
+    const int rc = sqlite3_step(stmt->get());
+    if (rc == SQLITE_DONE) return std::optional<Mac>();
+    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: stored event");
+    auto event = protocol::eventFromJson(sqlcipher::columnBlob(stmt->get(), 0));
+    if (!event.isOk()) return event.status().withContext("store: stored event unreadable");
+    return std::optional<Mac>(event->mac);
+  }
+
+  Status write(const BatchWrite& batch) override {
+    std::lock_guard lock(mutex_);
+    auto ref = deviceRef(batch.device_id);
+    if (!ref.isOk()) return ref.status();
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "BEGIN IMMEDIATE;"));
+    Status written = writeLocked(*ref, batch);
+    if (!written.isOk()) {
+      sqlcipher::exec(db_.get(), "ROLLBACK;");
+      return written;
+    }
+    return sqlcipher::exec(db_.get(), "COMMIT;");
+  }
+
+  Status forEachEvent(const EventQuery& query,
+                      const std::function<bool(const StoredEvent&)>& visit) override {
+    std::lock_guard lock(mutex_);
+    std::string sql =
+        "SELECT e.body, e.integrity, e.received_ms FROM events e"
+        " JOIN devices d ON d.ref = e.device_ref WHERE e.time_ms >= ?1 AND e.time_ms < ?2";
+    if (query.device_id) sql += " AND d.device_id = ?3";
+    if (query.user) sql += " AND e.user = ?4";
+    if (query.record_id) sql += " AND e.record_id = ?5";
+    sql += " ORDER BY e.time_ms, d.device_id, e.seq";
+    auto stmt = sqlcipher::prepare(db_.get(), sql);
+    if (!stmt.isOk()) return stmt.status();
+    sqlite3_stmt* s = stmt->get();
+    sqlcipher::bindInt(s, 1, query.from_ms);
+    sqlcipher::bindInt(s, 2, query.to_ms);
+    if (query.device_id) bindText(s, 3, *query.device_id);
+    if (query.user) bindText(s, 4, *query.user);
+    if (query.record_id) bindText(s, 5, *query.record_id);
+    size_t emitted = 0;
+    while (emitted < query.limit) {
+      const int rc = sqlite3_step(s);
+      if (rc == SQLITE_DONE) break;
+      if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: read events");
+      auto event = protocol::eventFromJson(sqlcipher::columnBlob(s, 0));
+      if (!event.isOk()) return event.status().withContext("store: stored event unreadable");
+      StoredEvent stored{std::move(event).value(),
+                         static_cast<Integrity>(sqlcipher::columnInt(s, 1)),
+                         sqlcipher::columnInt(s, 2)};
+      ++emitted;
+      if (!visit(stored)) break;
+    }
+    return Status::ok();
+  }
+
+  StatusOr<std::vector<Incident>> incidents(std::optional<std::string> device_id) override {
+    std::lock_guard lock(mutex_);
+    std::string sql =
+        "SELECT device_id, seq, kind, detail, detected_ms, explained, first_missing,"
+        " last_missing FROM incidents";
+    if (device_id) sql += " WHERE device_id = ?1";
+    sql += " ORDER BY id";
+    auto stmt = sqlcipher::prepare(db_.get(), sql);
+    if (!stmt.isOk()) return stmt.status();
+    sqlite3_stmt* s = stmt->get();
+    if (device_id) bindText(s, 1, *device_id);
+    std::vector<Incident> found;
+    for (int rc = sqlite3_step(s); rc != SQLITE_DONE; rc = sqlite3_step(s)) {
+      if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: read incidents");
+      found.push_back({columnText(s, 0), static_cast<uint64_t>(sqlcipher::columnInt(s, 1)),
+                       columnText(s, 2), columnText(s, 3), sqlcipher::columnInt(s, 4),
+                       sqlcipher::columnInt(s, 5) != 0,
+                       static_cast<uint64_t>(sqlcipher::columnInt(s, 6)),
+                       static_cast<uint64_t>(sqlcipher::columnInt(s, 7))});
+    }
+    return found;
+  }
+
+  StatusOr<uint64_t> eventCount() override {
+    std::lock_guard lock(mutex_);
+    auto stmt = sqlcipher::prepare(db_.get(), "SELECT count(*) FROM events");
+    if (!stmt.isOk()) return stmt.status();
+    if (sqlite3_step(stmt->get()) != SQLITE_ROW) {
+      return sqlcipher::toStatus(sqlite3_errcode(db_.get()), db_.get(), "store: count");
+    }
+    return static_cast<uint64_t>(sqlcipher::columnInt(stmt->get(), 0));
+  }
+
+ private:
+  Status selectDevices(std::optional<std::string_view> device_id,
+                       std::vector<DeviceRecord>& found) {
+    std::string sql =
+        "SELECT device_id, hostname, os, chain_key, certificate_fingerprint, enrolled_ms, revoked"
+        " FROM devices";
+    if (device_id) sql += " WHERE device_id = ?1";
+    sql += " ORDER BY device_id";
+    auto stmt = sqlcipher::prepare(db_.get(), sql);
+    if (!stmt.isOk()) return stmt.status();
+    sqlite3_stmt* s = stmt->get();
+    if (device_id) bindText(s, 1, *device_id);
+    for (int rc = sqlite3_step(s); rc != SQLITE_DONE; rc = sqlite3_step(s)) {
+      if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: read devices");
+      DeviceRecord device;
+      device.device_id = columnText(s, 0);
+      device.hostname = columnText(s, 1);
+      device.os = columnText(s, 2);
+      const std::string_view key = sqlcipher::columnBlob(s, 3);
+      if (key.size() != crypto::SecretKey::kSize) {
+        return Status::corruption("store: device " + device.device_id + " has no valid chain key");
+      }
+      device.chain_key = crypto::SecretKey(
+          std::span<const uint8_t, crypto::SecretKey::kSize>(
+              reinterpret_cast<const uint8_t*>(key.data()), crypto::SecretKey::kSize));
+      device.certificate_fingerprint = columnText(s, 4);
+      device.enrolled_ms = sqlcipher::columnInt(s, 5);
+      device.revoked = sqlcipher::columnInt(s, 6) != 0;
+      found.push_back(std::move(device));
+    }
+    return Status::ok();
+  }
+
+  static void bindDevice(sqlite3_stmt* s, const DeviceRecord& device) {
+    bindText(s, 1, device.device_id);
+    bindText(s, 2, device.hostname);
+    bindText(s, 3, device.os);
+    const auto key = device.chain_key.bytes();
+    sqlcipher::bindBlob(s, 4, {reinterpret_cast<const char*>(key.data()), key.size()});
+    bindText(s, 5, device.certificate_fingerprint);
+    sqlcipher::bindInt(s, 6, device.enrolled_ms);
+    sqlcipher::bindInt(s, 7, device.revoked ? 1 : 0);
+  }
+
+  StatusOr<int64_t> deviceRef(std::string_view device_id) {
+    auto stmt = sqlcipher::prepare(db_.get(), "SELECT ref FROM devices WHERE device_id = ?");
+    if (!stmt.isOk()) return stmt.status();
+    bindText(stmt->get(), 1, device_id);
+    const int rc = sqlite3_step(stmt->get());
+    if (rc == SQLITE_DONE) return Status::notFound("no enrolled device " + std::string(device_id));
+    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: device");
+    return sqlcipher::columnInt(stmt->get(), 0);
+  }
+
+  Status writeLocked(int64_t ref, const BatchWrite& batch) {
+    sqlite3_stmt* s = insert_event_.get();
+    for (const EventToStore& item : batch.events) {
+      const Event& event = *item.event;
+      body_.clear();
+      protocol::appendJson(body_, event);
+      const std::string_view type = protocol::typeName(event.type);
+      sqlcipher::reset(s);
+      sqlcipher::bindInt(s, 1, ref);
+      sqlcipher::bindInt(s, 2, static_cast<int64_t>(event.seq));
+      sqlcipher::bindInt(s, 3, event.time_ms);
+      bindText(s, 4, event.user);
+      bindText(s, 5, type);
+      if (auto record = recordIdOf(event)) bindText(s, 6, *record);
+      sqlcipher::bindInt(s, 7, static_cast<int>(item.integrity));
+      sqlcipher::bindInt(s, 8, batch.received_ms);
+      bindText(s, 9, body_);
+      VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(s, db_.get(), "store: insert event"));
+    }
+    for (const Incident& incident : batch.incidents) VIGIE_RETURN_IF_ERROR(insertIncident(incident));
+    for (const EventToStore& item : batch.events) {
+      if (const auto* gap = std::get_if<protocol::AgentGap>(&item.event->data)) {
+        VIGIE_RETURN_IF_ERROR(explainGaps(batch.device_id, gap->first_seq, gap->last_seq));
+      }
+    }
+    auto head = sqlcipher::prepare(db_.get(),
+                                   "UPDATE devices SET last_seq = ?, last_mac = ? WHERE ref = ?");
+    if (!head.isOk()) return head.status();
+    sqlcipher::bindInt(head->get(), 1, static_cast<int64_t>(batch.head.last_seq));
+    sqlcipher::bindBlob(head->get(), 2, blobOf(batch.head.last_mac));
+    sqlcipher::bindInt(head->get(), 3, ref);
+    return sqlcipher::stepDone(head->get(), db_.get(), "store: chain head");
+  }
+
+  Status insertIncident(const Incident& incident) {
+    auto stmt = sqlcipher::prepare(
+        db_.get(),
+        "INSERT INTO incidents(device_id, seq, kind, detail, detected_ms, explained,"
+        " first_missing, last_missing) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt.isOk()) return stmt.status();
+    sqlite3_stmt* s = stmt->get();
+    bindText(s, 1, incident.device_id);
+    sqlcipher::bindInt(s, 2, static_cast<int64_t>(incident.seq));
+    bindText(s, 3, incident.kind);
+    bindText(s, 4, incident.detail);
+    sqlcipher::bindInt(s, 5, incident.detected_ms);
+    sqlcipher::bindInt(s, 6, incident.explained ? 1 : 0);
+    sqlcipher::bindInt(s, 7, static_cast<int64_t>(incident.first_missing));
+    sqlcipher::bindInt(s, 8, static_cast<int64_t>(incident.last_missing));
+    return sqlcipher::stepDone(s, db_.get(), "store: insert incident");
+  }
+
+  // A gap whose missing range lies inside what the device reported dropping is explained.
+  Status explainGaps(std::string_view device_id, uint64_t first, uint64_t last) {
+    if (first == 0) return Status::ok();
+    auto stmt = sqlcipher::prepare(
+        db_.get(),
+        "UPDATE incidents SET explained = 1 WHERE device_id = ? AND kind = 'gap'"
+        " AND first_missing >= ? AND last_missing <= ?");
+    if (!stmt.isOk()) return stmt.status();
+    bindText(stmt->get(), 1, device_id);
+    sqlcipher::bindInt(stmt->get(), 2, static_cast<int64_t>(first));
+    sqlcipher::bindInt(stmt->get(), 3, static_cast<int64_t>(last));
+    return sqlcipher::stepDone(stmt->get(), db_.get(), "store: explain gap");
+  }
+
+  std::mutex mutex_;
+  sqlcipher::Db db_;
+  sqlcipher::Stmt insert_event_;
+  std::string body_;
+};
+
+}  // namespace
+
+std::string_view integrityName(Integrity integrity) {
+  switch (integrity) {
+    case Integrity::kOk:
+      return "ok";
+    case Integrity::kAfterGap:
+      return "after_gap";
+    case Integrity::kFork:
+      return "fork";
+    case Integrity::kBadMac:
+      return "bad_mac";
+    case Integrity::kLate:
+      return "late";
+  }
+  return "unknown";
+}
+
+StatusOr<EventStorePtr> openSqlCipherStore(const std::string& path, const crypto::SecretKey& key) {
+  VIGIE_RETURN_IF_ERROR(platform::createPrivateFile(path));
+  auto db = sqlcipher::openEncrypted(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, key);
+  if (!db.isOk()) return db.status().withContext("store " + path);
+  auto store = std::make_unique<SqlCipherStore>(std::move(db).value());
+  VIGIE_RETURN_IF_ERROR(store->prepare());
+  return EventStorePtr(std::move(store));
+}
+
+}  // namespace vigie::collector
