@@ -79,7 +79,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     add("max-threads", "connections served at once (default 32)", "N", "collector.max_threads");
     add("list-devices", "print the enrolled devices and exit", nullptr, nullptr);
     add("revoke-device", "revoke device ID (its batches get 403) and exit", "ID", nullptr);
-    add("print-events", "print the stored events of device ID (or 'all') as JSON lines and exit",
+    add("print-events", "print the stored events of device ID (or 'all'), oldest first, and exit",
         "ID", nullptr);
     add("print-incidents", "print the integrity incidents and exit", nullptr, nullptr);
   }
@@ -118,7 +118,8 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
       std::cout << "vigie-collector " << kVersion << "\n";
       return 0;
     }
-    const std::string data_dir = config().getString("collector.data_dir", "/var/lib/vigie-collector");
+    const std::string data_dir =
+        config().getString("collector.data_dir", "/var/lib/vigie-collector");
     if (!command_.empty()) return runAdminCommand(data_dir);
     return serve(data_dir);
   }
@@ -167,9 +168,9 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     auto server = CollectorServer::start(*home, server_options,
                                          ServerServices{**store, enrollment, ingestor});
     if (!server.isOk()) return fail(server.status());
-    std::cout << "vigie-collector " << kVersion << " listening on https://"
-              << server_options.host << ":" << (*server)->port() << " (data in " << data_dir
-              << ", CA fingerprint " << enrollment.caFingerprint() << ")" << std::endl;
+    std::cout << "vigie-collector " << kVersion << " listening on https://" << server_options.host
+              << ":" << (*server)->port() << " (data in " << data_dir << ", CA fingerprint "
+              << enrollment.caFingerprint() << ")" << std::endl;
     waitForTerminationRequest();
     std::cout << "vigie-collector stopping" << std::endl;
     server->reset();
@@ -192,8 +193,8 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
       if (!devices.isOk()) return fail(devices.status());
       for (const DeviceRecord& device : *devices) {
         auto head = (*store)->chainHead(device.device_id);
-        std::cout << device.device_id << "\thost=" << device.hostname << "\tenrolled="
-                  << protocol::formatUtcMillis(device.enrolled_ms)
+        std::cout << device.device_id << "\thost=" << device.hostname
+                  << "\tenrolled=" << protocol::formatUtcMillis(device.enrolled_ms)
                   << "\tlast_seq=" << (head.isOk() ? head->last_seq : 0)
                   << (device.revoked ? "\trevoked" : "") << "\n";
       }
@@ -202,6 +203,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     if (command_ == "print-incidents") {
       auto incidents = (*store)->incidents(std::nullopt);
       if (!incidents.isOk()) return fail(incidents.status());
+      if (incidents->empty()) std::cout << "(no integrity incident)\n";
       for (const Incident& incident : *incidents) {
         std::cout << protocol::formatUtcMillis(incident.detected_ms) << "\t" << incident.device_id
                   << "\tseq=" << incident.seq << "\t" << incident.kind
@@ -213,9 +215,12 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     EventQuery query;
     if (command_argument_ != "all") query.device_id = command_argument_;
     Status printed = (*store)->forEachEvent(query, [](const StoredEvent& stored) {
-      std::cout << protocol::toJson(stored.event);
+      const protocol::Event& event = stored.event;
+      std::cout << protocol::formatUtcMillis(event.time_ms) << "  " << event.device << "  #"
+                << event.seq << "  " << event.user << "  " << protocol::typeName(event.type) << "  "
+                << protocol::dataToJson(event.data);
       if (stored.integrity != Integrity::kOk) {
-        std::cout << "\t# integrity: " << integrityName(stored.integrity);
+        std::cout << "  [integrity: " << integrityName(stored.integrity) << "]";
       }
       std::cout << "\n";
       return true;
