@@ -107,7 +107,7 @@ class Parser {
       skipSpace();
       Value member;
       if (!parseValue(member, depth + 1)) return false;
-      out.object.emplace_back(std::move(key), std::move(member));
+      out.object.push_back(Member{std::move(key), std::move(member)});
       skipSpace();
       if (atEnd()) {
         fail("unterminated object");

@@ -9,6 +9,7 @@ packages=(
   libpoco-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   syslog-ng-core syslog-ng-mod-http nginx-light python3
+  clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/run.sh)
 )
 
 missing=()

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs the whole test suite twice: a normal build, then an ASan+UBSan build.
+# Runs the whole test suite: a normal build, then an ASan+UBSan build, then the libFuzzer
+# targets for a bounded time (VIGIE_FUZZ_SECONDS, default 60 per target).
 # Installs the Debian packages it needs first (as root). Usage: scripts/test.sh [--quick]
-#   --quick   skip the sanitizer pass
+#   --quick   skip the sanitizer and fuzzing passes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,4 +24,5 @@ if [[ ${1:-} != "--quick" ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DVIGIE_SANITIZE=ON
+  bash fuzz/run.sh "${VIGIE_FUZZ_SECONDS:-60}"
 fi

@@ -17,7 +17,7 @@
 namespace vigie::protocol::json {
 
 struct Value;
-using Member = std::pair<std::string, Value>;
+struct Member;  // a key and its value, below
 
 struct Value {
   enum class Kind { kNull, kBool, kInteger, kString, kArray, kObject };
@@ -31,6 +31,11 @@ struct Value {
 
   // nullptr when the object has no such key. REQUIRES: kind == kObject.
   const Value* find(std::string_view key) const;
+};
+
+struct Member {
+  std::string first;  // key
+  Value second;       // value
 };
 
 std::string_view kindName(Value::Kind kind);
