@@ -11,6 +11,7 @@
 #   VIGIE_BENCH_EVENTS       events queued for the RSS figure (default 1000000)
 #   VIGIE_PEER_EVENT_BYTES   syslog-ng event size (default 300, the anchor's; our stored rows are
 #                            ~430 bytes: the event's ~290 bytes of JSON plus prev and mac)
+#   VIGIE_DRAIN_EVENTS       events queued before a drain (default 1000000)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -27,7 +28,7 @@ export VIGIE_BENCH_DIR=${VIGIE_BENCH_DIR:-/var/tmp}
 echo "== build (Release) into $build"
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DVIGIE_BUILD_BENCH=ON \
   -DVIGIE_BUILD_TESTS=OFF >/dev/null
-ninja -C "$build" -j2 queue_bench queue_rss
+ninja -C "$build" -j2 queue_bench queue_rss drain_bench ingest_bench vigie-collector
 mkdir -p "$results"
 rm -f "$results"/*
 
@@ -53,6 +54,9 @@ if [[ -f "$peer" ]]; then
 else
   echo "skipped: $peer not found (the repository's sibling folder shared/bench/)"
 fi
+
+bash "$here/drain.sh" "$build" "$results" "${VIGIE_DRAIN_EVENTS:-1000000}" ||
+  echo "drain benchmarks failed (exit $?)"
 
 echo
 echo "== summary"
@@ -102,6 +106,21 @@ print(f"{'queue append, batch 1000 / syslog-ng A':46} {fmt(ours_1000):>12} "
 print(f"{'syslog-ng drain to HTTPS sink, phase B':46} {fmt(peer_b):>12}")
 # Lease + ack is only the queue's side of a drain (no HTTPS): shown beside B, not a ratio to it.
 print(f"{'queue lease 1000 + ack, no network':46} {fmt(rate('BM_LeaseAck')):>12}")
+
+def drain(name):
+    m = re.search(r"-> (\d+) events/s; wire ([\d.]+) bytes/event .*CPU ([\d.]+) s per 100k",
+                  read(name))
+    return (float(m.group(1)), m.group(2), m.group(3)) if m else (None, None, None)
+sink, sink_bytes, sink_cpu = drain("drain_sink.txt")
+real, real_bytes, real_cpu = drain("drain_collector.txt")
+m = re.search(r"-> (\d+) events/s", read("ingest.txt"))
+ingest = float(m.group(1)) if m else None
+print()
+print(f"{'drain to ack-only HTTPS sink / syslog-ng B':46} {fmt(sink):>12} {ratio(sink, peer_b):>8}  >= 1.00")
+print(f"{'drain to real collector (verify + store)':46} {fmt(real):>12} {'':>8}  >= 50,000")
+print(f"{'collector ingest, 4 devices, no network':46} {fmt(ingest):>12} {'':>8}  >= 100,000")
+print(f"wire bytes/event (gzip): sink {sink_bytes}, collector {real_bytes}; "
+      f"agent CPU s per 100k events: sink {sink_cpu}, collector {real_cpu}")
 
 rss = read("queue_rss.txt")
 def mem(label):

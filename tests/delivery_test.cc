@@ -352,5 +352,21 @@ TEST_F(DeliveryTest, AlteredQueueRowBecomesAnIntegrityIncidentAtTheCollector) {
   EXPECT_EQ(found[0].kind, "bad_mac");
 }
 
+TEST_F(DeliveryTest, CollectorRefusesBadSettingsBeforeCreatingAnything) {
+  const std::string fresh = dir_.file("fresh");
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"--listen", "nowhere"}, {"--listen", "127.0.0.1:99999"},
+        {"--max-threads", "many"}, {"--max-threads", "0"}, {"--no-such-option"}}) {
+    std::vector<std::string> argv{VIGIE_COLLECTOR_BINARY, "--data-dir", fresh};
+    argv.insert(argv.end(), bad.begin(), bad.end());
+    Subprocess command(argv, -1, /*capture_stderr=*/true);
+    const std::string output = command.readAllOutput();
+    const int status = command.wait();
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 2) << bad[0] << ": " << output;
+    EXPECT_NE(output.find("vigie-collector --help"), std::string::npos) << output;
+  }
+  EXPECT_FALSE(std::filesystem::exists(fresh));
+}
+
 }  // namespace
 }  // namespace vigie

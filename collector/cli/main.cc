@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <optional>
 
 #include "vigie/collector/batch_ingestor.h"
 #include "vigie/collector/collector_home.h"
@@ -99,11 +100,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
   }
 
   int main(const std::vector<std::string>& arguments) override {
-    if (!arguments.empty()) {
-      std::cerr << "vigie-collector: unexpected argument '" << arguments.front()
-                << "'\nTry 'vigie-collector --help'.\n";
-      return 2;
-    }
+    if (!arguments.empty()) return usage("unexpected argument '" + arguments.front() + "'");
     if (command_ == "help") {
       Poco::Util::HelpFormatter help(options());
       help.setCommand("vigie-collector");
@@ -130,7 +127,44 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     return 1;
   }
 
+  int usage(const std::string& message) {
+    std::cerr << "vigie-collector: " << message << "\nTry 'vigie-collector --help'.\n";
+    return 2;
+  }
+
+  // Settings from the configuration file and the command line, checked before anything is
+  // created.
+  std::optional<ServerOptions> serverOptions(std::string& error) {
+    ServerOptions options;
+    const std::string listen = config().getString("collector.listen", "0.0.0.0:8443");
+    const size_t colon = listen.rfind(':');
+    const std::string port_text = colon == std::string::npos ? "" : listen.substr(colon + 1);
+    const bool digits = !port_text.empty() && port_text.size() <= 5 &&
+                        port_text.find_first_not_of("0123456789") == std::string::npos;
+    if (colon == 0 || !digits || std::stoi(port_text) > 65535) {
+      error = "--listen expects HOST:PORT, got '" + listen + "'";
+      return std::nullopt;
+    }
+    options.host = listen.substr(0, colon);
+    options.port = static_cast<uint16_t>(std::stoi(port_text));
+    int max_threads = 0;
+    try {
+      max_threads = config().getInt("collector.max_threads", 32);
+    } catch (const Poco::Exception&) {
+      max_threads = -1;
+    }
+    if (max_threads < 1 || max_threads > 4096) {
+      error = "--max-threads expects a number in 1..4096";
+      return std::nullopt;
+    }
+    options.max_threads = max_threads;
+    return options;
+  }
+
   int serve(const std::string& data_dir) {
+    std::string error;
+    const auto server_options = serverOptions(error);
+    if (!server_options) return usage(error);
     HomeOptions home_options;
     home_options.data_dir = data_dir;
     const std::string default_names = "localhost,127.0.0.1," + hostName();
@@ -139,36 +173,15 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     auto home = prepareCollectorHome(home_options);
     if (!home.isOk()) return fail(home.status());
 
-    ServerOptions server_options;
-    const std::string listen = config().getString("collector.listen", "0.0.0.0:8443");
-    const size_t colon = listen.rfind(':');
-    int port = -1;
-    try {
-      if (colon != std::string::npos) port = std::stoi(listen.substr(colon + 1));
-    } catch (const std::exception&) {
-    }
-    if (colon == std::string::npos || port < 0 || port > 65535) {
-      std::cerr << "vigie-collector: --listen expects HOST:PORT, got '" << listen << "'\n";
-      return 2;
-    }
-    server_options.host = listen.substr(0, colon);
-    server_options.port = static_cast<uint16_t>(port);
-    const int max_threads = config().getInt("collector.max_threads", 32);
-    if (max_threads < 1 || max_threads > 4096) {
-      std::cerr << "vigie-collector: --max-threads expects 1..4096\n";
-      return 2;
-    }
-    server_options.max_threads = max_threads;
-
     auto store = openSqlCipherStore(home->store_file, home->store_key);
     if (!store.isOk()) return fail(store.status());
     platform::Clock& clock = platform::systemClock();
     EnrollmentService enrollment(**store, home->authority, home->enrollment_secret, clock);
     BatchIngestor ingestor(**store, clock);
-    auto server = CollectorServer::start(*home, server_options,
+    auto server = CollectorServer::start(*home, *server_options,
                                          ServerServices{**store, enrollment, ingestor});
     if (!server.isOk()) return fail(server.status());
-    std::cout << "vigie-collector " << kVersion << " listening on https://" << server_options.host
+    std::cout << "vigie-collector " << kVersion << " listening on https://" << server_options->host
               << ":" << (*server)->port() << " (data in " << data_dir << ", CA fingerprint "
               << enrollment.caFingerprint() << ")" << std::endl;
     waitForTerminationRequest();

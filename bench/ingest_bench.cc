@@ -1,0 +1,108 @@
+// Collector ingest into the embedded store, several agents at once: each thread plays one device
+// and hands the collector's decode -> verify -> store path (protocol::decodeBatch,
+// BatchIngestor, SQLCipher store with synchronous=FULL) its gzip batches, as the HTTPS handler
+// does after TLS. Prints events/s over all devices.
+//
+//   ingest_bench [--devices 4] [--events 250000] [--batch-events 2000]   (events per device)
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "bench_support.h"
+#include "sample_events.h"
+#include "temp_dir.h"
+#include "test_keys.h"
+#include "vigie/collector/batch_ingestor.h"
+#include "vigie/crypto/hmac_chain.h"
+#include "vigie/protocol/batch_codec.h"
+#include "vigie/protocol/json_codec.h"
+
+namespace vigie::bench {
+namespace {
+
+// The gzip batches one device would upload: chained with its key, `per_batch` events each.
+std::vector<std::string> deviceBatches(const std::string& device, const crypto::SecretKey& key,
+                                       uint64_t events, size_t per_batch) {
+  std::vector<std::string> bodies;
+  crypto::ChainSigner signer(key);
+  protocol::Mac prev{};
+  std::string scratch, text;
+  uint64_t seq = 0;
+  while (seq < events) {
+    auto batch = testing::typicalCrmViews(std::min<uint64_t>(per_batch, events - seq), seq);
+    text.clear();
+    for (auto& event : batch) {
+      event.device = device;
+      event.seq = ++seq;
+      signer.seal(event, prev, scratch);
+      prev = event.mac;
+      protocol::appendJson(text, event);
+      text += '\n';
+    }
+    bodies.push_back(protocol::gzipCompress(text));
+  }
+  return bodies;
+}
+
+int run(int argc, char** argv) {
+  int devices = 4;
+  uint64_t events = 250'000;
+  size_t per_batch = 2000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string name = argv[i];
+    if (name == "--devices")
+      devices = std::stoi(argv[i + 1]);
+    else if (name == "--events")
+      events = std::stoull(argv[i + 1]);
+    else if (name == "--batch-events")
+      per_batch = std::stoul(argv[i + 1]);
+  }
+  testing::TempDir dir(benchBaseDirectory());
+  auto store = collector::openSqlCipherStore(dir.file("store.db"), testing::fixedKey(3));
+  if (!store.isOk()) {
+    std::fprintf(stderr, "ingest_bench: %s\n", store.status().toString().c_str());
+    return 1;
+  }
+  std::vector<collector::DeviceRecord> records;
+  std::vector<std::vector<std::string>> bodies;
+  for (int d = 0; d < devices; ++d) {
+    collector::DeviceRecord record;
+    record.device_id = "dev-bench-" + std::to_string(d);
+    record.chain_key = testing::fixedKey(static_cast<uint8_t>(0x40 + d));
+    (void)(*store)->putDevice(record);
+    bodies.push_back(deviceBatches(record.device_id, record.chain_key, events, per_batch));
+    records.push_back(std::move(record));
+  }
+  collector::BatchIngestor ingestor(**store, platform::systemClock());
+  std::vector<uint64_t> stored(static_cast<size_t>(devices));
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int d = 0; d < devices; ++d) {
+    threads.emplace_back([&, d] {
+      for (const std::string& body : bodies[static_cast<size_t>(d)]) {
+        auto decoded = protocol::decodeBatch(body, {});
+        if (!decoded.isOk()) return;
+        auto result = ingestor.ingest(records[static_cast<size_t>(d)], *decoded);
+        if (!result.isOk() || !result->incidents.empty()) return;
+        stored[static_cast<size_t>(d)] += result->stored;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  uint64_t total = 0;
+  for (uint64_t n : stored) total += n;
+  std::printf(
+      "ingest: devices=%d stored=%llu in %.2f s -> %.0f events/s (decode + verify + store)\n",
+      devices, static_cast<unsigned long long>(total), seconds,
+      static_cast<double>(total) / seconds);
+  return total == static_cast<uint64_t>(devices) * events ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace vigie::bench
+
+int main(int argc, char** argv) { return vigie::bench::run(argc, argv); }
