@@ -84,7 +84,9 @@ int run(int argc, char** argv) {
       for (const std::string& body : bodies[static_cast<size_t>(d)]) {
         auto decoded = protocol::decodeBatch(body, {});
         if (!decoded.isOk()) return;
-        auto result = ingestor.ingest(records[static_cast<size_t>(d)], *decoded);
+        std::vector<std::string_view> lines(decoded->events.size());
+        for (size_t i = 0; i < lines.size(); ++i) lines[i] = decoded->line(i);
+        auto result = ingestor.ingest(records[static_cast<size_t>(d)], decoded->events, lines);
         if (!result.isOk() || !result->incidents.empty()) return;
         stored[static_cast<size_t>(d)] += result->stored;
       }

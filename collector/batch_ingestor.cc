@@ -73,7 +73,11 @@ Integrity integrityOf(crypto::ChainBreak::Kind kind) {
 }  // namespace
 
 StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
-                                             std::span<const Event> events) {
+                                             std::span<const Event> events,
+                                             std::span<const std::string_view> received_json) {
+  if (!received_json.empty() && received_json.size() != events.size()) {
+    return Status::invalidArgument("one received JSON text per event is needed");
+  }
   for (const Event& event : events) {
     if (event.device != device.device_id) {
       return Status::invalidArgument("event " + std::to_string(event.seq) + " names device '" +
@@ -98,7 +102,9 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
   crypto::ChainSigner signer(chain.key);
   std::string scratch;
 
-  for (const Event& event : events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& event = events[i];
+    const std::string_view json = received_json.empty() ? std::string_view() : received_json[i];
     result.acked_through = event.seq;
     if (event.seq <= verifier.lastSeq()) {
       // Behind the head: a replay (same MAC), a rewrite of history (other MAC), or an event that
@@ -128,7 +134,7 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
                         "late event " + std::to_string(event.seq) + " does not match its MAC"},
                        now_ms, 0));
       }
-      write.events.push_back({&event, mac_holds ? Integrity::kLate : Integrity::kBadMac});
+      write.events.push_back({&event, json, mac_holds ? Integrity::kLate : Integrity::kBadMac});
       continue;
     }
     const uint64_t previous_seq = verifier.lastSeq();
@@ -142,7 +148,7 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
         verifier.resumeAfter(event.seq, event.mac);
       }
     }
-    write.events.push_back({&event, integrity});
+    write.events.push_back({&event, json, integrity});
   }
 
   write.incidents = result.incidents;

@@ -30,7 +30,7 @@ class ScriptedTransport final : public HttpTransport {
     EXPECT_TRUE(gzip_encoded);
     auto decoded = protocol::decodeBatch(body, {});
     EXPECT_TRUE(decoded.isOk()) << decoded.status().toString();
-    batches.push_back(decoded.isOk() ? *decoded : std::vector<protocol::Event>{});
+    batches.push_back(decoded.isOk() ? decoded->events : std::vector<protocol::Event>{});
     if (answers.empty()) return HttpResponse{200, "{}", std::nullopt};
     auto answer = std::move(answers.front());
     answers.pop_front();

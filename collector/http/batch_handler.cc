@@ -54,13 +54,15 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
               body.status().message());
     return;
   }
-  auto events = protocol::decodeBatch(*body, limits_);
-  if (!events.isOk()) {
-    log.warning("batch from %s refused: %s", certificate->common_name, events.status().message());
-    sendError(response, HTTPResponse::HTTP_BAD_REQUEST, events.status().message());
+  auto batch = protocol::decodeBatch(*body, limits_);
+  if (!batch.isOk()) {
+    log.warning("batch from %s refused: %s", certificate->common_name, batch.status().message());
+    sendError(response, HTTPResponse::HTTP_BAD_REQUEST, batch.status().message());
     return;
   }
-  auto result = ingestor_.ingest(**device, *events);
+  std::vector<std::string_view> received(batch->events.size());
+  for (size_t i = 0; i < received.size(); ++i) received[i] = batch->line(i);
+  auto result = ingestor_.ingest(**device, batch->events, received);
   if (!result.isOk()) {
     if (result.status().code() == Status::Code::kInvalidArgument) {
       sendError(response, HTTPResponse::HTTP_BAD_REQUEST, result.status().message());

@@ -14,7 +14,8 @@ using protocol::Event;
 using protocol::Mac;
 
 // Indexed for the two audit questions: "who accessed record R" (record_id, time) and "what did
-// user U do between t1 and t2" (user, time). (device, seq) is unique: exactly once.
+// user U do between t1 and t2" (user, time). Events are clustered by their key (device, seq),
+// which makes them unique (exactly once) without a separate index.
 constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS devices("
     " ref INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE, hostname TEXT NOT NULL,"
@@ -24,12 +25,11 @@ constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS events("
     " device_ref INTEGER NOT NULL, seq INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
     " user TEXT NOT NULL, type TEXT NOT NULL, record_id TEXT, integrity INTEGER NOT NULL,"
-    " received_ms INTEGER NOT NULL, body TEXT NOT NULL);"
-    "CREATE UNIQUE INDEX IF NOT EXISTS events_by_device_seq ON events(device_ref, seq);"
+    " received_ms INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(device_ref, seq))"
+    " WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS events_by_record ON events(record_id, time_ms)"
     " WHERE record_id IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS events_by_user ON events(user, time_ms);"
-    "CREATE INDEX IF NOT EXISTS events_by_time ON events(time_ms);"
     "CREATE TABLE IF NOT EXISTS incidents("
     " id INTEGER PRIMARY KEY, device_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
     " detail TEXT NOT NULL, detected_ms INTEGER NOT NULL, explained INTEGER NOT NULL DEFAULT 0,"
@@ -65,6 +65,8 @@ class SqlCipherStore final : public EventStore {
 
   Status prepare() {
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
+    // Checkpoint every ~32 MB of WAL rather than every 4 MB: fewer database fsyncs under ingest.
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA wal_autocheckpoint = 8192;"));
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), kSchema));
     // Another process (the admin command) may hold the write lock for a moment.
     sqlite3_busy_timeout(db_.get(), 5000);
@@ -293,8 +295,12 @@ class SqlCipherStore final : public EventStore {
     sqlite3_stmt* s = insert_event_.get();
     for (const EventToStore& item : batch.events) {
       const Event& event = *item.event;
-      body_.clear();
-      protocol::appendJson(body_, event);
+      std::string_view body = item.json;
+      if (body.empty()) {
+        body_.clear();
+        protocol::appendJson(body_, event);
+        body = body_;
+      }
       const std::string_view type = protocol::typeName(event.type);
       sqlcipher::reset(s);
       sqlcipher::bindInt(s, 1, ref);
@@ -305,7 +311,7 @@ class SqlCipherStore final : public EventStore {
       if (auto record = recordIdOf(event)) bindText(s, 6, *record);
       sqlcipher::bindInt(s, 7, static_cast<int>(item.integrity));
       sqlcipher::bindInt(s, 8, batch.received_ms);
-      bindText(s, 9, body_);
+      bindText(s, 9, body);
       VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(s, db_.get(), "store: insert event"));
     }
     for (const Incident& incident : batch.incidents) VIGIE_RETURN_IF_ERROR(insertIncident(incident));

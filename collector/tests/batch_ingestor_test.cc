@@ -8,6 +8,7 @@
 #include "manual_clock.h"
 #include "temp_dir.h"
 #include "test_keys.h"
+#include "vigie/protocol/json_codec.h"
 
 namespace vigie::collector {
 namespace {
@@ -154,6 +155,25 @@ TEST_F(BatchIngestorTest, ChainSignedWithAnotherKeyIsAllBadMac) {
   IngestResult result = ingest(0, 3);
   ASSERT_EQ(result.incidents.size(), 3u);
   for (const Incident& incident : result.incidents) EXPECT_EQ(incident.kind, "bad_mac");
+}
+
+TEST_F(BatchIngestorTest, ReceivedJsonIsStoredAsSentAndMustMatchTheEvents) {
+  std::vector<std::string> json;
+  for (size_t i = 0; i < 5; ++i) json.push_back(protocol::toJson(events_[i]));
+  std::vector<std::string_view> lines(json.begin(), json.end());
+  auto result = ingestor_->ingest(device_, std::span(events_).subspan(0, 5), lines);
+  ASSERT_TRUE(result.isOk()) << result.status().toString();
+  size_t seen = 0;
+  ASSERT_TRUE(store_->forEachEvent({}, [&](const StoredEvent& stored) {
+    EXPECT_EQ(stored.event, events_[stored.event.seq - 1]);
+    ++seen;
+    return true;
+  }).isOk());
+  EXPECT_EQ(seen, 5u);
+
+  lines.pop_back();
+  EXPECT_EQ(ingestor_->ingest(device_, std::span(events_).subspan(5, 5), lines).status().code(),
+            Status::Code::kInvalidArgument);
 }
 
 }  // namespace

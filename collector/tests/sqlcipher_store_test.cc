@@ -24,7 +24,7 @@ DeviceRecord sampleDevice(const std::string& id = "dev-5f3a") {
 BatchWrite writeOf(const DeviceRecord& device, const std::vector<Event>& events) {
   BatchWrite write;
   write.device_id = device.device_id;
-  for (const Event& event : events) write.events.push_back({&event, Integrity::kOk});
+  for (const Event& event : events) write.events.push_back({&event, {}, Integrity::kOk});
   write.head = {events.back().seq, events.back().mac};
   write.received_ms = 1764337699000;
   return write;
@@ -124,7 +124,7 @@ TEST_F(SqlCipherStoreTest, GapIncidentIsExplainedByAgentGapCoveringIt) {
   std::get<protocol::AgentGap>(report.data).last_seq = 8;
   BatchWrite second;
   second.device_id = device.device_id;
-  second.events.push_back({&report, Integrity::kOk});
+  second.events.push_back({&report, {}, Integrity::kOk});
   second.head = {10, {}};
   ASSERT_TRUE(store_->write(second).isOk());
   auto incidents = store_->incidents(device.device_id);

@@ -51,18 +51,31 @@ std::string gzipOfZeros(size_t size) {
 
 TEST(BatchCodecTest, EventsRoundTripThroughGzip) {
   const auto events = numbered(testing::sampleEventsOfEveryType());
-  auto decoded = decodeBatch(gzipCompress(batchOf(events)), {});
+  const std::string text = batchOf(events);
+  auto decoded = decodeBatch(gzipCompress(text), {});
   ASSERT_TRUE(decoded.isOk()) << decoded.status().toString();
-  EXPECT_EQ(*decoded, events);
+  EXPECT_EQ(decoded->events, events);
+  ASSERT_EQ(decoded->lines.size(), events.size());
+  EXPECT_EQ(decoded->line(0), toJson(events[0]));  // the text as received, line by line
+  EXPECT_EQ(decoded->line(events.size() - 1), toJson(events.back()));
 }
 
 TEST(BatchCodecTest, ArbitraryBytesRoundTrip) {
   std::mt19937 random(3);
   std::string data(300'000, '\0');
   for (char& c : data) c = static_cast<char>(random());
-  auto back = gzipDecompress(gzipCompress(data, 6), data.size());
-  ASSERT_TRUE(back.isOk());
+  const std::string compressed = gzipCompress(data, 6);
+  auto back = gzipDecompress(compressed, data.size());
+  ASSERT_TRUE(back.isOk()) << back.status().toString();
   EXPECT_EQ(*back, data);
+  // The buffer grows with the output but never past the limit (a few bytes of rounding aside).
+  EXPECT_LE(back->capacity(), data.size() + 32);
+  EXPECT_EQ(gzipDecompress(compressed, data.size() - 1).status().message(),
+            "decompressed batch exceeds 299999 bytes");
+
+  auto nothing = gzipDecompress(gzipCompress(""), 0);
+  ASSERT_TRUE(nothing.isOk()) << nothing.status().toString();
+  EXPECT_EQ(*nothing, "");
 }
 
 TEST(BatchCodecTest, GzipBombStopsAtTheLimit) {
@@ -70,7 +83,10 @@ TEST(BatchCodecTest, GzipBombStopsAtTheLimit) {
   ASSERT_LT(bomb.size(), 1u << 20);
   auto result = gzipDecompress(bomb, 64u << 20);
   ASSERT_FALSE(result.isOk());
+  EXPECT_EQ(result.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(result.status().message(), "decompressed batch exceeds 67108864 bytes");
+  // Through the collector's entry point, with its default limits.
+  EXPECT_EQ(decodeBatch(bomb, {}).status().message(), "decompressed batch exceeds 67108864 bytes");
 }
 
 TEST(BatchCodecTest, BrokenGzipIsRefusedWithTheReason) {
@@ -86,6 +102,10 @@ TEST(BatchCodecTest, BrokenGzipIsRefusedWithTheReason) {
   EXPECT_NE(gzipDecompress("plain text", 1 << 20).status().message().find("not valid gzip"),
             std::string::npos);
   EXPECT_FALSE(gzipDecompress("", 1 << 20).isOk());
+  EXPECT_EQ(gzipDecompress(good.substr(0, 1), 1 << 20).status().message(), "truncated gzip stream");
+  EXPECT_EQ(gzipDecompress(good + good, 1 << 20).status().message(),
+            std::to_string(good.size()) + " byte(s) after the end of the gzip stream");
+  EXPECT_EQ(decodeBatch(gzipCompress(""), {}).status().message(), "empty batch");
 }
 
 TEST(BatchCodecTest, LinesAreCheckedOneByOneWithTheirNumber) {
@@ -110,10 +130,20 @@ TEST(BatchCodecTest, LinesAreCheckedOneByOneWithTheirNumber) {
   BatchLimits three;
   three.max_events = 3;
   EXPECT_EQ(decodeBatchLines(good, three).status().message(), "batch has more than 3 events");
+  // Counted before anything is decoded: a bad first line does not hide the excess.
+  EXPECT_EQ(decodeBatchLines("junk\n" + good, three).status().message(),
+            "batch has more than 3 events");
 }
 
 TEST(BatchCodecTest, DeepNestingAndOversizedBodiesAreRefused) {
-  EXPECT_FALSE(decodeBatchLines(std::string(8000, '[') + "\n", {}).isOk());
+  // Under the size limit of an event: the parser's depth limit refuses it.
+  const auto deep = decodeBatchLines(std::string(16000, '[') + "\n", {});
+  EXPECT_EQ(deep.status().message().rfind("line 1: ", 0), 0u) << deep.status().message();
+  EXPECT_NE(deep.status().message().find("nesting"), std::string::npos) << deep.status().message();
+  // Over it: refused before parsing, also on the third line of a compressed batch.
+  const std::string good = batchOf(numbered(testing::typicalCrmViews(2)));
+  const auto deeper = decodeBatch(gzipCompress(good + std::string(100000, '[') + "\n"), {});
+  EXPECT_EQ(deeper.status().message().rfind("line 3: ", 0), 0u) << deeper.status().message();
   EXPECT_FALSE(decodeBatchLines(std::string(200000, '{') + "\n", {}).isOk());
   BatchLimits small;
   small.max_compressed_bytes = 10;

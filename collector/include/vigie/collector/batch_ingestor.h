@@ -30,13 +30,16 @@ class BatchIngestor {
   ~BatchIngestor();
 
   // REQUIRES: `events` in strictly increasing seq order (protocol::decodeBatch checks it).
+  // `received_json`, when given, holds each event's JSON as the device sent it (one per event),
+  // stored as is; otherwise the events are encoded again.
   // An event stamped with another device id -> kInvalidArgument; nothing is stored then.
   // For each event:
   //  - seq already stored with the same MAC: a duplicate (replayed or overlapping batch);
   //  - seq already stored with another MAC: a fork incident, the event is not stored;
   //  - otherwise it is stored, with an incident when its MAC is bad or it does not continue the
   //    chain (gap, fork).
-  StatusOr<IngestResult> ingest(const DeviceRecord& device, std::span<const protocol::Event> events);
+  StatusOr<IngestResult> ingest(const DeviceRecord& device, std::span<const protocol::Event> events,
+                                std::span<const std::string_view> received_json = {});
 
  private:
   struct DeviceChain;

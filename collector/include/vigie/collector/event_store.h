@@ -58,6 +58,7 @@ struct Incident {
 
 struct EventToStore {
   const protocol::Event* event;
+  std::string_view json;  // the event as the device sent it; empty: the store encodes it
   Integrity integrity;
 };
 

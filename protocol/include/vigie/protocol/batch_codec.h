@@ -39,7 +39,18 @@ std::string joinBatchLines(std::span<const std::string_view> event_json);
 // integer, got string".
 StatusOr<std::vector<Event>> decodeBatchLines(std::string_view text, const BatchLimits& limits);
 
+// A decoded batch and the text each event arrived as, so that the collector can store what the
+// device sent without encoding it again.
+struct DecodedBatch {
+  std::string text;  // the decompressed batch
+  std::vector<Event> events;
+  std::vector<std::pair<size_t, size_t>> lines;  // events[i]'s JSON in text: offset, length
+  std::string_view line(size_t i) const {
+    return std::string_view(text).substr(lines[i].first, lines[i].second);
+  }
+};
+
 // gzipDecompress + decodeBatchLines, with the size limits of `limits`.
-StatusOr<std::vector<Event>> decodeBatch(std::string_view compressed, const BatchLimits& limits);
+StatusOr<DecodedBatch> decodeBatch(std::string_view compressed, const BatchLimits& limits);
 
 }  // namespace vigie::protocol
