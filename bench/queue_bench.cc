@@ -14,11 +14,11 @@
 
 #include "bench_support.h"
 #include "sample_events.h"
-#include "vigie/sqlcipher/sqlite.h"
 #include "temp_dir.h"
 #include "test_keys.h"
 #include "vigie/agent/event_queue.h"
 #include "vigie/protocol/event.h"
+#include "vigie/sqlcipher/sqlite.h"
 
 namespace vigie::bench {
 namespace {

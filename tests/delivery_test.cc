@@ -354,9 +354,11 @@ TEST_F(DeliveryTest, AlteredQueueRowBecomesAnIntegrityIncidentAtTheCollector) {
 
 TEST_F(DeliveryTest, CollectorRefusesBadSettingsBeforeCreatingAnything) {
   const std::string fresh = dir_.file("fresh");
-  for (const std::vector<std::string>& bad :
-       {std::vector<std::string>{"--listen", "nowhere"}, {"--listen", "127.0.0.1:99999"},
-        {"--max-threads", "many"}, {"--max-threads", "0"}, {"--no-such-option"}}) {
+  for (const std::vector<std::string>& bad : {std::vector<std::string>{"--listen", "nowhere"},
+                                              {"--listen", "127.0.0.1:99999"},
+                                              {"--max-threads", "many"},
+                                              {"--max-threads", "0"},
+                                              {"--no-such-option"}}) {
     std::vector<std::string> argv{VIGIE_COLLECTOR_BINARY, "--data-dir", fresh};
     argv.insert(argv.end(), bad.begin(), bad.end());
     Subprocess command(argv, -1, /*capture_stderr=*/true);

@@ -49,9 +49,10 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
     const bool too_large = body.status().code() == Status::Code::kResourceExhausted;
     if (too_large) discardBody(request, 4 * limits_.max_compressed_bytes);
     response.setKeepAlive(false);
-    sendError(response, too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE
-                                  : HTTPResponse::HTTP_BAD_REQUEST,
-              body.status().message());
+    sendError(
+        response,
+        too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE : HTTPResponse::HTTP_BAD_REQUEST,
+        body.status().message());
     return;
   }
   auto batch = protocol::decodeBatch(*body, limits_);
@@ -68,8 +69,7 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
       sendError(response, HTTPResponse::HTTP_BAD_REQUEST, result.status().message());
       return;
     }
-    log.error("batch from %s not stored: %s", certificate->common_name,
-              result.status().toString());
+    log.error("batch from %s not stored: %s", certificate->common_name, result.status().toString());
     response.set("Retry-After", "5");
     sendError(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable; retry later");
     return;
@@ -78,10 +78,10 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
     log.warning("integrity incident on %s at seq %s: %s: %s", incident.device_id,
                 std::to_string(incident.seq), incident.kind, incident.detail);
   }
-  sendJson(response, HTTPResponse::HTTP_OK,
-           protocol::toJson(protocol::BatchReceipt{result->stored, result->duplicates,
-                                                   result->acked_through,
-                                                   result->incidents.size()}));
+  sendJson(
+      response, HTTPResponse::HTTP_OK,
+      protocol::toJson(protocol::BatchReceipt{result->stored, result->duplicates,
+                                              result->acked_through, result->incidents.size()}));
 }
 
 }  // namespace vigie::collector::http

@@ -54,8 +54,8 @@ StatusOr<std::unique_ptr<CollectorServer>> CollectorServer::start(const Collecto
         new Poco::Net::KeyConsoleHandler(true), new Poco::Net::RejectCertificateHandler(true),
         context);
 
-    Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress(options.host, options.port),
-                                         128, context);
+    Poco::Net::SecureServerSocket socket(Poco::Net::SocketAddress(options.host, options.port), 128,
+                                         context);
     auto* server_params = new Poco::Net::HTTPServerParams;  // owned by the server (AutoPtr)
     server_params->setKeepAlive(true);
     server_params->setMaxKeepAliveRequests(0);  // unlimited: one connection per agent

@@ -11,9 +11,10 @@ void EnrollHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse
   if (!body.isOk()) {
     const bool too_large = body.status().code() == Status::Code::kResourceExhausted;
     response.setKeepAlive(false);
-    sendError(response, too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE
-                                  : HTTPResponse::HTTP_BAD_REQUEST,
-              body.status().message());
+    sendError(
+        response,
+        too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE : HTTPResponse::HTTP_BAD_REQUEST,
+        body.status().message());
     return;
   }
   auto parsed = protocol::enrollmentRequestFromJson(*body);

@@ -142,10 +142,10 @@ class SqlCipherStore final : public EventStore {
 
   StatusOr<std::optional<Mac>> storedMac(std::string_view device_id, uint64_t seq) override {
     std::lock_guard lock(mutex_);
-    auto stmt = sqlcipher::prepare(
-        db_.get(),
-        "SELECT e.body FROM events e JOIN devices d ON d.ref = e.device_ref"
-        " WHERE d.device_id = ? AND e.seq = ?");
+    auto stmt =
+        sqlcipher::prepare(db_.get(),
+                           "SELECT e.body FROM events e JOIN devices d ON d.ref = e.device_ref"
+                           " WHERE d.device_id = ? AND e.seq = ?");
     if (!stmt.isOk()) return stmt.status();
     bindText(stmt->get(), 1, device_id);
     sqlcipher::bindInt(stmt->get(), 2, static_cast<int64_t>(seq));
@@ -259,9 +259,8 @@ class SqlCipherStore final : public EventStore {
       if (key.size() != crypto::SecretKey::kSize) {
         return Status::corruption("store: device " + device.device_id + " has no valid chain key");
       }
-      device.chain_key = crypto::SecretKey(
-          std::span<const uint8_t, crypto::SecretKey::kSize>(
-              reinterpret_cast<const uint8_t*>(key.data()), crypto::SecretKey::kSize));
+      device.chain_key = crypto::SecretKey(std::span<const uint8_t, crypto::SecretKey::kSize>(
+          reinterpret_cast<const uint8_t*>(key.data()), crypto::SecretKey::kSize));
       device.certificate_fingerprint = columnText(s, 4);
       device.enrolled_ms = sqlcipher::columnInt(s, 5);
       device.revoked = sqlcipher::columnInt(s, 6) != 0;
@@ -314,7 +313,8 @@ class SqlCipherStore final : public EventStore {
       bindText(s, 9, body);
       VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(s, db_.get(), "store: insert event"));
     }
-    for (const Incident& incident : batch.incidents) VIGIE_RETURN_IF_ERROR(insertIncident(incident));
+    for (const Incident& incident : batch.incidents)
+      VIGIE_RETURN_IF_ERROR(insertIncident(incident));
     for (const EventToStore& item : batch.events) {
       if (const auto* gap = std::get_if<protocol::AgentGap>(&item.event->data)) {
         VIGIE_RETURN_IF_ERROR(explainGaps(batch.device_id, gap->first_seq, gap->last_seq));
@@ -350,10 +350,10 @@ class SqlCipherStore final : public EventStore {
   // A gap whose missing range lies inside what the device reported dropping is explained.
   Status explainGaps(std::string_view device_id, uint64_t first, uint64_t last) {
     if (first == 0) return Status::ok();
-    auto stmt = sqlcipher::prepare(
-        db_.get(),
-        "UPDATE incidents SET explained = 1 WHERE device_id = ? AND kind = 'gap'"
-        " AND first_missing >= ? AND last_missing <= ?");
+    auto stmt =
+        sqlcipher::prepare(db_.get(),
+                           "UPDATE incidents SET explained = 1 WHERE device_id = ? AND kind = 'gap'"
+                           " AND first_missing >= ? AND last_missing <= ?");
     if (!stmt.isOk()) return stmt.status();
     bindText(stmt->get(), 1, device_id);
     sqlcipher::bindInt(stmt->get(), 2, static_cast<int64_t>(first));

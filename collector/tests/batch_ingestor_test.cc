@@ -37,10 +37,13 @@ class BatchIngestorTest : public ::testing::Test {
 
   std::vector<uint64_t> storedSeqs() {
     std::vector<uint64_t> seqs;
-    EXPECT_TRUE(store_->forEachEvent({}, [&](const StoredEvent& stored) {
-      seqs.push_back(stored.event.seq);
-      return true;
-    }).isOk());
+    EXPECT_TRUE(store_
+                    ->forEachEvent({},
+                                   [&](const StoredEvent& stored) {
+                                     seqs.push_back(stored.event.seq);
+                                     return true;
+                                   })
+                    .isOk());
     std::sort(seqs.begin(), seqs.end());
     return seqs;
   }
@@ -110,15 +113,18 @@ TEST_F(BatchIngestorTest, AlteredEventIsKeptAsEvidenceWithOneIncident) {
   EXPECT_EQ(result.stored, 10u);
 
   bool seen = false;
-  ASSERT_TRUE(store_->forEachEvent({}, [&](const StoredEvent& stored) {
-    if (stored.event.seq == 5) {
-      EXPECT_EQ(stored.integrity, Integrity::kBadMac);
-      seen = true;
-    } else {
-      EXPECT_EQ(stored.integrity, Integrity::kOk);
-    }
-    return true;
-  }).isOk());
+  ASSERT_TRUE(store_
+                  ->forEachEvent({},
+                                 [&](const StoredEvent& stored) {
+                                   if (stored.event.seq == 5) {
+                                     EXPECT_EQ(stored.integrity, Integrity::kBadMac);
+                                     seen = true;
+                                   } else {
+                                     EXPECT_EQ(stored.integrity, Integrity::kOk);
+                                   }
+                                   return true;
+                                 })
+                  .isOk());
   EXPECT_TRUE(seen);
 }
 
@@ -135,10 +141,14 @@ TEST_F(BatchIngestorTest, RewrittenHistoryIsAForkAndNotStored) {
   EXPECT_EQ(result->incidents[0].kind, "fork");
   EXPECT_EQ(result->stored, 0u);
   bool original_kept = false;
-  ASSERT_TRUE(store_->forEachEvent({}, [&](const StoredEvent& stored) {
-    if (stored.event.seq == 3) original_kept = stored.event == events_[2];
-    return true;
-  }).isOk());
+  ASSERT_TRUE(store_
+                  ->forEachEvent({},
+                                 [&](const StoredEvent& stored) {
+                                   if (stored.event.seq == 3)
+                                     original_kept = stored.event == events_[2];
+                                   return true;
+                                 })
+                  .isOk());
   EXPECT_TRUE(original_kept);
 }
 
@@ -164,11 +174,14 @@ TEST_F(BatchIngestorTest, ReceivedJsonIsStoredAsSentAndMustMatchTheEvents) {
   auto result = ingestor_->ingest(device_, std::span(events_).subspan(0, 5), lines);
   ASSERT_TRUE(result.isOk()) << result.status().toString();
   size_t seen = 0;
-  ASSERT_TRUE(store_->forEachEvent({}, [&](const StoredEvent& stored) {
-    EXPECT_EQ(stored.event, events_[stored.event.seq - 1]);
-    ++seen;
-    return true;
-  }).isOk());
+  ASSERT_TRUE(store_
+                  ->forEachEvent({},
+                                 [&](const StoredEvent& stored) {
+                                   EXPECT_EQ(stored.event, events_[stored.event.seq - 1]);
+                                   ++seen;
+                                   return true;
+                                 })
+                  .isOk());
   EXPECT_EQ(seen, 5u);
 
   lines.pop_back();

@@ -51,7 +51,8 @@ TEST(CollectorHomeTest, ShortSecretPlacedByAnOperatorIsRefused) {
   HomeOptions options;
   options.data_dir = dir.file("collector");
   ASSERT_TRUE(prepareCollectorHome(options).isOk());
-  ASSERT_TRUE(platform::writeFileAtomically(options.data_dir + "/enrollment.secret", "abc\n").isOk());
+  ASSERT_TRUE(
+      platform::writeFileAtomically(options.data_dir + "/enrollment.secret", "abc\n").isOk());
   auto refused = prepareCollectorHome(options);
   ASSERT_FALSE(refused.isOk());
   EXPECT_NE(refused.status().message().find("shorter than 16"), std::string::npos);

@@ -46,7 +46,8 @@ TEST_F(EnrollmentServiceTest, IssuesACertificateForTheDeviceIdAndRegistersTheDev
   auto info = crypto::inspectCertificate(response->certificate_pem);
   ASSERT_TRUE(info.isOk());
   EXPECT_EQ(info->common_name, "dev-ws042");
-  EXPECT_EQ(response->ca_fingerprint, crypto::certificateFingerprint(response->ca_certificate_pem).value());
+  EXPECT_EQ(response->ca_fingerprint,
+            crypto::certificateFingerprint(response->ca_certificate_pem).value());
 
   auto device = store_->findDevice("dev-ws042");
   ASSERT_TRUE(device->has_value());
@@ -95,7 +96,8 @@ TEST_F(EnrollmentServiceTest, ReenrollingIsExplicitAndNeedsTheSameChainKey) {
 }
 
 TEST_F(EnrollmentServiceTest, GarbageCertificateRequestIsInvalid) {
-  request_.csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
+  request_.csr_pem =
+      "-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n";
   EXPECT_EQ(service_->enroll(request_, "127.0.0.1").status().code(),
             Status::Code::kInvalidArgument);
   EXPECT_FALSE(store_->findDevice("dev-ws042")->has_value());

@@ -71,10 +71,13 @@ TEST_F(SqlCipherStoreTest, BatchIsStoredWithItsChainHeadAndAnsweredByRecordAndUs
   EventQuery by_record;
   by_record.record_id = record;
   std::vector<Event> found;
-  ASSERT_TRUE(store_->forEachEvent(by_record, [&](const StoredEvent& stored) {
-    found.push_back(stored.event);
-    return true;
-  }).isOk());
+  ASSERT_TRUE(store_
+                  ->forEachEvent(by_record,
+                                 [&](const StoredEvent& stored) {
+                                   found.push_back(stored.event);
+                                   return true;
+                                 })
+                  .isOk());
   ASSERT_FALSE(found.empty());
   for (const Event& event : found) {
     EXPECT_EQ(std::get<protocol::CrmView>(event.data).record_id, record);
@@ -86,12 +89,15 @@ TEST_F(SqlCipherStoreTest, BatchIsStoredWithItsChainHeadAndAnsweredByRecordAndUs
   by_user.from_ms = events[5].time_ms;
   by_user.to_ms = events[10].time_ms;
   size_t count = 0;
-  ASSERT_TRUE(store_->forEachEvent(by_user, [&](const StoredEvent& stored) {
-    EXPECT_GE(stored.event.time_ms, by_user.from_ms);
-    EXPECT_LT(stored.event.time_ms, by_user.to_ms);
-    ++count;
-    return true;
-  }).isOk());
+  ASSERT_TRUE(store_
+                  ->forEachEvent(by_user,
+                                 [&](const StoredEvent& stored) {
+                                   EXPECT_GE(stored.event.time_ms, by_user.from_ms);
+                                   EXPECT_LT(stored.event.time_ms, by_user.to_ms);
+                                   ++count;
+                                   return true;
+                                 })
+                  .isOk());
   EXPECT_GT(count, 0u);
 }
 

@@ -19,7 +19,7 @@ namespace vigie::collector {
 
 struct EnrollmentPolicy {
   int certificate_days = 365;
-  int max_failures = 5;               // wrong secrets per address within the window...
+  int max_failures = 5;                // wrong secrets per address within the window...
   int64_t failure_window_ms = 60'000;  // ...before that address is refused for the window
 };
 

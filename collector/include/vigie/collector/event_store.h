@@ -51,7 +51,7 @@ struct Incident {
   std::string kind;    // "gap", "fork", "bad_mac"
   std::string detail;  // what was expected and what was found
   int64_t detected_ms = 0;
-  bool explained = false;  // a gap covered by the device's own agent.gap report
+  bool explained = false;      // a gap covered by the device's own agent.gap report
   uint64_t first_missing = 0;  // for gaps: the missing sequence range
   uint64_t last_missing = 0;
 };
