@@ -14,8 +14,8 @@ using protocol::Event;
 using protocol::Mac;
 
 // Indexed for the two audit questions: "who accessed record R" (record_id, time) and "what did
-// user U do between t1 and t2" (user, time). Events are clustered by their key (device, seq),
-// which makes them unique (exactly once) without a separate index.
+// user U do between t1 and t2" (user, time). (device, seq) is unique: exactly once. (A table
+// clustered on (device, seq), WITHOUT ROWID, measured ~7% slower to ingest: rows are large.)
 constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS devices("
     " ref INTEGER PRIMARY KEY, device_id TEXT NOT NULL UNIQUE, hostname TEXT NOT NULL,"
@@ -25,8 +25,8 @@ constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS events("
     " device_ref INTEGER NOT NULL, seq INTEGER NOT NULL, time_ms INTEGER NOT NULL,"
     " user TEXT NOT NULL, type TEXT NOT NULL, record_id TEXT, integrity INTEGER NOT NULL,"
-    " received_ms INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(device_ref, seq))"
-    " WITHOUT ROWID;"
+    " received_ms INTEGER NOT NULL, body TEXT NOT NULL);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS events_by_device_seq ON events(device_ref, seq);"
     "CREATE INDEX IF NOT EXISTS events_by_record ON events(record_id, time_ms)"
     " WHERE record_id IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS events_by_user ON events(user, time_ms);"
