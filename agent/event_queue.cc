@@ -286,7 +286,10 @@ class SqlCipherQueue final : public EventQueue {
     auto db = sqlcipher::openEncrypted(path, flags, options_.database_key);
     if (!db.isOk()) return db.status();
     db_ = std::move(db).value();
-    return Status::ok();
+    // Acknowledged events are deleted by the thousand: SQLCipher's default secure_delete would
+    // rewrite every freed page with zeros, which costs a third of the drain's CPU. Freed pages
+    // stay encrypted with the queue key and are reused by the next appends (docs/queue.md).
+    return sqlcipher::exec(db_.get(), "PRAGMA secure_delete = OFF;");
   }
 
   Status openDatabase() {
