@@ -67,6 +67,9 @@ class SqlCipherStore final : public EventStore {
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA journal_mode = WAL;"));
     // Checkpoint every ~32 MB of WAL rather than every 4 MB: fewer database fsyncs under ingest.
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA wal_autocheckpoint = 8192;"));
+    // 64 MiB of decrypted pages: index inserts land all over the user and record indexes, and a
+    // page read back from disk must be decrypted and authenticated again.
+    VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "PRAGMA cache_size = -65536;"));
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), kSchema));
     // Another process (the admin command) may hold the write lock for a moment.
     sqlite3_busy_timeout(db_.get(), 5000);
