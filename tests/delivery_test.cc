@@ -6,8 +6,10 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <set>
 #include <thread>
@@ -253,6 +255,43 @@ TEST_F(DeliveryTest, AgentRefusesACollectorWhoseCertificateItDoesNotTrust) {
   EXPECT_EQ(status, 1);
   EXPECT_NE(output.find("not trusted"), std::string::npos) << output;
   EXPECT_FALSE(std::filesystem::exists(agent::enrollmentDirectory(agent_dir_) + "/collector.url"));
+}
+
+TEST_F(DeliveryTest, RunningAgentRefusesAnImpostorAndSaysWhy) {
+  enrollOrDie();
+  // The collector's address now leads to another server, with a certificate from another CA.
+  CollectorProcess impostor(dir_.file("impostor"), 0);
+  {
+    std::ofstream(agent::enrollmentDirectory(agent_dir_) + "/collector.url")
+        << impostor.url() << "\n";
+  }
+  Subprocess agent({VIGIE_AGENT_BINARY, "run", "--data-dir", agent_dir_, "--socket", socket_}, -1,
+                   /*capture_stderr=*/true);
+  // Bounded: the agent is stopped after 10 s whatever it printed (it is reaped only after).
+  std::mutex mutex;
+  std::condition_variable found;
+  bool done = false;
+  std::thread stopper([&] {
+    std::unique_lock lock(mutex);
+    found.wait_for(lock, std::chrono::seconds(10), [&] { return done; });
+    agent.signal(SIGTERM);
+  });
+  std::string refusal;
+  // The agent prints no empty line: an empty one means its output ended.
+  for (std::string line = agent.readLine(); !line.empty(); line = agent.readLine()) {
+    if (line.find("not trusted") != std::string::npos) {
+      refusal = line;
+      break;
+    }
+  }
+  {
+    std::lock_guard lock(mutex);
+    done = true;
+  }
+  found.notify_all();
+  stopper.join();
+  agent.wait();
+  EXPECT_NE(refusal.find("certificate"), std::string::npos) << refusal;
 }
 
 TEST_F(DeliveryTest, WrongSecretIsRefusedAndNothingIsSaved) {

@@ -20,7 +20,8 @@ StatusOr<std::string> generatePrivateKeyPem();
 StatusOr<std::string> makeCertificateRequest(std::string_view private_key_pem,
                                              std::string_view common_name);
 
-// What a certificate request or certificate says about itself, after its signature was checked.
+// What a certificate says about itself. Nothing here is verified: trust comes from the TLS chain
+// check (or the caller's own) against the collector CA; an empty common_name means it has none.
 struct CertificateInfo {
   std::string common_name;
   std::string sha256_fingerprint;  // of the DER certificate, lower-case hex, 64 characters
