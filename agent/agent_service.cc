@@ -11,6 +11,7 @@
 #include "vigie/crypto/key_store.h"
 #include "vigie/crypto/random.h"
 #include "vigie/crypto/uuid_generator.h"
+#include "vigie/crypto/x509.h"
 #include "vigie/platform/atomic_file.h"
 #include "vigie/platform/peer_identity.h"
 #include "vigie/protocol/json_codec.h"
@@ -97,8 +98,23 @@ Status AgentService::startUploader(const AgentConfig& config, const crypto::Secr
       *queue_, *transport_, config.upload, std::move(reenroll_with_stored_secret),
       [this](const LeasedEvent& event, const std::string&) { recordRejected(event); },
       std::move(log), jitter_seed);
+  uploader_->setRenewalCheck([this, next_check_ms = int64_t{0}]() mutable {
+    return certificateRenewalDue(next_check_ms);
+  });
   uploader_->start();
   return Status::ok();
+}
+
+bool AgentService::certificateRenewalDue(int64_t& next_check_ms) {
+  constexpr int64_t kHourMs = 3600 * 1000;
+  constexpr int64_t kRenewBeforeMs = 30 * 24 * kHourMs;
+  const int64_t now_ms = clock_->nowUnixMillis();
+  if (now_ms < next_check_ms) return false;
+  next_check_ms = now_ms + kHourMs;
+  auto pem = platform::readSmallFile(enrollment_->certificate_file, 64 * 1024);
+  if (!pem.isOk()) return false;
+  auto info = crypto::inspectCertificate(*pem);
+  return info.isOk() && info->not_after_unix * 1000 - now_ms < kRenewBeforeMs;
 }
 
 void AgentService::recordRejected(const LeasedEvent& event) {

@@ -53,7 +53,25 @@ UploadOutcome Uploader::retry(std::string detail, std::optional<int64_t> server_
   return {UploadOutcome::Kind::kRetry, wait_ms, 0, std::move(detail)};
 }
 
+bool Uploader::reenrollAndReconnect(const std::string& why) {
+  Status enrolled = reenroll_ ? reenroll_() : Status::failedPrecondition("cannot re-enroll");
+  if (!enrolled.isOk()) {
+    if (log_) log_("re-enrollment (" + why + ") failed: " + enrolled.message());
+    return false;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.reenrollments;
+  }
+  if (log_) log_("re-enrolled: " + why);
+  transport_.reconnect();
+  return true;
+}
+
 UploadOutcome Uploader::uploadOnce() {
+  // A certificate close to expiry is renewed while the collector still accepts it; if that fails
+  // the current one is used until the next check.
+  if (renewal_due_ && renewal_due_()) reenrollAndReconnect("client certificate close to expiry");
   auto lease = queue_.lease(batch_limit_, options_.batch_bytes);
   if (!lease.isOk()) return retry("queue: " + lease.status().toString());
   if (lease->empty()) return {UploadOutcome::Kind::kIdle, options_.linger_ms, 0, {}};
@@ -128,17 +146,11 @@ UploadOutcome Uploader::uploadOnce() {
       }
       return {UploadOutcome::Kind::kRejected, 0, 1, shortReason(*response)};
     }
-    case 401: {
-      Status enrolled = reenroll_ ? reenroll_() : Status::failedPrecondition("cannot re-enroll");
-      if (!enrolled.isOk()) return retry("re-enrollment failed: " + enrolled.message());
-      {
-        std::lock_guard lock(mutex_);
-        ++stats_.reenrollments;
+    case 401:
+      if (!reenrollAndReconnect("the collector answered 401")) {
+        return retry("re-enrollment failed after " + shortReason(*response));
       }
-      if (log_) log_("re-enrolled after the collector answered 401");
-      transport_.reconnect();
       return {UploadOutcome::Kind::kRetry, 0, 0, shortReason(*response)};
-    }
     case 429:
     case 503:
       return retry(shortReason(*response), response->retry_after_ms);

@@ -14,14 +14,18 @@
 #include <set>
 #include <thread>
 
+#include "manual_clock.h"
 #include "sensor_client.h"
 #include "subprocess.h"
 #include "temp_dir.h"
+#include "vigie/agent/agent_service.h"
 #include "vigie/agent/enrollment_client.h"
 #include "vigie/agent/http_transport.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/event_store.h"
 #include "vigie/crypto/key_store.h"
+#include "vigie/platform/atomic_file.h"
+#include "vigie/platform/clock.h"
 #include "vigie/platform/local_socket.h"
 #include "vigie/protocol/batch_codec.h"
 #include "vigie/sqlcipher/sqlite.h"
@@ -292,6 +296,30 @@ TEST_F(DeliveryTest, RunningAgentRefusesAnImpostorAndSaysWhy) {
   stopper.join();
   agent.wait();
   EXPECT_NE(refusal.find("certificate"), std::string::npos) << refusal;
+}
+
+TEST_F(DeliveryTest, AgentRenewsItsCertificateBeforeItExpires) {
+  enrollOrDie();
+  const std::string certificate = agent::enrollmentDirectory(agent_dir_) + "/client.pem";
+  auto before = platform::readSmallFile(certificate, 1 << 16);
+  ASSERT_TRUE(before.isOk());
+  // 340 days later, the 365-day certificate is inside the 30-day renewal window.
+  testing::ManualClock clock(platform::systemClock().nowUnixMillis() + 340LL * 24 * 3600 * 1000);
+  agent::AgentConfig config;
+  config.data_dir = agent_dir_;
+  config.socket_path = socket_;
+  config.upload.linger_ms = 20;
+  auto service = agent::AgentService::start(config, clock);
+  ASSERT_TRUE(service.isOk()) << service.status().toString();
+  std::string after = *before;
+  for (int i = 0; i < 200 && after == *before; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    after = platform::readSmallFile(certificate, 1 << 16).value();
+  }
+  EXPECT_NE(after, *before) << "the certificate was not renewed";
+  // Uploads go on with the new certificate: the service's agent.start reaches the collector.
+  EXPECT_FALSE(waitForContiguous(1, 20).empty());
+  (*service)->stop("test");
 }
 
 TEST_F(DeliveryTest, WrongSecretIsRefusedAndNothingIsSaved) {

@@ -184,6 +184,23 @@ TEST_F(UploaderTest, UnauthorizedReenrollsAndReconnects) {
   EXPECT_EQ(queuedSeqs().size(), 15u);
 }
 
+TEST_F(UploaderTest, CertificateCloseToExpiryIsRenewedBeforeSending) {
+  bool due = true;
+  uploader_->setRenewalCheck([&] { return std::exchange(due, false); });
+  EXPECT_EQ(uploader_->uploadOnce().kind, Kind::kDelivered);
+  EXPECT_EQ(reenrolls_, 1);
+  EXPECT_EQ(transport_.reconnects, 1);
+  EXPECT_EQ(uploader_->uploadOnce().kind, Kind::kDelivered);
+  EXPECT_EQ(reenrolls_, 1);  // not due any more
+
+  // A failed renewal does not stop uploads with the current certificate.
+  due = true;
+  reenroll_result_ = Status::ioError("collector unreachable");
+  EXPECT_EQ(uploader_->uploadOnce().kind, Kind::kDelivered);
+  EXPECT_EQ(transport_.reconnects, 1);
+  EXPECT_TRUE(queuedSeqs().empty());
+}
+
 TEST_F(UploaderTest, OtherRefusalsKeepTheEvents) {
   for (long status : {403L, 404L, 415L, 500L, 502L}) {
     transport_.answers.push_back(answer(status));

@@ -42,6 +42,8 @@ class AgentService {
   Status recordOwnEvent(protocol::EventType type, protocol::Payload data);
   Status startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key);
   void recordRejected(const LeasedEvent& event);
+  // True when the client certificate expires within 30 days; reads it at most once an hour.
+  bool certificateRenewalDue(int64_t& next_check_ms);
   EventQueuePtr queue_;
   std::unique_ptr<EventIntake> intake_;
   std::unique_ptr<SensorServer> server_;

@@ -66,6 +66,10 @@ class Uploader {
   // One attempt; what the background thread repeats. Not to be called while start()ed.
   UploadOutcome uploadOnce();
 
+  // `due` tells whether the client certificate should be renewed (close to expiry); when it says
+  // so, uploadOnce() re-enrolls and reconnects before sending. REQUIRES: not started.
+  void setRenewalCheck(std::function<bool()> due) { renewal_due_ = std::move(due); }
+
   // Runs uploadOnce() on a thread, waiting wait_ms between attempts, until stop().
   void start();
   // Cancels the request under way and joins the thread; leased events go back to the queue.
@@ -76,12 +80,15 @@ class Uploader {
 
  private:
   UploadOutcome retry(std::string detail, std::optional<int64_t> server_wait_ms = std::nullopt);
+  // Re-enrolls and reconnects; counts and logs it. False when re-enrollment failed.
+  bool reenrollAndReconnect(const std::string& why);
   void loop();
 
   EventQueue& queue_;
   HttpTransport& transport_;
   const UploaderOptions options_;
   Reenroll reenroll_;
+  std::function<bool()> renewal_due_;
   RejectedEvent rejected_;
   Log log_;
   std::minstd_rand jitter_;
