@@ -419,6 +419,27 @@ TEST_F(DeliveryTest, AlteredQueueRowBecomesAnIntegrityIncidentAtTheCollector) {
   EXPECT_EQ(found[0].kind, "bad_mac");
 }
 
+TEST_F(DeliveryTest, CollectorTakesAConfigFileAndTheCommandLineWins) {
+  const std::string config = dir_.file("collector.properties");
+  {
+    std::ofstream(config) << "collector.data_dir = " << dir_.file("from-file") << "\n"
+                          << "collector.listen = 127.0.0.1:0\n";
+  }
+  for (const auto& [extra, expected_dir] :
+       {std::pair<std::vector<std::string>, std::string>{{}, dir_.file("from-file")},
+        {{"--data-dir", dir_.file("from-command-line")}, dir_.file("from-command-line")}}) {
+    std::vector<std::string> argv{VIGIE_COLLECTOR_BINARY, "--config", config};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    Subprocess collector(argv);
+    const std::string line = collector.readLine();
+    EXPECT_NE(line.find("listening on https://127.0.0.1:"), std::string::npos) << line;
+    EXPECT_NE(line.find("data in " + expected_dir + ","), std::string::npos) << line;
+    collector.signal(SIGTERM);
+    EXPECT_EQ(WEXITSTATUS(collector.wait()), 0);
+    EXPECT_TRUE(std::filesystem::exists(expected_dir + "/enrollment.secret"));
+  }
+}
+
 TEST_F(DeliveryTest, CollectorRefusesBadSettingsBeforeCreatingAnything) {
   const std::string fresh = dir_.file("fresh");
   for (const std::vector<std::string>& bad : {std::vector<std::string>{"--listen", "nowhere"},
