@@ -77,7 +77,8 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     add("server-names",
         "comma-separated names for a new server certificate (default localhost,127.0.0.1,<host>)",
         "NAMES", "collector.server_names");
-    add("max-threads", "connections served at once (default 32)", "N", "collector.max_threads");
+    add("max-threads", "agents served at once, one thread each (default 128)", "N",
+        "collector.max_threads");
     add("list-devices", "print the enrolled devices and exit", nullptr, nullptr);
     add("revoke-device", "revoke device ID (its batches get 403) and exit", "ID", nullptr);
     add("print-events", "print the stored events of device ID (or 'all'), oldest first, and exit",
@@ -149,7 +150,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     options.port = static_cast<uint16_t>(std::stoi(port_text));
     int max_threads = 0;
     try {
-      max_threads = config().getInt("collector.max_threads", 32);
+      max_threads = config().getInt("collector.max_threads", 128);
     } catch (const Poco::Exception&) {
       max_threads = -1;
     }

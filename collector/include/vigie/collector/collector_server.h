@@ -21,8 +21,10 @@ namespace vigie::collector {
 struct ServerOptions {
   std::string host = "0.0.0.0";
   uint16_t port = 8443;  // 0: any free port (see CollectorServer::port())
-  int max_threads = 32;  // connections served at once; one per agent with keep-alive
-  int keep_alive_seconds = 75;
+  // Connections served at once: a connected agent holds one while it sends (every linger period,
+  // 1 s by default); an idle one gives it back after keep_alive_seconds.
+  int max_threads = 128;
+  int keep_alive_seconds = 10;
   protocol::BatchLimits limits;
 };
 
