@@ -13,6 +13,7 @@
 #include "vigie/crypto/uuid_generator.h"
 #include "vigie/crypto/x509.h"
 #include "vigie/platform/atomic_file.h"
+#include "vigie/platform/host_name.h"
 #include "vigie/platform/peer_identity.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utf8.h"
@@ -23,9 +24,8 @@ std::string keysDirectory(const std::string& data_dir) { return data_dir + "/key
 std::string queuePath(const std::string& data_dir) { return data_dir + "/queue.db"; }
 
 std::string defaultDeviceId() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0 || host[0] == '\0') return "dev-unknown";
-  return std::string("dev-") + host;
+  const std::string host = platform::hostName();
+  return "dev-" + (host.empty() ? std::string("unknown") : host);
 }
 
 StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& config,

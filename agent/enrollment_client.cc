@@ -1,12 +1,11 @@
 #include "vigie/agent/enrollment_client.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 
 #include "vigie/crypto/x509.h"
 #include "vigie/platform/atomic_file.h"
+#include "vigie/platform/host_name.h"
 #include "vigie/protocol/messages.h"
 
 namespace vigie::agent {
@@ -25,19 +24,6 @@ struct Paths {
         certificate(dir + "/client.pem"),
         key(dir + "/client.key") {}
 };
-
-std::string trimmed(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
-    text.pop_back();
-  }
-  return text;
-}
-
-std::string hostName() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return "unknown";
-  return host;
-}
 
 std::string operatingSystem() {
   auto release = platform::readSmallFile("/etc/os-release", kMaxFile);
@@ -84,17 +70,18 @@ TlsSettings Enrollment::tls() const {
 
 StatusOr<std::optional<Enrollment>> loadEnrollment(const std::string& data_dir) {
   const Paths paths(data_dir);
-  auto url = platform::readSmallFile(paths.url, kMaxFile);
+  auto url = platform::readOneLineFile(paths.url, kMaxFile);
   if (!url.isOk()) {
     if (url.status().code() == Status::Code::kNotFound) return std::optional<Enrollment>();
     return url.status();
   }
-  auto device = platform::readSmallFile(paths.device, kMaxFile);
+  auto device = platform::readOneLineFile(paths.device, kMaxFile);
   if (!device.isOk()) return device.status();
-  auto secret = platform::readSmallFile(paths.secret, kMaxFile);
+  auto secret = platform::readOneLineFile(paths.secret, kMaxFile);
   if (!secret.isOk()) return secret.status();
-  return std::optional<Enrollment>(Enrollment{trimmed(*url), trimmed(*device), trimmed(*secret),
-                                              paths.ca, paths.certificate, paths.key});
+  return std::optional<Enrollment>(Enrollment{std::move(url).value(), std::move(device).value(),
+                                              std::move(secret).value(), paths.ca,
+                                              paths.certificate, paths.key});
 }
 
 StatusOr<Enrollment> enroll(const std::string& data_dir, const EnrollmentSettings& settings,
@@ -117,7 +104,8 @@ StatusOr<Enrollment> enroll(const std::string& data_dir, const EnrollmentSetting
   protocol::EnrollmentRequest request;
   request.secret = settings.secret;
   request.device_id = settings.device_id;
-  request.hostname = hostName();
+  request.hostname = platform::hostName();
+  if (request.hostname.empty()) request.hostname = "unknown";
   request.os = operatingSystem();
   request.csr_pem = *csr;
   std::copy(chain_key.bytes().begin(), chain_key.bytes().end(), request.chain_key.begin());

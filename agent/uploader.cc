@@ -114,6 +114,8 @@ UploadOutcome Uploader::uploadOnce() {
     return {UploadOutcome::Kind::kDelivered, full ? 0 : options_.linger_ms, count, {}};
   }
 
+  // The collector refuses this one event itself: report and delete it so the rest can flow.
+  if (status == 400 && count == 1) return rejectAlone(*lease, shortReason(*response));
   give_back();
   switch (status) {
     case 413:  // the batch is too large for the collector: halve it
@@ -122,30 +124,9 @@ UploadOutcome Uploader::uploadOnce() {
         return {UploadOutcome::Kind::kRetry, 0, 0, shortReason(*response)};
       }
       return retry(shortReason(*response));
-    case 400: {
-      if (count > 1) {  // find the event the collector refuses
-        batch_limit_ = std::max<size_t>(1, count / 2);
-        return {UploadOutcome::Kind::kRetry, 0, 0, shortReason(*response)};
-      }
-      auto again = queue_.lease(1, options_.batch_bytes);
-      if (!again.isOk() || again->empty()) return retry(shortReason(*response));
-      const LeasedEvent refused = again->events.front();
-      if (rejected_) rejected_(refused, shortReason(*response));
-      Status acked = queue_.ack(again->id);
-      if (!acked.isOk()) {
-        (void)queue_.release(again->id);
-        return retry("queue ack: " + acked.toString());
-      }
-      {
-        std::lock_guard lock(mutex_);
-        ++stats_.rejected;
-      }
-      if (log_) {
-        log_("collector refused event " + std::to_string(refused.seq) + " (" +
-             shortReason(*response) + "); deleted and reported in agent.gap");
-      }
-      return {UploadOutcome::Kind::kRejected, 0, 1, shortReason(*response)};
-    }
+    case 400:  // several events, one of them refused: halve until it is alone
+      batch_limit_ = std::max<size_t>(1, count / 2);
+      return {UploadOutcome::Kind::kRetry, 0, 0, shortReason(*response)};
     case 401:
       if (!reenrollAndReconnect("the collector answered 401")) {
         return retry("re-enrollment failed after " + shortReason(*response));
@@ -157,6 +138,25 @@ UploadOutcome Uploader::uploadOnce() {
     default:
       return retry(shortReason(*response));
   }
+}
+
+UploadOutcome Uploader::rejectAlone(const Lease& lease, const std::string& reason) {
+  const LeasedEvent& refused = lease.events.front();
+  if (rejected_) rejected_(refused, reason);
+  Status acked = queue_.ack(lease.id);
+  if (!acked.isOk()) {
+    (void)queue_.release(lease.id);
+    return retry("queue ack: " + acked.toString());
+  }
+  {
+    std::lock_guard lock(mutex_);
+    ++stats_.rejected;
+  }
+  if (log_) {
+    log_("collector refused event " + std::to_string(refused.seq) + " (" + reason +
+         "); deleted and reported in agent.gap");
+  }
+  return {UploadOutcome::Kind::kRejected, 0, 1, reason};
 }
 
 void Uploader::start() {

@@ -86,9 +86,8 @@ int run(int argc, char** argv) {
   tls.base_url = url;
   tls.ca_file = ca_file;
   if (!secret_file.empty()) {
-    auto secret = platform::readSmallFile(secret_file, 1024);
+    auto secret = platform::readOneLineFile(secret_file, 1024);
     if (!secret.isOk()) return fail(secret.status().toString());
-    while (!secret->empty() && secret->back() == '\n') secret->pop_back();
     agent::EnrollmentSettings settings{url, ca_file, *secret, device_id, false};
     auto enrolled = agent::enroll(dir.path(), settings, options.chain_key);
     if (!enrolled.isOk()) return fail(enrolled.status().toString());

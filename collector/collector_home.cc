@@ -39,22 +39,13 @@ Status writePublicFile(const std::string& path, std::string_view content) {
   return Status::ok();
 }
 
-StatusOr<crypto::CertificateAuthority> loadOrCreateAuthority(const Paths& paths, int days) {
-  if (!exists(paths.ca_certificate) && !exists(paths.ca_key)) {
-    auto created = crypto::CertificateAuthority::create("Vigie collector CA", days * 4);
-    if (!created.isOk()) return created.status();
-    // Key first: a crash in between leaves no certificate without its key.
-    VIGIE_RETURN_IF_ERROR(platform::writeFileAtomically(paths.ca_key, created->privateKeyPem()));
-    VIGIE_RETURN_IF_ERROR(writePublicFile(paths.ca_certificate, created->certificatePem()));
-  }
-  auto certificate = platform::readSmallFile(paths.ca_certificate, kMaxPemFile);
-  if (!certificate.isOk()) return certificate.status();
-  auto key = platform::readSmallFile(paths.ca_key, kMaxPemFile);
-  if (!key.isOk()) return key.status();
-  auto loaded =
-      crypto::CertificateAuthority::load(std::move(certificate).value(), std::move(key).value());
-  if (!loaded.isOk()) return loaded.status().withContext(paths.ca_certificate);
-  return loaded;
+Status ensureAuthority(const Paths& paths, int days) {
+  if (exists(paths.ca_certificate) || exists(paths.ca_key)) return Status::ok();
+  auto created = crypto::CertificateAuthority::create("Vigie collector CA", days * 4);
+  if (!created.isOk()) return created.status();
+  // Key first: a crash in between leaves no certificate without its key.
+  VIGIE_RETURN_IF_ERROR(platform::writeFileAtomically(paths.ca_key, created->privateKeyPem()));
+  return writePublicFile(paths.ca_certificate, created->certificatePem());
 }
 
 Status ensureServerCertificate(const Paths& paths, const crypto::CertificateAuthority& authority,
@@ -81,9 +72,8 @@ StatusOr<CollectorHome> load(const std::string& data_dir, bool create) {
   auto store_key = create ? crypto::newFileKeyStore(paths.keys)->loadOrCreate("store")
                           : crypto::newFileKeyStore(paths.keys)->load("store");
   if (!store_key.isOk()) return store_key.status();
-  auto secret = platform::readSmallFile(paths.secret, 1024);
+  auto secret = platform::readOneLineFile(paths.secret, 1024);
   if (!secret.isOk()) return secret.status();
-  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) secret->pop_back();
   if (secret->size() < 16) {
     return Status::failedPrecondition(paths.secret +
                                       ": the enrollment secret is shorter than 16 "
@@ -115,11 +105,12 @@ StatusOr<CollectorHome> prepareCollectorHome(const HomeOptions& options) {
   }
   VIGIE_RETURN_IF_ERROR(platform::createPrivateDirectory(options.data_dir));
   const Paths paths(options.data_dir);
-  auto authority = loadOrCreateAuthority(paths, options.certificate_days);
-  if (!authority.isOk()) return authority.status();
-  VIGIE_RETURN_IF_ERROR(ensureServerCertificate(paths, *authority, options));
+  VIGIE_RETURN_IF_ERROR(ensureAuthority(paths, options.certificate_days));
   VIGIE_RETURN_IF_ERROR(ensureSecret(paths));
-  return load(options.data_dir, /*create=*/true);
+  auto home = load(options.data_dir, /*create=*/true);
+  if (!home.isOk()) return home.status();
+  VIGIE_RETURN_IF_ERROR(ensureServerCertificate(paths, home->authority, options));
+  return home;
 }
 
 StatusOr<CollectorHome> openCollectorHome(const std::string& data_dir) {

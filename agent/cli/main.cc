@@ -141,11 +141,8 @@ int enrollDevice(const cli::Options& options) {
   }
   settings.device_id = options.text("device-id", defaultDeviceId());
   settings.reenroll = options.flag("reenroll");
-  auto secret = platform::readSmallFile(secret_file, 1024);
+  auto secret = platform::readOneLineFile(secret_file, 1024);
   if (!secret.isOk()) return failure(secret.status());
-  while (!secret->empty() && (secret->back() == '\n' || secret->back() == '\r')) {
-    secret->pop_back();
-  }
   settings.secret = std::move(secret).value();
 
   const std::string data_dir = options.text("data-dir", kDefaultDataDir);

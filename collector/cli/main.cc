@@ -5,7 +5,6 @@
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <optional>
@@ -16,6 +15,7 @@
 #include "vigie/collector/enrollment_service.h"
 #include "vigie/collector/event_store.h"
 #include "vigie/platform/clock.h"
+#include "vigie/platform/host_name.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utc_time.h"
 #include "vigie/version.h"
@@ -34,12 +34,6 @@ constexpr char kDescription[] =
     "Settings come from --config FILE (keys collector.data_dir, collector.listen, "
     "collector.server_names, collector.max_threads), overridden by the options below. Logs never "
     "contain the secret, keys or event contents.";
-
-std::string hostName() {
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) != 0) return {};
-  return host;
-}
 
 std::vector<std::string> splitNames(const std::string& text) {
   std::vector<std::string> names;
@@ -168,7 +162,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     if (!server_options) return usage(error);
     HomeOptions home_options;
     home_options.data_dir = data_dir;
-    const std::string default_names = "localhost,127.0.0.1," + hostName();
+    const std::string default_names = "localhost,127.0.0.1," + platform::hostName();
     home_options.server_names =
         splitNames(config().getString("collector.server_names", default_names));
     auto home = prepareCollectorHome(home_options);

@@ -44,17 +44,8 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
     return;
   }
 
-  auto body = readBody(request, limits_.max_compressed_bytes);
-  if (!body.isOk()) {
-    const bool too_large = body.status().code() == Status::Code::kResourceExhausted;
-    if (too_large) discardBody(request, 4 * limits_.max_compressed_bytes);
-    response.setKeepAlive(false);
-    sendError(
-        response,
-        too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE : HTTPResponse::HTTP_BAD_REQUEST,
-        body.status().message());
-    return;
-  }
+  const auto body = readBodyOrRefuse(request, response, limits_.max_compressed_bytes);
+  if (!body) return;
   auto batch = protocol::decodeBatch(*body, limits_);
   if (!batch.isOk()) {
     log.warning("batch from %s refused: %s", certificate->common_name, batch.status().message());

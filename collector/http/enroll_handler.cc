@@ -7,16 +7,8 @@
 namespace vigie::collector::http {
 
 void EnrollHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
-  auto body = readBody(request, protocol::kMaxEnrollmentJsonBytes);
-  if (!body.isOk()) {
-    const bool too_large = body.status().code() == Status::Code::kResourceExhausted;
-    response.setKeepAlive(false);
-    sendError(
-        response,
-        too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE : HTTPResponse::HTTP_BAD_REQUEST,
-        body.status().message());
-    return;
-  }
+  const auto body = readBodyOrRefuse(request, response, protocol::kMaxEnrollmentJsonBytes);
+  if (!body) return;
   auto parsed = protocol::enrollmentRequestFromJson(*body);
   if (!parsed.isOk()) {
     sendError(response, HTTPResponse::HTTP_BAD_REQUEST, parsed.status().message());

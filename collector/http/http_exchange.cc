@@ -63,6 +63,20 @@ void discardBody(HTTPServerRequest& request, size_t cap) {
   }
 }
 
+std::optional<std::string> readBodyOrRefuse(HTTPServerRequest& request,
+                                            HTTPServerResponse& response, size_t max_bytes) {
+  auto body = readBody(request, max_bytes);
+  if (body.isOk()) return std::move(body).value();
+  const bool too_large = body.status().code() == Status::Code::kResourceExhausted;
+  if (too_large) discardBody(request, 4 * max_bytes);
+  response.setKeepAlive(false);
+  sendError(
+      response,
+      too_large ? HTTPResponse::HTTP_REQUEST_ENTITY_TOO_LARGE : HTTPResponse::HTTP_BAD_REQUEST,
+      body.status().message());
+  return std::nullopt;
+}
+
 void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,
               std::string_view json) {
   response.setStatusAndReason(status);

@@ -26,6 +26,11 @@ StatusOr<std::string> readBody(HTTPServerRequest& request, size_t max_bytes);
 // `cap` are not read at all (the connection is closed after the answer).
 void discardBody(HTTPServerRequest& request, size_t cap);
 
+// readBody(), answering the request itself when it fails: 413 (after discarding up to 4 times
+// the limit, so the client reads the answer) or 400, and the connection closes.
+std::optional<std::string> readBodyOrRefuse(HTTPServerRequest& request,
+                                            HTTPServerResponse& response, size_t max_bytes);
+
 void sendJson(HTTPServerResponse& response, HTTPResponse::HTTPStatus status, std::string_view json);
 // {"error": reason} with `status`.
 void sendError(HTTPServerResponse& response, HTTPResponse::HTTPStatus status,

@@ -91,4 +91,13 @@ Status createPrivateDirectory(const std::string& path) {
   return Status::ok();
 }
 
+StatusOr<std::string> readOneLineFile(const std::string& path, size_t max_bytes) {
+  auto text = readSmallFile(path, max_bytes);
+  if (!text.isOk()) return text.status();
+  while (!text->empty() && (text->back() == '\n' || text->back() == '\r' || text->back() == ' ')) {
+    text->pop_back();
+  }
+  return text;
+}
+
 }  // namespace vigie::platform

@@ -80,6 +80,8 @@ class Uploader {
 
  private:
   UploadOutcome retry(std::string detail, std::optional<int64_t> server_wait_ms = std::nullopt);
+  // Deletes the one event of `lease` the collector refuses, after reporting it.
+  UploadOutcome rejectAlone(const Lease& lease, const std::string& reason);
   // Re-enrolls and reconnects; counts and logs it. False when re-enrollment failed.
   bool reenrollAndReconnect(const std::string& why);
   void loop();

@@ -18,6 +18,10 @@ Status renameDurably(const std::string& from, const std::string& to);
 // The whole file, refusing files over `max_bytes`. Not found gives a kNotFound status.
 StatusOr<std::string> readSmallFile(const std::string& path, size_t max_bytes);
 
+// readSmallFile() without the trailing line ends and spaces: a one-line setting (a URL, an id, a
+// secret) as an editor or `echo` leaves it.
+StatusOr<std::string> readOneLineFile(const std::string& path, size_t max_bytes);
+
 // Creates `path` empty with mode 0600 if it does not exist; narrows an existing file to 0600.
 Status createPrivateFile(const std::string& path);
 
