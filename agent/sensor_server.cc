@@ -63,7 +63,8 @@ void SensorServer::acceptLoop() {
     connection->stream = std::move(stream);
     Connection* raw = connection.get();
     connection->thread = std::thread([this, raw] {
-      serve(*raw);
+      const std::optional<std::string> open_session = serve(*raw);
+      if (open_session) recordSensorLost(*raw, *open_session);
       raw->stream->shutdown();  // the client reads end of input now, not when reaped
       raw->finished = true;
     });
@@ -71,8 +72,27 @@ void SensorServer::acceptLoop() {
   }
 }
 
-void SensorServer::serve(Connection& connection) {
+void SensorServer::recordSensorLost(Connection& connection, const std::string& session) {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_) return;  // the service stops: its agent.stop explains the silence
+  }
+  Event lost;
+  lost.time_ms = clock_.nowUnixMillis();
+  lost.id = crypto::UuidV7Generator().next(lost.time_ms);
+  lost.user = connection.stream->peer().user;
+  lost.session = session;
+  lost.type = protocol::EventType::kAgentGap;
+  lost.data = protocol::AgentGap{protocol::GapReason::kSensorLost, {}, 0, 0};
+  std::vector<Event> events{std::move(lost)};
+  (void)intake_.submit(events);  // on failure the queue counts it in its own disk_full gap
+}
+
+std::optional<std::string> SensorServer::serve(Connection& connection) {
   platform::LocalStream& stream = *connection.stream;
+  // The session a session sensor declared with session.logon on this connection, until its
+  // session.logoff: a connection that ends in between means the sensor was lost.
+  std::optional<std::string> open_session;
   const platform::PeerIdentity& peer = stream.peer();
   crypto::UuidV7Generator ids;
   std::string buffer;
@@ -80,7 +100,7 @@ void SensorServer::serve(Connection& connection) {
   char chunk[16384];
   while (true) {
     auto got = stream.read(chunk, sizeof chunk);
-    if (!got.isOk() || *got == 0) return;
+    if (!got.isOk() || *got == 0) return open_session;
     buffer.append(chunk, *got);
 
     std::vector<LineResult> lines;
@@ -123,6 +143,12 @@ void SensorServer::serve(Connection& connection) {
     }
 
     const Status stored = intake_.submit(events);
+    if (stored.isOk()) {
+      for (const Event& event : events) {
+        if (event.type == protocol::EventType::kSessionLogon) open_session = event.session;
+        if (event.type == protocol::EventType::kSessionLogoff) open_session.reset();
+      }
+    }
     std::string replies;
     for (const LineResult& line : lines) {
       if (!line.reply.empty()) {
@@ -134,7 +160,7 @@ void SensorServer::serve(Connection& connection) {
       }
       replies += '\n';
     }
-    if (!replies.empty() && !stream.writeAll(replies).isOk()) return;
+    if (!replies.empty() && !stream.writeAll(replies).isOk()) return open_session;
   }
 }
 

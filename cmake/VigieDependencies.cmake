@@ -13,3 +13,6 @@ endif()
 if(VIGIE_BUILD_BENCH)
   find_package(benchmark REQUIRED)
 endif()
+# The Linux session sensor's desktop watcher (X11: XFixes for the clipboard, X-Resource for pids,
+# MIT-SCREEN-SAVER for lock/unlock).
+pkg_check_modules(XCB REQUIRED IMPORTED_TARGET xcb xcb-xfixes xcb-res xcb-screensaver)

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,7 +17,8 @@ namespace vigie::agent {
 // JSON object per line in, one reply per line out, "ok <seq>" once the event is durable or
 // "error <reason>". The user is the socket peer's account as the kernel reports it; the sensor
 // cannot name another. Lines over the size limit, malformed drafts and agent.* types are refused
-// one by one; the connection stays open.
+// one by one; the connection stays open. A connection that sent session.logon and ends without
+// session.logoff (the sensor was killed or crashed) leaves an agent.gap with reason sensor_lost.
 class SensorServer {
  public:
   static constexpr size_t kMaxConnections = 64;
@@ -30,7 +32,10 @@ class SensorServer {
  private:
   struct Connection;
   void acceptLoop();
-  void serve(Connection& connection);
+  // Serves until the connection ends; returns the session still open on it, if any.
+  std::optional<std::string> serve(Connection& connection);
+  // Records an agent.gap (reason sensor_lost) for a session sensor that went away unannounced.
+  void recordSensorLost(Connection& connection, const std::string& session);
 
   platform::LocalListenerPtr listener_;
   EventIntake& intake_;

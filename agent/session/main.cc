@@ -1,0 +1,142 @@
+// vigie-session: the session sensor. Runs in the person's graphical session, as that person,
+// and hands what it sees to the agent service. Holds no key, writes nothing to disk.
+#include <pwd.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "../cli/command_line.h"
+#include "service_link.h"
+#include "session_policy.h"
+#include "session_sensor.h"
+#include "vigie/platform/desktop_watcher.h"
+#include "vigie/protocol/utf8.h"
+#include "vigie/version.h"
+
+namespace vigie::session {
+namespace {
+
+constexpr char kUsage[] = R"(Usage: vigie-session [OPTIONS]
+
+Vigie's session sensor. It runs visibly in your desktop session and records, for the purposes
+your employer's policy declares, metadata of what is done with customer data: which CRM screen
+and record is in front, copies to the clipboard (where from, how much, which kinds of personal
+data - never the copied text), files saved to watched places (kind, size - never content), and
+when the session is opened, locked, unlocked and closed. It never records keystrokes, screens
+or the content of copies and files. It hands the events to the agent service (vigie-agent),
+which stamps them with your account as the system reports it.
+
+Options:
+  --policy FILE      session policy: CRM rules, watched places, clipboard sources
+                     (default /etc/vigie/session-policy.json; see docs/session-sensor.md)
+  --socket PATH      the agent service's socket (default /run/vigie-agent/agent.sock)
+  --session-id ID    login session id recorded on events (default $XDG_SESSION_ID, else the
+                     X display, e.g. x11:0)
+  --display NAME     X display (default $DISPLAY)
+  --debounce-ms N    how long a window must stay in front to count (default 150)
+  --help             print this help     --version   print the version
+
+It stops on SIGTERM, SIGINT or SIGHUP, or when the desktop session ends, and records the
+logoff. Exit status: 0 on a normal end, 1 on an error (the message says which), 2 on bad usage.
+)";
+
+platform::DesktopWatcher* g_watcher = nullptr;
+
+void onStopSignal(int) {
+  if (g_watcher != nullptr) g_watcher->stop();
+}
+
+UserDirectories currentUser() {
+  UserDirectories user;
+  const passwd* entry = getpwuid(getuid());
+  const char* home = std::getenv("HOME");
+  user.home = home != nullptr ? home : entry != nullptr ? entry->pw_dir : "/";
+  user.user = entry != nullptr ? entry->pw_name : "uid" + std::to_string(getuid());
+  return user;
+}
+
+std::string defaultSessionId(const std::string& display) {
+  if (const char* id = std::getenv("XDG_SESSION_ID"); id != nullptr && *id != '\0') return id;
+  const char* env_display = std::getenv("DISPLAY");
+  return "x11" +
+         (display.empty() ? std::string(env_display != nullptr ? env_display : "") : display);
+}
+
+int run(const std::vector<std::string>& args) {
+  auto options = agent::cli::Options::parse(
+      args, {"policy", "socket", "session-id", "display", "debounce-ms"}, {"help", "version"});
+  if (!options.isOk()) {
+    std::cerr << "vigie-session: " << options.status().message()
+              << "\nTry 'vigie-session --help'.\n";
+    return 2;
+  }
+  if (options->flag("help")) {
+    std::cout << kUsage;
+    return 0;
+  }
+  if (options->flag("version")) {
+    std::cout << "vigie-session " << kVersion << "\n";
+    return 0;
+  }
+  auto debounce = options->number("debounce-ms", SessionSensor::kDefaultDebounceMillis, 0, 10000);
+  if (!debounce.isOk()) {
+    std::cerr << "vigie-session: " << debounce.status().message() << "\n";
+    return 2;
+  }
+  const std::string display = options->text("display", "");
+  const std::string session_id = options->text("session-id", defaultSessionId(display));
+  if (session_id.size() > protocol::kMaxShortText || !protocol::isValidUtf8(session_id)) {
+    std::cerr << "vigie-session: --session-id must be valid UTF-8 of at most 256 bytes\n";
+    return 2;
+  }
+
+  auto policy =
+      loadSessionPolicy(options->text("policy", "/etc/vigie/session-policy.json"), currentUser());
+  if (!policy.isOk()) {
+    std::cerr << "vigie-session: " << policy.status().toString() << "\n";
+    return 1;
+  }
+  platform::DesktopWatchOptions watch;
+  watch.display = display;
+  watch.clipboard = policy->clipboard != ClipboardSources::kNone;
+  for (const WatchedPlace& place : policy->watched_places) {
+    watch.directories.push_back({place.path, place.mount_points});
+  }
+  auto watcher = platform::openDesktopWatcher(watch);
+  if (!watcher.isOk()) {
+    std::cerr << "vigie-session: " << watcher.status().toString() << "\n";
+    return 1;
+  }
+
+  ServiceLink link(options->text("socket", "/run/vigie-agent/agent.sock"),
+                   SessionSensor::logonLine(session_id));
+  SessionSensor sensor(*policy, link, session_id, static_cast<int64_t>(*debounce));
+  g_watcher = watcher->get();
+  struct sigaction action {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  for (const int signal : {SIGTERM, SIGINT, SIGHUP}) sigaction(signal, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  std::cerr << "vigie-session: recording session " << session_id << " under policy "
+            << policy->version << " (" << policy->applications.size() << " applications, "
+            << policy->watched_places.size() << " watched places)\n";
+  link.open();
+  const Status ended = (*watcher)->run(sensor);
+  sensor.end();
+  g_watcher = nullptr;
+  std::cerr << "vigie-session: session " << session_id << " ended"
+            << (ended.isOk() ? "" : " (" + ended.message() + ")") << "\n";
+  return 0;
+}
+
+}  // namespace
+}  // namespace vigie::session
+
+int main(int argc, char** argv) {
+  return vigie::session::run(std::vector<std::string>(argv + 1, argv + argc));
+}

@@ -1,0 +1,264 @@
+#include "session_policy.h"
+
+#include <fstream>
+
+#include "vigie/protocol/json.h"
+
+namespace vigie::session {
+namespace {
+
+namespace json = protocol::json;
+using Kind = json::Value::Kind;
+
+constexpr size_t kMaxPolicyBytes = 1 << 20;
+constexpr size_t kMaxPatternBytes = 1024;
+
+// Reads members of one object, naming the path in every error, refusing unknown members.
+class Reader {
+ public:
+  Reader(const json::Value& object, std::string path) : object_(object), path_(std::move(path)) {}
+
+  Status check(std::initializer_list<std::string_view> known) const {
+    if (object_.kind != Kind::kObject) return fail("", "must be an object");
+    for (const json::Member& member : object_.object) {
+      bool found = false;
+      for (const std::string_view name : known) found = found || member.first == name;
+      if (!found) return fail(member.first, "unknown member");
+    }
+    return Status::ok();
+  }
+
+  StatusOr<std::string> text(std::string_view name, bool required,
+                             size_t max = protocol::kMaxShortText) const {
+    const json::Value* value = object_.find(name);
+    if (value == nullptr) {
+      if (required) return fail(name, "required");
+      return std::string();
+    }
+    if (value->kind != Kind::kString) return fail(name, "must be a string");
+    if (value->string.size() > max) {
+      return fail(name, "longer than " + std::to_string(max) + " bytes");
+    }
+    return value->string;
+  }
+
+  StatusOr<bool> boolean(std::string_view name) const {
+    const json::Value* value = object_.find(name);
+    if (value == nullptr) return false;
+    if (value->kind != Kind::kBool) return fail(name, "must be true or false");
+    return value->boolean;
+  }
+
+  StatusOr<std::regex> pattern(std::string_view name) const {
+    auto source = text(name, true, kMaxPatternBytes);
+    if (!source.isOk()) return source.status();
+    return compile(name, *source);
+  }
+
+  StatusOr<std::regex> compile(std::string_view name, const std::string& source) const {
+    try {
+      return std::regex(source, std::regex::ECMAScript);
+    } catch (const std::regex_error& error) {
+      return fail(name, std::string("invalid regular expression: ") + error.what());
+    }
+  }
+
+  const std::vector<json::Value>* array(std::string_view name, Status& status) const {
+    const json::Value* value = object_.find(name);
+    if (value == nullptr) return nullptr;
+    if (value->kind != Kind::kArray) status = fail(name, "must be an array");
+    return value->kind == Kind::kArray ? &value->array : nullptr;
+  }
+
+  std::string at(std::string_view name) const {
+    return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
+  }
+
+  Status fail(std::string_view name, const std::string& why) const {
+    const std::string where = name.empty() ? path_ : at(name);
+    return Status::invalidArgument("policy: " + (where.empty() ? "" : where + ": ") + why);
+  }
+
+ private:
+  const json::Value& object_;
+  std::string path_;
+};
+
+template <typename Enum>
+StatusOr<Enum> enumeration(const Reader& reader, std::string_view name, const std::string& text) {
+  const auto names = protocol::enumNames(Enum{});
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == text) return static_cast<Enum>(i);
+  }
+  return reader.fail(name, "unknown value \"" + text + "\"");
+}
+
+std::string expandPath(const std::string& path, const UserDirectories& user) {
+  std::string out = path;
+  if (out == "~" || out.starts_with("~/")) out = user.home + out.substr(1);
+  for (size_t at; (at = out.find("$USER")) != std::string::npos;) out.replace(at, 5, user.user);
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+StatusOr<ScreenRule> parseScreen(const json::Value& value, const std::string& path) {
+  const Reader reader(value, path);
+  if (Status s = reader.check({"screen", "mode", "title", "keep_title"}); !s.isOk()) return s;
+  ScreenRule rule;
+  auto screen = reader.text("screen", true);
+  if (!screen.isOk()) return screen.status();
+  rule.screen = *screen;
+  auto mode_text = reader.text("mode", false);
+  if (!mode_text.isOk()) return mode_text.status();
+  if (!mode_text->empty()) {
+    auto mode = enumeration<protocol::CrmMode>(reader, "mode", *mode_text);
+    if (!mode.isOk()) return mode.status();
+    rule.mode = *mode;
+  }
+  auto title = reader.pattern("title");
+  if (!title.isOk()) return title.status();
+  if (title->mark_count() < 1) {
+    return reader.fail("title", "needs a capture group for the record id");
+  }
+  rule.title = std::move(*title);
+  auto keep = reader.boolean("keep_title");
+  if (!keep.isOk()) return keep.status();
+  rule.keep_title = *keep;
+  return rule;
+}
+
+StatusOr<ApplicationRule> parseApplication(const json::Value& value, const std::string& path) {
+  const Reader reader(value, path);
+  if (Status s = reader.check(
+          {"app", "brand", "process", "title", "source_urls", "screens", "focus", "keep_title"});
+      !s.isOk()) {
+    return s;
+  }
+  ApplicationRule rule;
+  auto app = reader.text("app", true);
+  if (!app.isOk()) return app.status();
+  rule.app = *app;
+  auto brand = reader.text("brand", false);
+  if (!brand.isOk()) return brand.status();
+  rule.brand = *brand;
+  auto process = reader.pattern("process");
+  if (!process.isOk()) return process.status();
+  rule.process = std::move(*process);
+  auto title = reader.text("title", false, kMaxPatternBytes);
+  if (!title.isOk()) return title.status();
+  if (!title->empty()) {
+    auto compiled = reader.compile("title", *title);
+    if (!compiled.isOk()) return compiled.status();
+    rule.title = std::move(*compiled);
+  }
+  Status status;
+  if (const auto* urls = reader.array("source_urls", status)) {
+    for (size_t i = 0; i < urls->size(); ++i) {
+      const std::string name = "source_urls[" + std::to_string(i) + "]";
+      if ((*urls)[i].kind != Kind::kString) return reader.fail(name, "must be a string");
+      auto compiled = reader.compile(name, (*urls)[i].string);
+      if (!compiled.isOk()) return compiled.status();
+      rule.source_urls.push_back(std::move(*compiled));
+    }
+  }
+  if (!status.isOk()) return status;
+  if (const auto* screens = reader.array("screens", status)) {
+    for (size_t i = 0; i < screens->size(); ++i) {
+      auto screen = parseScreen((*screens)[i], reader.at("screens[" + std::to_string(i) + "]"));
+      if (!screen.isOk()) return screen.status();
+      rule.screens.push_back(std::move(*screen));
+    }
+  }
+  if (!status.isOk()) return status;
+  if (!rule.screens.empty() && rule.brand.empty()) {
+    return reader.fail("brand", "required when the application has screens (a CRM)");
+  }
+  auto focus = reader.boolean("focus");
+  if (!focus.isOk()) return focus.status();
+  rule.focus = *focus;
+  auto keep = reader.boolean("keep_title");
+  if (!keep.isOk()) return keep.status();
+  rule.keep_title = *keep;
+  return rule;
+}
+
+StatusOr<WatchedPlace> parsePlace(const json::Value& value, const std::string& path,
+                                  const UserDirectories& user) {
+  const Reader reader(value, path);
+  if (Status s = reader.check({"path", "class", "mount_points"}); !s.isOk()) return s;
+  WatchedPlace place;
+  auto where = reader.text("path", true, protocol::kMaxLongText);
+  if (!where.isOk()) return where.status();
+  place.path = expandPath(*where, user);
+  if (!place.path.starts_with("/"))
+    return reader.fail("path", "must be absolute (or start with ~)");
+  auto class_text = reader.text("class", true);
+  if (!class_text.isOk()) return class_text.status();
+  auto path_class = enumeration<protocol::PathClass>(reader, "class", *class_text);
+  if (!path_class.isOk()) return path_class.status();
+  place.path_class = *path_class;
+  auto mounts = reader.boolean("mount_points");
+  if (!mounts.isOk()) return mounts.status();
+  place.mount_points = *mounts;
+  return place;
+}
+
+}  // namespace
+
+StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDirectories& user) {
+  auto document = json::parse(text);
+  if (!document.isOk()) return Status::invalidArgument("policy: " + document.status().message());
+  const Reader reader(*document, "");
+  if (Status s = reader.check({"policy_version", "applications", "clipboard", "watched_places"});
+      !s.isOk()) {
+    return s;
+  }
+  SessionPolicy policy;
+  auto version = reader.text("policy_version", true);
+  if (!version.isOk()) return version.status();
+  policy.version = *version;
+  Status status;
+  if (const auto* applications = reader.array("applications", status)) {
+    for (size_t i = 0; i < applications->size(); ++i) {
+      auto rule = parseApplication((*applications)[i], "applications[" + std::to_string(i) + "]");
+      if (!rule.isOk()) return rule.status();
+      policy.applications.push_back(std::move(*rule));
+    }
+  }
+  if (!status.isOk()) return status;
+  auto clipboard = reader.text("clipboard", false);
+  if (!clipboard.isOk()) return clipboard.status();
+  if (*clipboard == "all") {
+    policy.clipboard = ClipboardSources::kAll;
+  } else if (*clipboard == "none") {
+    policy.clipboard = ClipboardSources::kNone;
+  } else if (!clipboard->empty() && *clipboard != "named") {
+    return reader.fail("clipboard", "must be \"named\", \"all\" or \"none\"");
+  }
+  if (const auto* places = reader.array("watched_places", status)) {
+    for (size_t i = 0; i < places->size(); ++i) {
+      auto place = parsePlace((*places)[i], "watched_places[" + std::to_string(i) + "]", user);
+      if (!place.isOk()) return place.status();
+      policy.watched_places.push_back(std::move(*place));
+    }
+  }
+  if (!status.isOk()) return status;
+  return policy;
+}
+
+StatusOr<SessionPolicy> loadSessionPolicy(const std::string& path, const UserDirectories& user) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Status::notFound("policy: cannot read " + path);
+  std::string text;
+  text.resize(kMaxPolicyBytes + 1);
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(file.gcount()));
+  if (text.size() > kMaxPolicyBytes) {
+    return Status::invalidArgument("policy: " + path + " is larger than 1 MiB");
+  }
+  auto policy = parseSessionPolicy(text, user);
+  if (!policy.isOk()) return policy.status().withContext(path);
+  return policy;
+}
+
+}  // namespace vigie::session
