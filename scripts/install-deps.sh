@@ -10,6 +10,9 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   syslog-ng-core syslog-ng-mod-http nginx-light python3
   clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/run.sh)
+  # the Linux session sensor (X11) and its tests on a private desktop with real applications
+  libxcb1-dev libxcb-xfixes0-dev libxcb-res0-dev libxcb-screensaver0-dev
+  xvfb openbox xdotool xclip xterm x11-xserver-utils chromium
 )
 
 missing=()

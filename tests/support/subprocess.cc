@@ -21,6 +21,7 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, int uid, bool captu
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    ::setpgid(0, 0);  // its own process group: the destructor ends what it started, too
     ::dup2(fds[1], STDOUT_FILENO);
     if (capture_stderr) ::dup2(fds[1], STDERR_FILENO);
     if (uid >= 0) {
@@ -36,7 +37,7 @@ Subprocess::Subprocess(const std::vector<std::string>& argv, int uid, bool captu
 
 Subprocess::~Subprocess() {
   if (!reaped_) {
-    ::kill(pid_, SIGKILL);
+    ::kill(-pid_, SIGKILL);
     wait();
   }
   if (stdout_fd_ >= 0) ::close(stdout_fd_);

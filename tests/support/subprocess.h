@@ -7,8 +7,9 @@
 
 namespace vigie::testing {
 
-// A child process started with fork/exec, its standard output on a pipe. The destructor kills
-// (SIGKILL) and reaps it if the test did not, so no test leaves a process behind.
+// A child process started with fork/exec in a process group of its own, its standard output on
+// a pipe. The destructor kills (SIGKILL) the group and reaps the child if the test did not, so
+// no test leaves a process behind, not even one the child started (browsers, forking tools).
 class Subprocess {
  public:
   // `uid` >= 0: the child drops to that user and group before exec (needs root).

@@ -1,0 +1,49 @@
+#pragma once
+
+// A vigie-collector process for end-to-end tests (VIGIE_COLLECTOR_BINARY is defined by the test
+// target).
+
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "subprocess.h"
+
+namespace vigie::testing {
+
+// A vigie-collector process serving on 127.0.0.1; port 0 picks a free one.
+class CollectorProcess {
+ public:
+  CollectorProcess(std::string data_dir, uint16_t port) : data_dir_(std::move(data_dir)) {
+    process_ = std::make_unique<Subprocess>(std::vector<std::string>{
+        VIGIE_COLLECTOR_BINARY, "--data-dir", data_dir_, "--listen",
+        "127.0.0.1:" + std::to_string(port), "--server-names", "localhost,127.0.0.1"});
+    const std::string line = process_->readLine();
+    const std::string marker = "listening on https://127.0.0.1:";
+    const size_t at = line.find(marker);
+    EXPECT_NE(at, std::string::npos) << "collector did not start: " << line;
+    if (at != std::string::npos) {
+      port_ = static_cast<uint16_t>(std::stoi(line.substr(at + marker.size())));
+    }
+  }
+  ~CollectorProcess() { stop(SIGTERM); }
+
+  void stop(int signo) {
+    if (!process_) return;
+    process_->signal(signo);
+    process_->wait();
+    process_.reset();
+  }
+  uint16_t port() const { return port_; }
+  std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  std::string data_dir_;
+  std::unique_ptr<Subprocess> process_;
+  uint16_t port_ = 0;
+};
+
+}  // namespace vigie::testing

@@ -1,0 +1,476 @@
+// The real session sensor on a real X11 desktop (Xvfb + openbox), driven by real applications
+// (xterm, xclip, Chromium, cp/mv, xset), feeding the real agent service, and once end to end to
+// the real collector. Each test checks the events that reach the queue, and that copied
+// personal data never appears anywhere outside the sensor's memory.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
+
+#include "collector_process.h"
+#include "desktop_session.h"
+#include "socket_recorder.h"
+#include "subprocess.h"
+#include "temp_dir.h"
+#include "vigie/collector/collector_home.h"
+#include "vigie/collector/event_store.h"
+#include "vigie/protocol/json_codec.h"
+
+namespace vigie {
+namespace {
+
+using protocol::EventType;
+using testing::DesktopSession;
+using testing::runToEnd;
+using testing::Subprocess;
+using testing::TempDir;
+
+constexpr int kNobody = 65534;
+constexpr char kSession[] = "e2e-session";
+
+// Personal data the tests copy; none of it may leave the sensor's memory.
+constexpr char kEmail[] = "amelie.martin@example.fr";
+constexpr char kPhone[] = "06 12 34 56 78";
+constexpr char kIban[] = "FR76 3000 6000 0112 3456 7890 189";
+
+std::string slurp(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(file), {});
+}
+
+void expectNoPersonalData(const std::string& where, const std::string& text) {
+  for (const char* marker : {kEmail, kPhone, kIban, "0612345678", "FR7630006000011234567890189"}) {
+    EXPECT_EQ(text.find(marker), std::string::npos) << marker << " found in " << where;
+  }
+}
+
+class SessionCaptureTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "needs root: the sensor runs as another user";
+    ASSERT_TRUE(desktop_.ready()) << "Xvfb/openbox did not start";
+    ASSERT_EQ(::chmod(dir_.path().c_str(), 0755), 0);
+    for (const std::string& place : {downloads_, media_}) {
+      std::filesystem::create_directories(place);
+      ASSERT_EQ(::chown(place.c_str(), kNobody, kNobody), 0);
+    }
+  }
+
+  void writePolicy(const std::string& clipboard = "all", uint16_t crm_port = 0) {
+    std::ofstream(policy_) << R"j({
+      "policy_version": "e2e-1",
+      "applications": [
+        {"app": "crm-desktop", "brand": "Acme Energie", "process": "^CrmDesktop$", "focus": true,
+         "screens": [
+           {"screen": "customer", "mode": "view", "title": "^Fiche client ([A-Z]-[0-9]+)"},
+           {"screen": "customer", "mode": "edit", "title": "^Modifier client ([A-Z]-[0-9]+)"}]},
+        {"app": "crm-web", "brand": "Bravo Telecom", "process": "^(chromium|Chromium)$",
+         "title": "Bravo CRM",
+         "source_urls": ["^http://127\\.0\\.0\\.1:)j" +
+                                  std::to_string(crm_port) + R"j(/crm/"],
+         "screens": [{"screen": "customer", "title": "^Client ([A-Z]-[0-9]+)"}]}
+      ],
+      "clipboard": ")j" + clipboard +
+                                  R"j(",
+      "watched_places": [
+        {"path": ")j" + downloads_ +
+                                  R"j(", "class": "downloads"},
+        {"path": ")j" + media_ + R"j(", "class": "removable", "mount_points": true}
+      ]
+    })j";
+  }
+
+  std::unique_ptr<Subprocess> startAgent(std::vector<std::string> extra = {}) {
+    std::vector<std::string> argv{VIGIE_AGENT_BINARY, "run",   "--data-dir",  data_,
+                                  "--socket",         socket_, "--device-id", "dev-e2e"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto agent = std::make_unique<Subprocess>(argv);
+    for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_TRUE(std::filesystem::exists(socket_)) << "the agent did not start";
+    return agent;
+  }
+
+  // vigie-session as the unprivileged user, its stderr captured.
+  std::unique_ptr<Subprocess> startSensor(const std::string& socket) {
+    auto sensor =
+        std::make_unique<Subprocess>(desktop_.on({VIGIE_SESSION_BINARY, "--policy", policy_,
+                                                  "--socket", socket, "--session-id", kSession}),
+                                     kNobody, /*capture_stderr=*/true);
+    waitForEvent([](const protocol::Event& e) { return e.type == EventType::kSessionLogon; });
+    return sensor;
+  }
+
+  std::vector<protocol::Event> queued() {
+    Subprocess command({VIGIE_AGENT_BINARY, "show", "--json", "--data-dir", data_});
+    const std::string output = command.readAllOutput();
+    command.wait();
+    std::vector<protocol::Event> events;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+      if (auto event = protocol::eventFromJson(line); event.isOk()) {
+        events.push_back(std::move(event).value());
+      }
+    }
+    return events;
+  }
+
+  // What the collector stores for the test device (its store, opened with its own key).
+  static std::vector<protocol::Event> storedAt(const std::string& collector_dir) {
+    std::vector<protocol::Event> events;
+    auto home = collector::openCollectorHome(collector_dir);
+    if (!home.isOk()) return events;
+    auto store = collector::openSqlCipherStore(home->store_file, home->store_key);
+    if (!store.isOk()) return events;
+    (void)(*store)->forEachEvent({}, [&events](const collector::StoredEvent& stored) {
+      EXPECT_EQ(stored.integrity, collector::Integrity::kOk);
+      events.push_back(stored.event);
+      return true;
+    });
+    return events;
+  }
+
+  // The first queued event that satisfies `match`, waiting up to 15 s for it.
+  std::optional<protocol::Event> waitForEvent(
+      const std::function<bool(const protocol::Event&)>& match) {
+    return waitForEventIn([this] { return queued(); }, match);
+  }
+
+  static std::optional<protocol::Event> waitForEventIn(
+      const std::function<std::vector<protocol::Event>()>& source,
+      const std::function<bool(const protocol::Event&)>& match) {
+    for (int i = 0; i < 300; ++i) {
+      for (const protocol::Event& event : source()) {
+        if (match(event)) return event;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return std::nullopt;
+  }
+
+  std::vector<protocol::Event> ofType(EventType type) {
+    std::vector<protocol::Event> found;
+    for (const protocol::Event& event : queued()) {
+      if (event.type == type) found.push_back(event);
+    }
+    return found;
+  }
+
+  std::string windowOf(const std::string& window_class) {
+    auto [status, output] =
+        desktop_.run({"/usr/bin/xdotool", "search", "--sync", "--class", window_class});
+    EXPECT_EQ(status, 0) << output;
+    return output.substr(0, output.find('\n'));
+  }
+
+  void retitle(const std::string& window, const std::string& title) {
+    EXPECT_EQ(desktop_.run({"/usr/bin/xdotool", "set_window", "--name", title, window}).first, 0);
+  }
+
+  void activate(const std::string& window) {
+    EXPECT_EQ(desktop_.run({"/usr/bin/xdotool", "windowactivate", "--sync", window}).first, 0);
+  }
+
+  DesktopSession desktop_;
+  TempDir dir_;
+  const std::string data_ = dir_.file("agent-data");
+  const std::string socket_ = dir_.file("agent.sock");
+  const std::string policy_ = dir_.file("policy.json");
+  const std::string downloads_ = dir_.file("Downloads");
+  const std::string media_ = dir_.file("media");
+};
+
+bool isView(const protocol::Event& e, const std::string& record, protocol::CrmMode mode) {
+  if (e.type != EventType::kCrmView) return false;
+  const auto& view = std::get<protocol::CrmView>(e.data);
+  return view.record_id == record && view.mode == mode;
+}
+
+TEST_F(SessionCaptureTest, CrmScreensComeFromWindowTitlesUnderThePolicyAndNothingElse) {
+  writePolicy();
+  auto agent = startAgent();
+  auto sensor = startSensor(socket_);
+
+  auto crm = desktop_.start(
+      {"/usr/bin/xterm", "-class", "CrmDesktop", "-T", "Fiche client C-1001 - Acme"});
+  const std::string crm_window = windowOf("CrmDesktop");
+  auto viewed = waitForEvent([](auto& e) { return isView(e, "C-1001", protocol::CrmMode::kView); });
+  ASSERT_TRUE(viewed.has_value());
+  EXPECT_EQ(viewed->user, "nobody");  // from the kernel, not from the sensor
+  EXPECT_EQ(viewed->session, kSession);
+  const auto& view = std::get<protocol::CrmView>(viewed->data);
+  EXPECT_EQ(view.app, "crm-desktop");
+  EXPECT_EQ(view.brand, "Acme Energie");
+  EXPECT_FALSE(view.title.has_value());
+
+  // The same window goes to the edit form, then to a screen no rule names.
+  retitle(crm_window, "Modifier client C-1001 - Acme");
+  EXPECT_TRUE(waitForEvent([](auto& e) { return isView(e, "C-1001", protocol::CrmMode::kEdit); }));
+  retitle(crm_window, "Recherche - Acme");
+  EXPECT_TRUE(waitForEvent([](auto& e) { return e.type == EventType::kAppFocus; }));
+
+  // An application the policy does not name shows a record-like title: nothing is recorded.
+  auto other = desktop_.start({"/usr/bin/xterm", "-class", "Notes", "-T", "Fiche client X-9999"});
+  const std::string other_window = windowOf("Notes");
+  activate(other_window);
+  // Back to the CRM on another record: recorded again.
+  activate(crm_window);
+  retitle(crm_window, "Fiche client C-2002 - Acme");
+  EXPECT_TRUE(waitForEvent([](auto& e) { return isView(e, "C-2002", protocol::CrmMode::kView); }));
+
+  std::string everything;
+  for (const protocol::Event& event : queued()) everything += protocol::toJson(event) + "\n";
+  EXPECT_EQ(everything.find("X-9999"), std::string::npos) << everything;
+  EXPECT_EQ(everything.find("Recherche"), std::string::npos) << "raw titles are dropped";
+  EXPECT_EQ(ofType(EventType::kCrmView).size(), 3u) << everything;  // no duplicate per title
+}
+
+TEST_F(SessionCaptureTest, ClipboardCopiesCarryCountsAndNeverTheCopiedText) {
+  writePolicy("all");
+  auto agent = startAgent();
+  // The sensor talks to the agent through a recording relay: the IPC capture.
+  const std::string relay = dir_.file("relay.sock");
+  testing::SocketRecorder recorder(relay, socket_);
+  auto sensor = startSensor(relay);
+
+  const std::string text = std::string("Client: ") + kEmail + ", tel " + kPhone + ", IBAN " +
+                           kIban + ", carte 4111 1111 1111 1111";
+  const std::string file = dir_.file("copied.txt");
+  std::ofstream(file) << text;
+  // xclip -quiet stays in the foreground owning the selection, as an editor would.
+  auto xclip = desktop_.start({"/usr/bin/xclip", "-quiet", "-selection", "clipboard", "-i", file});
+  auto copy = waitForEvent([](auto& e) { return e.type == EventType::kClipboardCopy; });
+  ASSERT_TRUE(copy.has_value());
+  const auto& data = std::get<protocol::ClipboardCopy>(copy->data);
+  EXPECT_EQ(data.source_app, "xclip");
+  EXPECT_EQ(data.size_bytes, text.size());
+  EXPECT_EQ(data.formats, (std::vector<std::string>{"UTF8_STRING"}));
+  EXPECT_EQ(data.pii, (protocol::PiiCounts{1, 1, 1, 1, 0}));
+
+  sensor->signal(SIGTERM);
+  ASSERT_EQ(sensor->wait(), 0);
+  agent->signal(SIGTERM);
+  agent->wait();
+  std::string everything;
+  for (const protocol::Event& event : queued()) everything += protocol::toJson(event) + "\n";
+  expectNoPersonalData("the queue (decrypted)", everything);
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_)) {
+    if (entry.is_regular_file()) expectNoPersonalData(entry.path(), slurp(entry.path()));
+  }
+  expectNoPersonalData("the IPC capture", recorder.captured());
+  EXPECT_NE(recorder.captured().find("clipboard.copy"), std::string::npos);
+  expectNoPersonalData("the sensor's messages", sensor->readAllOutput());
+}
+
+TEST_F(SessionCaptureTest, ExportsToDownloadsAndToARemovableStickAreRecorded) {
+  writePolicy();
+  const std::string stick = media_ + "/STICK";
+  std::filesystem::create_directories(stick);
+  auto agent = startAgent();
+  auto sensor = startSensor(socket_);
+
+  // cp into Downloads; a browser-style download: partial file renamed when complete.
+  const std::string source = dir_.file("clients.csv");
+  std::ofstream(source) << "nom;telephone\na;1\nb;2\n";
+  ASSERT_EQ(runToEnd({"/bin/cp", source, downloads_ + "/clients.csv"}).first, 0);
+  std::ofstream(downloads_ + "/rapport.pdf.crdownload") << "%PDF-1.4\n<< /Type /Page >>\n";
+  ASSERT_EQ(
+      runToEnd({"/bin/mv", downloads_ + "/rapport.pdf.crdownload", downloads_ + "/rapport.pdf"})
+          .first,
+      0);
+  auto csv = waitForEvent([](auto& e) {
+    return e.type == EventType::kFileExport &&
+           std::get<protocol::FileExport>(e.data).extension == "csv";
+  });
+  ASSERT_TRUE(csv.has_value());
+  const auto& export_csv = std::get<protocol::FileExport>(csv->data);
+  EXPECT_EQ(export_csv.path_class, protocol::PathClass::kDownloads);
+  EXPECT_EQ(export_csv.rows, 3u);
+  auto pdf = waitForEvent([](auto& e) {
+    return e.type == EventType::kFileExport &&
+           std::get<protocol::FileExport>(e.data).extension == "pdf";
+  });
+  ASSERT_TRUE(pdf.has_value());
+  EXPECT_EQ(std::get<protocol::FileExport>(pdf->data).pages, 1u);
+
+  // A "USB stick" (tmpfs: this kernel has no vfat) mounted while the sensor runs.
+  ASSERT_EQ(::mount("tmpfs", stick.c_str(), "tmpfs", 0, "size=4m,mode=0777"), 0)
+      << std::strerror(errno);
+  struct Unmount {
+    std::string path;
+    ~Unmount() { ::umount2(path.c_str(), MNT_DETACH); }
+  } unmount{stick};
+  std::optional<protocol::Event> removable;
+  // The sensor re-watches on the mount-table change; write until it has seen one file.
+  for (int attempt = 0; attempt < 20 && !removable; ++attempt) {
+    ASSERT_EQ(
+        runToEnd({"/bin/cp", source, stick + "/copie" + std::to_string(attempt) + ".csv"}).first,
+        0);
+    removable = waitForEvent([](auto& e) {
+      return e.type == EventType::kFileExport &&
+             std::get<protocol::FileExport>(e.data).path_class == protocol::PathClass::kRemovable;
+    });
+  }
+  ASSERT_TRUE(removable.has_value());
+  EXPECT_EQ(std::get<protocol::FileExport>(removable->data).writer_process, "unknown");
+  EXPECT_EQ(ofType(EventType::kFileExport).size(), 3u);  // the .crdownload itself is not one
+}
+
+TEST_F(SessionCaptureTest, LockUnlockAndTheEndsOfTheSessionAreRecorded) {
+  writePolicy();
+  auto agent = startAgent();
+  auto sensor = startSensor(socket_);
+  ASSERT_EQ(desktop_.run({"/usr/bin/xset", "s", "activate"}).first, 0);
+  EXPECT_TRUE(waitForEvent([](auto& e) { return e.type == EventType::kSessionLock; }));
+  ASSERT_EQ(desktop_.run({"/usr/bin/xset", "s", "reset"}).first, 0);
+  EXPECT_TRUE(waitForEvent([](auto& e) { return e.type == EventType::kSessionUnlock; }));
+
+  // A clean end records the logoff and no loss.
+  sensor->signal(SIGTERM);
+  EXPECT_EQ(sensor->wait(), 0);
+  EXPECT_TRUE(waitForEvent([](auto& e) { return e.type == EventType::kSessionLogoff; }));
+  EXPECT_TRUE(ofType(EventType::kAgentGap).empty());
+
+  // A killed sensor: the service records it as lost, for that user and session.
+  auto second = startSensor(socket_);
+  second->signal(SIGKILL);
+  second->wait();
+  auto lost = waitForEvent([](auto& e) { return e.type == EventType::kAgentGap; });
+  ASSERT_TRUE(lost.has_value());
+  EXPECT_EQ(std::get<protocol::AgentGap>(lost->data).reason, protocol::GapReason::kSensorLost);
+  EXPECT_EQ(lost->user, "nobody");
+  EXPECT_EQ(lost->session, kSession);
+}
+
+TEST_F(SessionCaptureTest, TheSensorWaitsInMemoryForTheServiceAndLosesNothing) {
+  writePolicy();
+  auto sensor =
+      std::make_unique<Subprocess>(desktop_.on({VIGIE_SESSION_BINARY, "--policy", policy_,
+                                                "--socket", socket_, "--session-id", kSession}),
+                                   kNobody, true);
+  auto crm = desktop_.start({"/usr/bin/xterm", "-class", "CrmDesktop", "-T", "Fiche client C-77"});
+  windowOf("CrmDesktop");
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // seen while no service runs
+  auto agent = startAgent();
+  auto seen = waitForEvent([](auto& e) { return isView(e, "C-77", protocol::CrmMode::kView); });
+  ASSERT_TRUE(seen.has_value());
+  EXPECT_EQ(seen->user, "nobody");
+  EXPECT_EQ(ofType(EventType::kSessionLogon).size(), 1u);
+}
+
+TEST_F(SessionCaptureTest, ChromiumCrmPagesAndCopiesReachTheCollector) {
+  // A CRM-like web page on loopback; its title names the record and changes like a navigation.
+  const std::string site = dir_.file("site");
+  std::filesystem::create_directories(site + "/crm");
+  std::ofstream(site + "/crm/customer.html")
+      << "<!doctype html><html><head><meta charset=\"utf-8\">"
+         "<title>Client C-3003 - Bravo CRM</title></head><body>"
+         "<p>"
+      << kEmail << " - " << kPhone
+      << "</p>"
+         "<script>setTimeout(() => { document.title = 'Client C-3004 - Bravo CRM'; }, 1500);"
+         "</script></body></html>";
+  Subprocess web({"/usr/bin/python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+                  "--directory", site});
+  const std::string banner = web.readLine();  // "Serving HTTP on 127.0.0.1 port N (...) ..."
+  const size_t at = banner.find(" port ");
+  ASSERT_NE(at, std::string::npos) << banner;
+  const auto port = static_cast<uint16_t>(std::stoi(banner.substr(at + 6)));
+
+  const std::string collector_dir = dir_.file("collector");
+  testing::CollectorProcess collector(collector_dir, 0);
+  ASSERT_NE(collector.port(), 0);
+  auto [enrolled, output] =
+      runToEnd({VIGIE_AGENT_BINARY, "enroll", "--collector", collector.url(), "--ca-file",
+                collector_dir + "/ca.pem", "--secret-file", collector_dir + "/enrollment.secret",
+                "--data-dir", data_, "--device-id", "dev-e2e"});
+  ASSERT_EQ(enrolled, 0) << output;
+  writePolicy("named", port);
+  auto agent = startAgent({"--linger-ms", "50"});
+  // Enrolled, the agent uploads at once and deletes what the collector acknowledged: the events
+  // are looked for where they end up.
+  const auto collected = [&collector_dir] { return storedAt(collector_dir); };
+  auto sensor =
+      std::make_unique<Subprocess>(desktop_.on({VIGIE_SESSION_BINARY, "--policy", policy_,
+                                                "--socket", socket_, "--session-id", kSession}),
+                                   kNobody, /*capture_stderr=*/true);
+
+  const std::string profile = dir_.file("chromium-profile");
+  auto browser =
+      desktop_.start({"/usr/bin/chromium", "--no-sandbox", "--no-first-run",
+                      "--no-default-browser-check", "--disable-gpu", "--disable-dev-shm-usage",
+                      "--password-store=basic", "--disable-background-networking",
+                      "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+                      "http://127.0.0.1:" + std::to_string(port) + "/crm/customer.html"});
+  auto first = waitForEventIn(
+      collected, [](auto& e) { return isView(e, "C-3003", protocol::CrmMode::kView); });
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->user, "nobody");
+  EXPECT_EQ(std::get<protocol::CrmView>(first->data).brand, "Bravo Telecom");
+  EXPECT_TRUE(waitForEventIn(
+      collected, [](auto& e) { return isView(e, "C-3004", protocol::CrmMode::kView); }));
+
+  // Select all and copy in the page, as a person would.
+  auto [found, windows] =
+      desktop_.run({"/usr/bin/xdotool", "search", "--sync", "--name", "Bravo CRM"});
+  ASSERT_EQ(found, 0) << windows;
+  const std::string window = windows.substr(0, windows.find('\n'));
+  activate(window);
+  ASSERT_EQ(desktop_
+                .run({"/usr/bin/xdotool", "key", "--clearmodifiers", "--window", window, "ctrl+a",
+                      "ctrl+c"})
+                .first,
+            0);
+  auto copy =
+      waitForEventIn(collected, [](auto& e) { return e.type == EventType::kClipboardCopy; });
+  ASSERT_TRUE(copy.has_value());
+  const auto& data = std::get<protocol::ClipboardCopy>(copy->data);
+  EXPECT_EQ(data.source_app, "crm-web");
+  EXPECT_EQ(data.source_url, "http://127.0.0.1:" + std::to_string(port) + "/crm/customer.html");
+  EXPECT_EQ(data.pii.email, 1u);
+  EXPECT_EQ(data.pii.phone_fr, 1u);
+
+  // The collector holds the end of the session too, chain verified, without the copied text.
+  sensor->signal(SIGTERM);
+  EXPECT_EQ(sensor->wait(), 0);
+  EXPECT_TRUE(
+      waitForEventIn(collected, [](auto& e) { return e.type == EventType::kSessionLogoff; }));
+  std::string stored;
+  for (const protocol::Event& event : storedAt(collector_dir)) stored += protocol::toJson(event);
+  expectNoPersonalData("the collector", stored);
+}
+
+TEST_F(SessionCaptureTest, BadPolicyOrNoDisplayIsAClearError) {
+  std::ofstream(policy_)
+      << R"j({"policy_version":"x","applications":[{"app":"a","process":"("}]})j";
+  auto [status, output] =
+      runToEnd(desktop_.on({VIGIE_SESSION_BINARY, "--policy", policy_, "--socket", socket_}));
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("applications[0].process: invalid regular expression"), std::string::npos)
+      << output;
+
+  writePolicy();
+  std::tie(status, output) = runToEnd({"/usr/bin/env", "DISPLAY=:4242", VIGIE_SESSION_BINARY,
+                                       "--policy", policy_, "--socket", socket_});
+  EXPECT_EQ(status, 1);
+  EXPECT_NE(output.find("cannot connect to the X display :4242"), std::string::npos) << output;
+
+  std::tie(status, output) = runToEnd({VIGIE_SESSION_BINARY, "--frobnicate"});
+  EXPECT_EQ(status, 2);
+  EXPECT_NE(output.find("--frobnicate"), std::string::npos) << output;
+}
+
+}  // namespace
+}  // namespace vigie

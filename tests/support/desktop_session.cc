@@ -1,0 +1,54 @@
+#include "desktop_session.h"
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+namespace vigie::testing {
+
+std::pair<int, std::string> runToEnd(const std::vector<std::string>& argv, int uid) {
+  Subprocess command(argv, uid, /*capture_stderr=*/true);
+  std::string output = command.readAllOutput();
+  const int status = command.wait();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+DesktopSession::DesktopSession() {
+  // -displayfd: Xvfb picks a free display number and writes it to stdout once it accepts clients.
+  xvfb_ = std::make_unique<Subprocess>(std::vector<std::string>{
+      "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"});
+  const std::string number = xvfb_->readLine();
+  if (number.empty()) return;
+  display_ = ":" + number;
+  window_manager_ = start({"/usr/bin/openbox"});
+  // openbox is ready once it answers EWMH requests.
+  for (int i = 0; i < 200 && !ready_; ++i) {
+    ready_ = run({"/usr/bin/xdotool", "get_desktop"}).first == 0;
+    if (!ready_) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+}
+
+DesktopSession::~DesktopSession() {
+  for (auto* process : {&window_manager_, &xvfb_}) {
+    if (!*process) continue;
+    (*process)->signal(SIGTERM);
+    (*process)->wait();
+  }
+}
+
+std::vector<std::string> DesktopSession::on(std::vector<std::string> argv) const {
+  argv.insert(argv.begin(), {"/usr/bin/env", "DISPLAY=" + display_});
+  return argv;
+}
+
+std::unique_ptr<Subprocess> DesktopSession::start(std::vector<std::string> argv, int uid) const {
+  return std::make_unique<Subprocess>(on(std::move(argv)), uid);
+}
+
+std::pair<int, std::string> DesktopSession::run(std::vector<std::string> argv) const {
+  return runToEnd(on(std::move(argv)));
+}
+
+}  // namespace vigie::testing
