@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Vigie's main job on this machine, with embedded defaults: builds and starts a collector (its own
-# CA, enrollment secret and encrypted store), enrolls an agent to it, has two local users record
-# workstation events through the agent's sensor socket, waits until the collector has verified
-# and stored them, then shows what the collector holds. Run as root.
+# CA, enrollment secret and encrypted store), enrolls an agent to it, starts a private X display
+# (Xvfb + openbox) where the session sensor runs as an unprivileged tele-advisor and a short
+# scripted session happens - a desktop CRM showing and editing customer records, a copy carrying
+# personal data, an export to Downloads, a screen lock - waits until the collector has verified
+# and stored what was captured, then shows what the collector holds. Run as root.
 # Everything lives under var/demo/ in the repository; run it again to add to the same store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,10 +12,11 @@ root=$(pwd)
 
 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "${VIGIE_JOBS:-2}" --target vigie-agent vigie-collector >/dev/null
+cmake --build build -j "${VIGIE_JOBS:-2}" --target vigie-agent vigie-collector vigie-session >/dev/null
 
 agent=$root/build/agent/vigie-agent
 collector=$root/build/collector/vigie-collector
+session=$root/build/agent/vigie-session
 demo=$root/var/demo
 mkdir -p "$demo"
 chmod 755 "$root/var" "$demo"  # the socket must be reachable by the unprivileged demo user
@@ -22,7 +25,9 @@ collector_data=$demo/collector-data
 socket=$demo/agent.sock
 port=${VIGIE_DEMO_PORT:-18443}
 pids=()
-trap 'for p in "${pids[@]}"; do kill $p 2>/dev/null || true; wait $p 2>/dev/null || true; done' EXIT
+# On exit, stop what was started, the last started first (X clients before the X server).
+trap 'for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        kill ${pids[i]} 2>/dev/null || true; wait ${pids[i]} 2>/dev/null || true; done' EXIT
 
 echo "== starting the collector (first start creates its CA, secret and encrypted store)"
 "$collector" --data-dir "$collector_data" --listen "127.0.0.1:$port" > "$demo/collector.out" &
@@ -43,15 +48,62 @@ agent_pid=$!
 pids+=($agent_pid)
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.05; done
 
-echo "== a tele-advisor session (user nobody) records CRM activity"
-setpriv --reuid=65534 --regid=65534 --clear-groups "$agent" send --socket "$socket" <<'DRAFTS'
-{"type":"session.logon","session":"7","data":{}}
-{"type":"notice.shown","session":"7","data":{"notice_id":"recording-notice","version":"2026-09"}}
-{"type":"crm.view","session":"7","data":{"app":"crm-web","screen":"customer","record_id":"C-104233","mode":"view","brand":"Acme Energie"}}
-{"type":"clipboard.copy","session":"7","data":{"source_app":"chromium","source_url":"https://crm.example/customers/C-104233","formats":["UTF8_STRING","text/html"],"size_bytes":58,"pii":{"email":1,"phone_fr":1,"iban":0,"payment_card":0,"nir":0}}}
-{"type":"file.export","session":"7","data":{"path_class":"removable","extension":"csv","size_bytes":183220,"writer_process":"libreoffice","rows":1200}}
-{"type":"print.job","session":"7","data":{"printer":"office-2nd-floor","pages":12,"copies":1,"document_class":"pdf"}}
-DRAFTS
+echo "== a private X display for a scripted tele-advisor session (Xvfb + openbox)"
+exec {xvfb_fd}< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null & echo "pid $!")
+read -r _ xvfb_pid <&$xvfb_fd
+pids+=($xvfb_pid)
+read -r display_number <&$xvfb_fd
+export DISPLAY=:$display_number
+openbox >/dev/null 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do xdotool get_desktop >/dev/null 2>&1 && break; sleep 0.05; done
+
+# The session policy: which application is the CRM, how its titles name records, where exports
+# are watched. installer/linux/session-policy.example.json is a fuller example.
+downloads=$demo/Downloads
+install -d -o nobody -g nogroup "$downloads"
+cat > "$demo/session-policy.json" <<POLICY
+{"policy_version": "demo-1",
+ "applications": [
+   {"app": "crm-desktop", "brand": "Acme Energie", "process": "^CrmDesktop$", "focus": true,
+    "screens": [
+      {"screen": "customer", "mode": "view", "title": "^Fiche client (C-[0-9]+)"},
+      {"screen": "customer", "mode": "edit", "title": "^Modifier client (C-[0-9]+)"}]}],
+ "clipboard": "all",
+ "watched_places": [{"path": "$downloads", "class": "downloads"}]}
+POLICY
+chmod 644 "$demo/session-policy.json"
+
+echo "== the session sensor starts in the tele-advisor's session (user nobody), visibly"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$session" --policy "$demo/session-policy.json" \
+  --socket "$socket" --session-id 7 2>&1 | sed 's/^/   /' &
+sleep 0.5
+sensor_pid=$(pgrep -u 65534 -f "vigie-session --policy $demo" | head -1)
+
+echo "== the tele-advisor opens customer C-104233, edits it, goes to the search screen"
+xterm -class CrmDesktop -T "Fiche client C-104233 - Acme" &
+pids+=($!)
+crm_window=$(xdotool search --sync --class CrmDesktop | head -1)
+sleep 0.4
+xdotool set_window --name "Modifier client C-104233 - Acme" "$crm_window"; sleep 0.4
+xdotool set_window --name "Recherche - Acme" "$crm_window"; sleep 0.4
+xdotool set_window --name "Fiche client C-104871 - Acme" "$crm_window"; sleep 0.4
+
+echo "== copies contact details (the text stays in the sensor's memory; only counts are kept)"
+printf 'M. Martin, jean.martin@example.fr, 06 12 34 56 78, IBAN FR76 3000 6000 0112 3456 7890 189' \
+  > "$demo/copied.txt"
+xclip -quiet -selection clipboard -i "$demo/copied.txt" 2>/dev/null &
+pids+=($!)
+sleep 0.4
+
+echo "== saves an export to Downloads, locks and unlocks the screen"
+printf 'nom;telephone\nMartin;0612345678\nDurand;0698765432\n' > "$demo/clients.csv"
+cp "$demo/clients.csv" "$downloads/clients-$(date +%s).csv"
+xset s activate; sleep 0.3; xset s reset; sleep 0.3
+
+echo "== the session ends (the sensor records the logoff)"
+kill -TERM "$sensor_pid"
+while kill -0 "$sensor_pid" 2>/dev/null; do sleep 0.05; done
 
 echo "== bad input is refused one line at a time, nothing else is lost"
 "$agent" send --socket "$socket" > "$demo/replies.out" <<'DRAFTS' || true

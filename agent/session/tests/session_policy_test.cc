@@ -103,3 +103,16 @@ TEST(SessionPolicyTest, AMissingFileIsNotFound) {
 
 }  // namespace
 }  // namespace vigie::session
+
+namespace vigie::session {
+namespace {
+
+TEST(SessionPolicyTest, TheShippedExamplePolicyIsValid) {
+  auto policy = loadSessionPolicy(VIGIE_EXAMPLE_POLICY, kUser);
+  ASSERT_TRUE(policy.isOk()) << policy.status().toString();
+  EXPECT_EQ(policy->applications.size(), 2u);
+  EXPECT_EQ(policy->watched_places.front().path, "/home/amelie/Downloads");
+}
+
+}  // namespace
+}  // namespace vigie::session
