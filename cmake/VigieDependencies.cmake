@@ -16,3 +16,5 @@ endif()
 # The Linux session sensor's desktop watcher (X11: XFixes for the clipboard, X-Resource for pids,
 # MIT-SCREEN-SAVER for lock/unlock).
 pkg_check_modules(XCB REQUIRED IMPORTED_TARGET xcb xcb-xfixes xcb-res xcb-screensaver)
+# ... and CUPS, whose job notifications tell it about print jobs.
+find_package(Cups REQUIRED)

@@ -13,6 +13,7 @@ packages=(
   # the Linux session sensor (X11) and its tests on a private desktop with real applications
   libxcb1-dev libxcb-xfixes0-dev libxcb-res0-dev libxcb-screensaver0-dev
   xvfb openbox xdotool xclip xterm x11-xserver-utils chromium
+  libcups2-dev cups cups-client  # print jobs: libcups in the sensor, a real cupsd in its tests
 )
 
 missing=()

@@ -2,9 +2,12 @@
 // (xterm, xclip, Chromium, cp/mv, xset), feeding the real agent service, and once end to end to
 // the real collector. Each test checks the events that reach the queue, and that copied
 // personal data never appears anywhere outside the sensor's memory.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,6 +58,66 @@ void expectNoPersonalData(const std::string& where, const std::string& text) {
   }
 }
 
+// A real cupsd on a loopback port with its own configuration and spool under `dir`, and two
+// file printers: "office" with the generic PDF driver (its filters count pages) and "raw".
+class CupsServer {
+ public:
+  explicit CupsServer(const std::string& dir) : dir_(dir) {
+    for (const char* sub : {"spool", "cache", "state", "log"}) {
+      std::filesystem::create_directories(dir_ + "/" + sub);
+    }
+    port_ = freeLoopbackPort();
+    std::ofstream(dir_ + "/cupsd.conf")
+        << "Listen 127.0.0.1:" << port_ << "\nBrowsing Off\nDefaultAuthType None\n"
+        << "<Location />\n  Order allow,deny\n  Allow all\n</Location>\n"
+        << "<Policy default>\n  <Limit All>\n    Order deny,allow\n  </Limit>\n</Policy>\n";
+    std::ofstream(dir_ + "/cups-files.conf")
+        << "FileDevice Yes\nServerRoot " << dir_ << "\nRequestRoot " << dir_ << "/spool\n"
+        << "TempDir " << dir_ << "/spool\nCacheDir " << dir_ << "/cache\nStateDir " << dir_
+        << "/state\nErrorLog " << dir_ << "/log/error_log\nAccessLog " << dir_
+        << "/log/access_log\nPageLog " << dir_ << "/log/page_log\n";
+    cupsd_ = std::make_unique<Subprocess>(std::vector<std::string>{
+        "/usr/sbin/cupsd", "-f", "-c", dir_ + "/cupsd.conf", "-s", dir_ + "/cups-files.conf"});
+    for (int i = 0; i < 200 && !ready_; ++i) {
+      ready_ = runToEnd({"/usr/bin/lpstat", "-h", server(), "-r"}).second.find("is running") !=
+               std::string::npos;
+      if (!ready_) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+    ready_ = ready_ &&
+             runToEnd({"/usr/sbin/lpadmin", "-h", server(), "-p", "office", "-v",
+                       "file://" + dir_ + "/office.out", "-m",
+                       "lsb/usr/cupsfilters/Generic-PDF_Printer-PDF.ppd", "-E"})
+                     .first == 0 &&
+             runToEnd({"/usr/sbin/lpadmin", "-h", server(), "-p", "raw", "-v",
+                       "file://" + dir_ + "/raw.out", "-E"})
+                     .first == 0;
+  }
+  ~CupsServer() {
+    cupsd_->signal(SIGTERM);
+    cupsd_->wait();
+  }
+  bool ready() const { return ready_; }
+  std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  static uint16_t freeLoopbackPort() {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(fd);
+    return ntohs(address.sin_port);
+  }
+
+  std::string dir_;
+  uint16_t port_ = 0;
+  std::unique_ptr<Subprocess> cupsd_;
+  bool ready_ = false;
+};
+
 class SessionCaptureTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -70,6 +133,7 @@ class SessionCaptureTest : public ::testing::Test {
   void writePolicy(const std::string& clipboard = "all", uint16_t crm_port = 0) {
     std::ofstream(policy_) << R"j({
       "policy_version": "e2e-1",
+      "print": true,
       "applications": [
         {"app": "crm-desktop", "brand": "Acme Energie", "process": "^CrmDesktop$", "focus": true,
          "screens": [
@@ -104,11 +168,13 @@ class SessionCaptureTest : public ::testing::Test {
   }
 
   // vigie-session as the unprivileged user, its stderr captured.
-  std::unique_ptr<Subprocess> startSensor(const std::string& socket) {
-    auto sensor =
-        std::make_unique<Subprocess>(desktop_.on({VIGIE_SESSION_BINARY, "--policy", policy_,
-                                                  "--socket", socket, "--session-id", kSession}),
-                                     kNobody, /*capture_stderr=*/true);
+  // Print jobs are followed at `cups_server`; by default a closed port (no print system).
+  std::unique_ptr<Subprocess> startSensor(const std::string& socket,
+                                          const std::string& cups_server = "127.0.0.1:9") {
+    auto sensor = std::make_unique<Subprocess>(
+        desktop_.on({"CUPS_SERVER=" + cups_server, VIGIE_SESSION_BINARY, "--policy", policy_,
+                     "--socket", socket, "--session-id", kSession}),
+        kNobody, /*capture_stderr=*/true);
     waitForEvent([](const protocol::Event& e) { return e.type == EventType::kSessionLogon; });
     return sensor;
   }
@@ -352,6 +418,50 @@ TEST_F(SessionCaptureTest, LockUnlockAndTheEndsOfTheSessionAreRecorded) {
   EXPECT_EQ(std::get<protocol::AgentGap>(lost->data).reason, protocol::GapReason::kSensorLost);
   EXPECT_EQ(lost->user, "nobody");
   EXPECT_EQ(lost->session, kSession);
+}
+
+TEST_F(SessionCaptureTest, ThePersonsPrintJobsAreRecordedFromCups) {
+  CupsServer cups(dir_.file("cups"));
+  ASSERT_TRUE(cups.ready()) << "cupsd did not start";
+  writePolicy();
+  auto agent = startAgent();
+  auto sensor = startSensor(socket_, cups.server());
+
+  // Two copies of a one-page PDF named after a customer, printed by the person (nobody) ...
+  const std::string document = dir_.file("Fiche Martin.pdf");
+  std::filesystem::copy_file("/usr/share/cups/data/default-testpage.pdf", document);
+  ::chmod(document.c_str(), 0644);
+  auto [printed, output] =
+      runToEnd({"/usr/bin/lp", "-h", cups.server(), "-d", "office", "-n", "2", document}, kNobody);
+  ASSERT_EQ(printed, 0) << output;
+  // ... and a job of another account, which this session's sensor does not report.
+  ASSERT_EQ(runToEnd({"/usr/bin/lp", "-h", cups.server(), "-d", "raw", "/etc/hostname"}).first, 0);
+  auto [raw, raw_output] = runToEnd(
+      {"/usr/bin/lp", "-h", cups.server(), "-d", "raw", "-t", "export.csv", "/etc/hostname"},
+      kNobody);
+  ASSERT_EQ(raw, 0) << raw_output;
+
+  auto job = waitForEvent([](auto& e) {
+    return e.type == EventType::kPrintJob &&
+           std::get<protocol::PrintJob>(e.data).printer == "office";
+  });
+  ASSERT_TRUE(job.has_value());
+  const auto& office = std::get<protocol::PrintJob>(job->data);
+  EXPECT_EQ(office.pages, 1u);
+  EXPECT_EQ(office.copies, 2u);
+  EXPECT_EQ(office.document_class, "pdf");
+  EXPECT_EQ(job->user, "nobody");
+  auto raw_job = waitForEvent([](auto& e) {
+    return e.type == EventType::kPrintJob && std::get<protocol::PrintJob>(e.data).printer == "raw";
+  });
+  ASSERT_TRUE(raw_job.has_value());
+  EXPECT_EQ(std::get<protocol::PrintJob>(raw_job->data).document_class, "csv");
+  EXPECT_EQ(std::get<protocol::PrintJob>(raw_job->data).pages, 0u);  // a raw queue counts none
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(ofType(EventType::kPrintJob).size(), 2u);  // root's job is not this session's
+  std::string everything;
+  for (const protocol::Event& event : queued()) everything += protocol::toJson(event);
+  EXPECT_EQ(everything.find("Martin"), std::string::npos) << "job names are not kept";
 }
 
 TEST_F(SessionCaptureTest, TheSensorWaitsInMemoryForTheServiceAndLosesNothing) {

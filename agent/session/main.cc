@@ -103,6 +103,7 @@ int run(const std::vector<std::string>& args) {
   platform::DesktopWatchOptions watch;
   watch.display = display;
   watch.clipboard = policy->clipboard != ClipboardSources::kNone;
+  watch.print = policy->print;
   for (const WatchedPlace& place : policy->watched_places) {
     watch.directories.push_back({place.path, place.mount_points});
   }

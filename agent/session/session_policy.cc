@@ -209,7 +209,8 @@ StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDire
   auto document = json::parse(text);
   if (!document.isOk()) return Status::invalidArgument("policy: " + document.status().message());
   const Reader reader(*document, "");
-  if (Status s = reader.check({"policy_version", "applications", "clipboard", "watched_places"});
+  if (Status s =
+          reader.check({"policy_version", "applications", "clipboard", "print", "watched_places"});
       !s.isOk()) {
     return s;
   }
@@ -235,6 +236,9 @@ StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDire
   } else if (!clipboard->empty() && *clipboard != "named") {
     return reader.fail("clipboard", "must be \"named\", \"all\" or \"none\"");
   }
+  auto print = reader.boolean("print");
+  if (!print.isOk()) return print.status();
+  policy.print = *print;
   if (const auto* places = reader.array("watched_places", status)) {
     for (size_t i = 0; i < places->size(); ++i) {
       auto place = parsePlace((*places)[i], "watched_places[" + std::to_string(i) + "]", user);

@@ -47,6 +47,7 @@ struct SessionPolicy {
   std::string version;
   std::vector<ApplicationRule> applications;
   ClipboardSources clipboard = ClipboardSources::kNamed;
+  bool print = false;  // record the person's print jobs
   std::vector<WatchedPlace> watched_places;
 };
 

@@ -92,6 +92,15 @@ void SessionSensor::onScreenLock(bool locked) {
        protocol::SessionChange{});
 }
 
+void SessionSensor::onPrintJob(const platform::PrintJobDone& job) {
+  protocol::PrintJob print;
+  print.printer = job.printer;
+  print.pages = job.pages;
+  print.copies = job.copies;
+  print.document_class = job.document_class;
+  emit(protocol::EventType::kPrintJob, std::move(print));
+}
+
 std::optional<int64_t> SessionSensor::nextTimerMillis() const {
   std::optional<int64_t> due = link_.retryDueMillis();
   if (pending_window_ && (!due || window_due_ < *due)) due = window_due_;

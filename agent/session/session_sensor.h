@@ -31,6 +31,7 @@ class SessionSensor final : public platform::DesktopListener {
   void onClipboardChange(const platform::ClipboardChange& change) override;
   void onFileWritten(const platform::FileWritten& file) override;
   void onScreenLock(bool locked) override;
+  void onPrintJob(const platform::PrintJobDone& job) override;
   std::optional<int64_t> nextTimerMillis() const override;
   void onTimer() override;
 

@@ -4,6 +4,7 @@
 #include "vigie/platform/desktop_watcher.h"
 
 #include <poll.h>
+#include <pwd.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <xcb/screensaver.h>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <iostream>
 
+#include "cups_print_watcher.h"
 #include "inotify_places.h"
 #include "x11_clipboard.h"
 #include "x11_connection.h"
@@ -23,9 +25,11 @@ namespace {
 class X11DesktopWatcher final : public DesktopWatcher {
  public:
   X11DesktopWatcher(std::unique_ptr<x11::Connection> x, std::unique_ptr<InotifyPlaces> places,
-                    UniqueFd wake, const DesktopWatchOptions& options)
+                    std::unique_ptr<CupsPrintWatcher> print, UniqueFd wake,
+                    const DesktopWatchOptions& options)
       : x_(std::move(x)),
         places_(std::move(places)),
+        print_(std::move(print)),
         wake_(std::move(wake)),
         foreground_(*x_),
         clipboard_(*x_, options.max_clipboard_text_bytes),
@@ -46,16 +50,19 @@ class X11DesktopWatcher final : public DesktopWatcher {
         std::free(queued);
         continue;
       }
-      pollfd fds[4] = {{xcb_get_file_descriptor(x_->get()), POLLIN, 0},
+      // A negative descriptor is ignored by poll(): no print watcher, no mount points.
+      pollfd fds[5] = {{xcb_get_file_descriptor(x_->get()), POLLIN, 0},
                        {wake_.get(), POLLIN, 0},
                        {places_->inotifyFd(), POLLIN, 0},
-                       {places_->mountsFd(), POLLPRI, 0}};
+                       {places_->mountsFd(), POLLPRI, 0},
+                       {print_ ? print_->readyFd() : -1, POLLIN, 0}};
       const int timeout = pollTimeout(listener);
-      const int ready = poll(fds, places_->mountsFd() >= 0 ? 4 : 3, timeout);
+      const int ready = poll(fds, 5, timeout);
       if (ready < 0 && errno != EINTR) return posixError("poll", errno);
       if ((fds[1].revents & POLLIN) != 0) return Status::ok();  // stop()
       if ((fds[2].revents & POLLIN) != 0) places_->onInotifyReadable(listener);
       if ((fds[3].revents & (POLLPRI | POLLERR)) != 0) places_->onMountsChanged();
+      if ((fds[4].revents & POLLIN) != 0) print_->deliver(listener);
       while (xcb_generic_event_t* event = xcb_poll_for_event(x_->get())) {
         dispatch(*event, listener);
         std::free(event);
@@ -116,6 +123,7 @@ class X11DesktopWatcher final : public DesktopWatcher {
 
   std::unique_ptr<x11::Connection> x_;
   std::unique_ptr<InotifyPlaces> places_;
+  std::unique_ptr<CupsPrintWatcher> print_;  // null when print jobs are not followed
   UniqueFd wake_;
   x11::ForegroundTracker foreground_;
   x11::ClipboardTracker clipboard_;
@@ -136,10 +144,18 @@ StatusOr<DesktopWatcherPtr> openDesktopWatcher(const DesktopWatchOptions& option
   if (!x.isOk()) return x.status();
   auto places = InotifyPlaces::open(options.directories);
   if (!places.isOk()) return places.status();
+  std::unique_ptr<CupsPrintWatcher> print;
+  if (options.print) {
+    const passwd* account = getpwuid(getuid());
+    auto started =
+        CupsPrintWatcher::start(account != nullptr ? account->pw_name : std::to_string(getuid()));
+    if (!started.isOk()) return started.status();
+    print = std::move(started).value();
+  }
   UniqueFd wake(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
   if (!wake.valid()) return posixError("eventfd", errno);
   return DesktopWatcherPtr(new X11DesktopWatcher(std::move(x).value(), std::move(places).value(),
-                                                 std::move(wake), options));
+                                                 std::move(print), std::move(wake), options));
 }
 
 }  // namespace vigie::platform

@@ -17,6 +17,7 @@ constexpr char kPolicy[] = R"j({
     {"app": "mail", "process": "^thunderbird$", "focus": true}
   ],
   "clipboard": "all",
+  "print": true,
   "watched_places": [
     {"path": "~/Downloads/", "class": "downloads"},
     {"path": "/media/$USER", "class": "removable", "mount_points": true}
@@ -37,6 +38,7 @@ TEST(SessionPolicyTest, ReadsAWholePolicy) {
   EXPECT_EQ(crm.source_urls.size(), 1u);
   EXPECT_TRUE(policy->applications[1].focus);
   EXPECT_EQ(policy->clipboard, ClipboardSources::kAll);
+  EXPECT_TRUE(policy->print);
   ASSERT_EQ(policy->watched_places.size(), 2u);
   EXPECT_EQ(policy->watched_places[0].path, "/home/amelie/Downloads");
   EXPECT_EQ(policy->watched_places[1].path, "/media/amelie");
@@ -49,6 +51,7 @@ TEST(SessionPolicyTest, DefaultsAreTheNarrowOnes) {
   ASSERT_TRUE(policy.isOk());
   EXPECT_TRUE(policy->applications.empty());
   EXPECT_EQ(policy->clipboard, ClipboardSources::kNamed);
+  EXPECT_FALSE(policy->print);
   EXPECT_TRUE(policy->watched_places.empty());
 }
 

@@ -49,6 +49,15 @@ struct FileWritten {
   int32_t writer_pid = 0;  // 0 when the OS does not say (inotify)
 };
 
+// A print job of the session's user that the print system finished. The document's name is
+// reduced to a class (its extension, or the kind of its format) before it gets here.
+struct PrintJobDone {
+  std::string printer;
+  uint64_t pages = 0;  // per copy; 0 when the print system did not count them
+  uint64_t copies = 1;
+  std::string document_class;  // "pdf", "csv", "text", "image", "other", ...
+};
+
 class DesktopListener {
  public:
   virtual ~DesktopListener() = default;
@@ -56,6 +65,7 @@ class DesktopListener {
   virtual void onClipboardChange(const ClipboardChange& change) = 0;
   virtual void onFileWritten(const FileWritten& file) = 0;
   virtual void onScreenLock(bool locked) = 0;
+  virtual void onPrintJob(const PrintJobDone& job) = 0;
   // Monotonic milliseconds (steadyMillis()) at which onTimer() is wanted; nullopt for none.
   virtual std::optional<int64_t> nextTimerMillis() const = 0;
   virtual void onTimer() = 0;
@@ -65,6 +75,7 @@ struct DesktopWatchOptions {
   std::string display;  // "" = the session's default ($DISPLAY)
   std::vector<WatchedDirectory> directories;
   bool clipboard = true;
+  bool print = false;  // follow the print system's jobs of this user (CUPS on Linux)
   size_t max_clipboard_text_bytes = 1 << 20;  // larger copies are measured, not read
 };
 
