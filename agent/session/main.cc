@@ -25,13 +25,14 @@ constexpr char kUsage[] = R"(Usage: vigie-session [OPTIONS]
 Vigie's session sensor. It runs visibly in your desktop session and records, for the purposes
 your employer's policy declares, metadata of what is done with customer data: which CRM screen
 and record is in front, copies to the clipboard (where from, how much, which kinds of personal
-data - never the copied text), files saved to watched places (kind, size - never content), and
-when the session is opened, locked, unlocked and closed. It never records keystrokes, screens
-or the content of copies and files. It hands the events to the agent service (vigie-agent),
-which stamps them with your account as the system reports it.
+data - never the copied text), files saved to watched places (kind, size - never content),
+print jobs (printer, pages, copies, kind of document - never its name or content) when the
+policy asks for them, and when the session is opened, locked, unlocked and closed. It never
+records keystrokes, screens or the content of copies and files. It hands the events to the
+agent service (vigie-agent), which stamps them with your account as the system reports it.
 
 Options:
-  --policy FILE      session policy: CRM rules, watched places, clipboard sources
+  --policy FILE      session policy: CRM rules, watched places, clipboard sources, print
                      (default /etc/vigie/session-policy.json; see docs/session-sensor.md)
   --socket PATH      the agent service's socket (default /run/vigie-agent/agent.sock)
   --session-id ID    login session id recorded on events (default $XDG_SESSION_ID, else the
