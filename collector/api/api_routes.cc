@@ -20,7 +20,7 @@ constexpr Roles kEveryone{Role::kAdmin, Role::kAuditor, Role::kDpo, Role::kFleet
 
 constexpr Route kRoutes[] = {
     {"POST", "/v1/auth/login", {}, "", kSmallBody, login},
-    {"POST", "/v1/auth/logout", kEveryone, "", 0, logout},
+    {"POST", "/v1/auth/logout", kEveryone, "", kSmallBody, logout},
     {"GET", "/v1/auth/me", kEveryone, "", 0, whoAmI},
     {"GET", "/v1/accounts", kAdmin, "", 0, listAccounts},
     {"POST", "/v1/accounts", kAdmin, "", kSmallBody, addAccount},
@@ -31,8 +31,8 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/audit/incidents", kReaders, kPaging, 0, incidents},
     {"POST", "/v1/reveals", kReaders, "", kSmallBody, requestReveal},
     {"GET", "/v1/reveals", kReaders, "", 0, listReveals},
-    {"POST", "/v1/reveals/{}/approve", kDpo, "", 0, approveReveal},
-    {"POST", "/v1/reveals/{}/deny", kDpo, "", 0, denyReveal},
+    {"POST", "/v1/reveals/{}/approve", kDpo, "", kSmallBody, approveReveal},
+    {"POST", "/v1/reveals/{}/deny", kDpo, "", kSmallBody, denyReveal},
     {"GET", "/v1/reveals/{}", kReaders, "", 0, showReveal},
     {"GET", "/v1/trail", kDpo, "after,limit", 0, readTrail},
     {"GET", "/v1/trail/verify", kDpo, "", 0, verifyTrail},
@@ -42,7 +42,7 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/fleet", kFleet, "", 0, fleetStatus},
     {"GET", "/v1/retention", kKeepers, "", 0, showRetention},
     {"PUT", "/v1/retention/{}", kKeepers, "", kSmallBody, setRetention},
-    {"POST", "/v1/retention/purge", kKeepers, "", 0, purgeNow},
+    {"POST", "/v1/retention/purge", kKeepers, "", kSmallBody, purgeNow},
     {"GET", "/v1/holds", kDpo, "", 0, listHolds},
     {"POST", "/v1/holds", kDpo, "", kSmallBody, addHold},
     {"DELETE", "/v1/holds/{}", kDpo, "", 0, releaseHold},

@@ -12,7 +12,18 @@
 
 namespace vigie::collector::http {
 
+namespace {
+
+// A request with neither a length nor chunked encoding has no body (RFC 9112 6.3); Poco would
+// otherwise read until the client closes, holding a thread for as long as the client likes.
+bool hasBody(const HTTPServerRequest& request) {
+  return request.hasContentLength() || request.getChunkedTransferEncoding();
+}
+
+}  // namespace
+
 StatusOr<std::string> readBody(HTTPServerRequest& request, size_t max_bytes) {
+  if (!hasBody(request)) return std::string();
   const auto declared = request.getContentLength64();
   if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH &&
       static_cast<uint64_t>(declared) > max_bytes) {
@@ -45,6 +56,7 @@ StatusOr<std::string> readBody(HTTPServerRequest& request, size_t max_bytes) {
 }
 
 void discardBody(HTTPServerRequest& request, size_t cap) {
+  if (!hasBody(request)) return;
   const auto declared = request.getContentLength64();
   if (declared != HTTPServerRequest::UNKNOWN_CONTENT_LENGTH &&
       static_cast<uint64_t>(declared) > cap) {
