@@ -10,9 +10,12 @@ namespace json = protocol::json;
 
 namespace {
 
-// The event keys that have a column of their own; anything else an item carries is shown with
-// its details (incidents, for instance, have their own keys).
-constexpr std::string_view kTableKeys[] = {"time", "source", "type", "user", "host", "record_id"};
+// The event keys that have a column of their own, or (team, device, brand) that the table
+// leaves to --json and --csv; anything else an item carries is shown with its details
+// (incidents, for instance, have keys of their own).
+constexpr std::string_view kTableKeys[] = {"time",      "source", "type",   "user", "host",
+                                           "record_id", "team",   "device", "brand"};
+constexpr size_t kTableColumns = 6;  // the first six of kTableKeys
 constexpr std::string_view kCsvKeys[] = {"time",   "source", "type",  "user",     "team",
                                          "device", "host",   "brand", "record_id"};
 
@@ -93,9 +96,10 @@ std::string cellText(const json::Value& value) {
       return out;
     case json::Value::Kind::kObject:
       for (const auto& member : value.object) {
-        if (member.second.kind == json::Value::Kind::kNull) continue;
+        const std::string text = cellText(member.second);
+        if (text.empty()) continue;
         if (!out.empty()) out += ' ';
-        out += member.first + "=" + cellText(member.second);
+        out += member.first + "=" + text;
       }
       return out;
     default:
@@ -131,7 +135,7 @@ std::vector<std::string> auditTableHeader() {
 
 std::vector<std::string> auditTableRow(const json::Value& item) {
   std::vector<std::string> row;
-  for (const auto key : kTableKeys) row.push_back(field(item, key));
+  for (size_t i = 0; i < kTableColumns; ++i) row.push_back(field(item, kTableKeys[i]));
   row.push_back(cellText(extraDetails(item, kTableKeys, std::size(kTableKeys))));
   return row;
 }

@@ -18,7 +18,7 @@ namespace vigie::ctl {
 std::string toJson(const protocol::json::Value& value);
 
 // A value as a cell: strings as they are, null as "", lists joined with ",", objects as
-// "key=value key=value".
+// "key=value key=value" (empty values left out).
 std::string cellText(const protocol::json::Value& value);
 
 // `text` with every control character (C0, DEL, C1) shown as "?" and invalid UTF-8 replaced.

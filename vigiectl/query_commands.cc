@@ -82,8 +82,10 @@ class CsvDestination {
   std::ofstream file_;
 };
 
+// `events`: the items are events, shown in the audit table; otherwise (incidents) in a table of
+// their own keys.
 int runQuestion(Context& context, const Invocation& invocation, std::string_view route,
-                QueryParams query) {
+                QueryParams query, bool events = true) {
   const ParsedArgs& args = invocation.args;
   std::string from;
   std::string to;
@@ -148,7 +150,7 @@ int runQuestion(Context& context, const Invocation& invocation, std::string_view
   }
 
   const bool as_json = args.has("json");
-  std::vector<std::vector<std::string>> rows;
+  std::vector<json::Value> items;
   std::string next;
   Progress progress(context.err, args.has("all") && progressWanted(args.has("progress")));
   uint64_t count = 0;
@@ -158,7 +160,7 @@ int runQuestion(Context& context, const Invocation& invocation, std::string_view
           if (as_json) {
             context.out << toJson(item) << '\n';
           } else {
-            rows.push_back(auditTableRow(item));
+            items.push_back(item);
           }
         }
         count += page.items.size();
@@ -169,10 +171,14 @@ int runQuestion(Context& context, const Invocation& invocation, std::string_view
   progress.finish();
   if (!walked.isOk()) return fail(context, walked);
   if (!as_json) {
-    if (rows.empty()) {
+    if (items.empty()) {
       context.err << "no items\n";
-    } else {
+    } else if (events) {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& item : items) rows.push_back(auditTableRow(item));
       printTable(context.out, auditTableHeader(), rows);
+    } else {
+      printObjectsTable(context.out, items);
     }
   }
   if (!next.empty() && !args.has("all")) {
@@ -197,7 +203,7 @@ int exports(Context& context, const Invocation& invocation) {
 }
 
 int incidents(Context& context, const Invocation& invocation) {
-  return runQuestion(context, invocation, "incidents", {});
+  return runQuestion(context, invocation, "incidents", {}, /*events=*/false);
 }
 
 std::string details(std::string_view extra, bool with_brand) {
