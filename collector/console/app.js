@@ -1,0 +1,1 @@
+// The console is being written.
