@@ -60,12 +60,14 @@ class VigiectlBinaryTest : public ::testing::Test {
 class VigiectlEndToEndTest : public VigiectlBinaryTest {
  protected:
   void SetUp() override {
+    // The first start creates the data directory; accounts are then added beside the running
+    // service, as on a collector host.
+    collector_ = std::make_unique<vigie::testing::CollectorProcess>(data_dir_, 0);
+    ASSERT_NE(collector_->port(), 0);
     addAccount("integ", "integration", "acme");
     addAccount("dpo1", "dpo", "");
     addAccount("dpo2", "dpo", "");
     addAccount("auditor1", "auditor", "");
-    collector_ = std::make_unique<vigie::testing::CollectorProcess>(data_dir_, 0);
-    ASSERT_NE(collector_->port(), 0);
   }
 
   void addAccount(const std::string& name, const std::string& role, const std::string& brand) {
