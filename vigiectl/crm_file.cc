@@ -18,7 +18,9 @@ constexpr std::array<std::string_view, 6> kColumns = {"id",        "time",   "us
                                                       "record_id", "action", "fields"};
 constexpr std::array<std::string_view, 5> kActions = {"create", "update", "delete", "export",
                                                       "merge"};
-constexpr size_t kMaxText = 256;
+// The collector's limits: ids and user names up to 128 bytes, record ids up to 256.
+constexpr size_t kMaxName = 128;
+constexpr size_t kMaxRecordId = 256;
 constexpr size_t kMaxFields = 64;
 constexpr size_t kMaxFieldName = 64;
 
@@ -34,11 +36,11 @@ bool isColumn(std::string_view name) {
   return std::find(kColumns.begin(), kColumns.end(), name) != kColumns.end();
 }
 
-Status checkText(size_t line, std::string_view name, const std::string& value) {
+Status checkText(size_t line, std::string_view name, const std::string& value, size_t max) {
   if (value.empty()) return Status::invalidArgument(at(line) + "missing " + std::string(name));
-  if (value.size() > kMaxText) {
+  if (value.size() > max) {
     return Status::invalidArgument(at(line) + std::string(name) + " is longer than " +
-                                   std::to_string(kMaxText) + " bytes");
+                                   std::to_string(max) + " bytes");
   }
   if (!protocol::isValidUtf8(value)) {
     return Status::invalidArgument(at(line) + std::string(name) + " is not valid UTF-8");
@@ -60,14 +62,14 @@ bool isFieldName(std::string_view name) {
 
 Status checkRecord(const CrmRecord& record) {
   const size_t line = record.line;
-  VIGIE_RETURN_IF_ERROR(checkText(line, "id", record.id));
+  VIGIE_RETURN_IF_ERROR(checkText(line, "id", record.id, kMaxName));
   if (record.time.empty()) return Status::invalidArgument(at(line) + "missing time");
   if (!protocol::parseUtcMillis(record.time)) {
     return Status::invalidArgument(at(line) + "bad time '" + record.time +
                                    "' (expected YYYY-MM-DDTHH:MM:SS.mmmZ, UTC)");
   }
-  VIGIE_RETURN_IF_ERROR(checkText(line, "user", record.user));
-  VIGIE_RETURN_IF_ERROR(checkText(line, "record_id", record.record_id));
+  VIGIE_RETURN_IF_ERROR(checkText(line, "user", record.user, kMaxName));
+  VIGIE_RETURN_IF_ERROR(checkText(line, "record_id", record.record_id, kMaxRecordId));
   if (record.action.empty()) return Status::invalidArgument(at(line) + "missing action");
   if (std::find(kActions.begin(), kActions.end(), record.action) == kActions.end()) {
     return Status::invalidArgument(at(line) + "bad action '" + record.action +
@@ -271,8 +273,25 @@ std::vector<CrmChunk> chunkCrmRecords(const std::vector<CrmRecord>& records, siz
     chunk.body += line;
     ++chunk.records;
     chunk.last_line = record.line;
+    chunk.file_lines.push_back(record.line);
   }
   return chunks;
+}
+
+std::string withFileLine(const std::string& message, const CrmChunk& chunk,
+                         const std::string& file) {
+  if (message.rfind("line ", 0) != 0) return message;
+  size_t number = 0;
+  size_t pos = 5;
+  while (pos < message.size() && message[pos] >= '0' && message[pos] <= '9' && number < 1'000'000) {
+    number = number * 10 + static_cast<size_t>(message[pos++] - '0');
+  }
+  if (pos == 5 || pos >= message.size() || message[pos] != ':' || number == 0 ||
+      number > chunk.file_lines.size()) {
+    return message;
+  }
+  return "request " + message.substr(0, pos) + " (line " +
+         std::to_string(chunk.file_lines[number - 1]) + " of " + file + ")" + message.substr(pos);
 }
 
 }  // namespace vigie::ctl

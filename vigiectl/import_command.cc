@@ -57,14 +57,15 @@ int importCrm(Context& context, const Invocation& invocation) {
     if (!added.isOk() || !again.isOk()) {
       progress.finish();
       const Status& why = added.isOk() ? again.status() : added.status();
+      fail(context, Status::invalidArgument(withFileLine(why.message(), chunk, path)));
       // Requests are all-or-nothing: earlier chunks are stored, this one and later ones are not.
       context.err << path << ": lines " << chunk.first_line << "-" << chunk.last_line
-                  << " refused; "
+                  << " not stored; "
                   << (i == 0 ? "nothing" : "lines before " + std::to_string(chunk.first_line))
                   << " stored (" << accepted << " accepted, " << duplicates
-                  << " duplicates); running the import again is safe: stored records count as "
-                     "duplicates\n";
-      return fail(context, why);
+                  << " duplicates). Running the import again is safe: stored records count as "
+                     "duplicates.\n";
+      return kExitError;
     }
     accepted += *added;
     duplicates += *again;

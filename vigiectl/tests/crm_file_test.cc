@@ -95,6 +95,10 @@ TEST(CrmCsvTest, EachBadLineIsNamedByItsNumber) {
        "line 3: expected 6 cells, got 7"},
       {"A-2,2026-11-29T10:04:00.000Z,jd\"upont,C-1,update,iban\n", "line 3: a quote inside"},
       {"\"A-2,2026-11-29T10:04:00.000Z,jdupont,C-1,update,iban\n", "line 3: a quoted cell"},
+      {std::string(129, 'i') + ",2026-11-29T10:04:00.000Z,jdupont,C-1,update,iban\n",
+       "line 3: id is longer than 128 bytes"},
+      {"A-2,2026-11-29T10:04:00.000Z,jdupont," + std::string(257, 'r') + ",update,iban\n",
+       "line 3: record_id is longer than 256 bytes"},
   };
   for (const auto& c : cases) {
     const std::string error = csvError(kHeader + good + c.line + good);
@@ -244,6 +248,16 @@ TEST(CrmChunkTest, AtMostAThousandLinesAndOneMebibyte) {
   }
   EXPECT_EQ(total, records.size());
   EXPECT_GT(chunks.size(), 3u);
+}
+
+TEST(CrmChunkTest, ServerLineNumbersPointIntoTheFile) {
+  CrmChunk chunk;
+  chunk.file_lines = {1002, 1004, 1005};
+  EXPECT_EQ(withFileLine("line 2: unknown key 'iban' (HTTP 400)", chunk, "crm.jsonl"),
+            "request line 2 (line 1004 of crm.jsonl): unknown key 'iban' (HTTP 400)");
+  EXPECT_EQ(withFileLine("line 4: x", chunk, "f"), "line 4: x");
+  EXPECT_EQ(withFileLine("body too large (HTTP 413)", chunk, "f"), "body too large (HTTP 413)");
+  EXPECT_EQ(withFileLine("line x: y", chunk, "f"), "line x: y");
 }
 
 }  // namespace
