@@ -1,6 +1,7 @@
 #include <algorithm>
 
 #include "commands.h"
+#include "item_format.h"
 #include "vigie/version.h"
 
 namespace vigie::ctl {
@@ -65,7 +66,8 @@ bool asksForHelp(const std::vector<std::string>& args) {
 }  // namespace
 
 int fail(Context& context, const Status& status) {
-  context.err << "vigiectl: " << status.message() << '\n';
+  // The message may quote the collector, whose text must not drive the terminal.
+  context.err << "vigiectl: " << printable(status.message()) << '\n';
   return kExitError;
 }
 
