@@ -1,0 +1,295 @@
+// vigiectl against the real collector: accounts created with vigie-collector --add-account, the
+// collector serving on loopback, the real vigiectl binary run as a subprocess for every step.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "collector_process.h"
+#include "ctl_runner.h"
+#include "temp_dir.h"
+#include "vigie/protocol/json.h"
+#include "vigie/protocol/utc_time.h"
+
+namespace vigie::ctl {
+namespace {
+
+using testing::runCommand;
+using testing::RunResult;
+
+constexpr char kPassword[] = "correct horse battery";
+
+std::string readFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) out.push_back(line);
+  }
+  return out;
+}
+
+std::string describe(const RunResult& result) {
+  return "exit " + std::to_string(result.exit_code) + "\nstdout:\n" + result.out + "stderr:\n" +
+         result.err;
+}
+
+// The real vigiectl binary with its session file in a temporary directory.
+class VigiectlBinaryTest : public ::testing::Test {
+ protected:
+  RunResult ctl(std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), VIGIECTL_BINARY);
+    return runCommand(args, input, {"VIGIECTL_CONFIG=" + session_file_});
+  }
+
+  vigie::testing::TempDir dir_;
+  const std::string session_file_ = dir_.file("config/vigie/vigiectl.json");
+};
+
+class VigiectlEndToEndTest : public VigiectlBinaryTest {
+ protected:
+  void SetUp() override {
+    // The first start creates the data directory; accounts are then added beside the running
+    // service, as on a collector host.
+    collector_ = std::make_unique<vigie::testing::CollectorProcess>(data_dir_, 0);
+    ASSERT_NE(collector_->port(), 0);
+    addAccount("integ", "integration", "acme");
+    addAccount("dpo1", "dpo", "");
+    addAccount("dpo2", "dpo", "");
+    addAccount("auditor1", "auditor", "");
+  }
+
+  void addAccount(const std::string& name, const std::string& role, const std::string& brand) {
+    std::vector<std::string> argv = {
+        VIGIE_COLLECTOR_BINARY, "--data-dir", data_dir_, "--add-account", name, "--role", role};
+    if (!brand.empty()) {
+      argv.push_back("--brand");
+      argv.push_back(brand);
+    }
+    const RunResult result = runCommand(argv, std::string(kPassword) + "\n");
+    ASSERT_EQ(result.exit_code, 0) << "adding " << name << ": " << describe(result);
+  }
+
+  void login(const std::string& user) {
+    const RunResult result =
+        ctl({"login", "--url", collector_->url(), "--ca", data_dir_ + "/ca.pem", "--user", user},
+            std::string(kPassword) + "\n");
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    ASSERT_NE(result.out.find("logged in as " + user), std::string::npos) << result.out;
+  }
+
+  // CRM audit records for record C-1042 (five) and C-2000 (one), a few minutes old: inside the
+  // questions' default range (the last 30 days).
+  std::string crmCsv() const {
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    auto at = [&](int minutes_ago) {
+      return protocol::formatUtcMillis(now - minutes_ago * 60'000);
+    };
+    return "id,time,user,record_id,action,fields\n"
+           "A-1," +
+           at(50) +
+           ",jdupont,C-1042,create,\n"
+           "A-2," +
+           at(40) +
+           ",jdupont,C-1042,update,iban;address\n"
+           "A-3," +
+           at(30) +
+           ",jdupont,C-1042,update,\"phone|email\"\n"
+           "A-4," +
+           at(20) +
+           ",jdupont,C-1042,export,\n"
+           "A-5," +
+           at(10) +
+           ",jdupont,C-1042,update,address\n"
+           "A-6," +
+           at(5) + ",mmartin,C-2000,delete,\n";
+  }
+
+  const std::string data_dir_ = dir_.file("collector");
+  std::unique_ptr<vigie::testing::CollectorProcess> collector_;
+};
+
+TEST_F(VigiectlEndToEndTest, AuditorsWorkFromLoginToLogout) {
+  // A wrong password: refused with the collector's message, no session kept.
+  RunResult result =
+      ctl({"login", "--url", collector_->url(), "--ca", data_dir_ + "/ca.pem", "--user", "dpo1"},
+          "not the password\n");
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("login refused"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("HTTP 401"), std::string::npos) << result.err;
+  EXPECT_FALSE(std::filesystem::exists(session_file_));
+
+  // The CRM's feed, through the integration account.
+  login("integ");
+  struct stat info {};
+  ASSERT_EQ(::stat(session_file_.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  EXPECT_EQ(readFile(session_file_).find(kPassword), std::string::npos);
+
+  const std::string values_csv = dir_.file("values.csv");
+  std::ofstream(values_csv) << "id,time,user,record_id,action,fields,iban\n"
+                               "A-9,2026-11-29T10:04:00.000Z,jdupont,C-1042,update,iban,FR76\n";
+  result = ctl({"import-crm", values_csv});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("unknown column 'iban'"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("nothing sent"), std::string::npos) << result.err;
+
+  const std::string crm_file = dir_.file("crm-audit.csv");
+  std::ofstream(crm_file) << crmCsv();
+  result = ctl({"import-crm", crm_file});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("6 accepted, 0 duplicates"), std::string::npos) << result.out;
+  result = ctl({"import-crm", crm_file});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("0 accepted, 6 duplicates"), std::string::npos) << result.out;
+
+  // The record's history, seen by a DPO: pseudonyms, never the login.
+  login("dpo1");
+  result = ctl({"record", "C-1042", "--json", "--all"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out.find("jdupont"), std::string::npos) << result.out;
+  const std::vector<std::string> items = lines(result.out);
+  ASSERT_EQ(items.size(), 5u) << result.out;
+  std::string pseudonym;
+  for (const auto& line : items) {
+    auto item = protocol::json::parse(line);
+    ASSERT_TRUE(item.isOk()) << line;
+    const auto* user = item->find("user");
+    ASSERT_NE(user, nullptr) << line;
+    EXPECT_TRUE(std::regex_match(user->string, std::regex("p-[0-9a-f]{10}"))) << line;
+    EXPECT_EQ(item->find("record_id")->string, "C-1042");
+    if (pseudonym.empty()) pseudonym = user->string;
+    EXPECT_EQ(user->string, pseudonym) << "one person, one pseudonym";
+  }
+
+  result = ctl({"record", "C-1042"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(lines(result.out).size(), 6u) << result.out;  // header and five rows
+  EXPECT_NE(result.out.find(pseudonym), std::string::npos);
+  EXPECT_EQ(result.out.find("jdupont"), std::string::npos);
+
+  // CSV follows every page: --limit 2 makes three of them.
+  const std::string csv_file = dir_.file("out/c-1042.csv");
+  std::filesystem::create_directories(dir_.file("out"));
+  result = ctl({"record", "C-1042", "--limit", "2", "--csv", csv_file, "--progress"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.err.find("5 rows, page 3"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("5 rows in 3 pages written to " + csv_file), std::string::npos)
+      << result.err;
+  const std::vector<std::string> csv_lines = lines(readFile(csv_file));
+  ASSERT_EQ(csv_lines.size(), 6u) << readFile(csv_file);
+  EXPECT_EQ(csv_lines[0], "time,source,type,user,team,device,host,brand,record_id,details");
+  ASSERT_EQ(::stat(csv_file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
+  EXPECT_FALSE(std::filesystem::exists(csv_file + ".part"));
+
+  result = ctl({"record", "C-1042", "--limit", "2", "--csv", "-"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(lines(result.out).size(), 6u) << result.out;
+
+  result = ctl({"record", "C-1042", "--from", "2026-13-01"});
+  EXPECT_EQ(result.exit_code, 2) << describe(result);
+
+  // Revealing the person takes two DPOs.
+  result = ctl({"reveal", "request", pseudonym, "--reason", "case 2026-42: disputed IBAN change"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(result.out, match, std::regex("reveal request (\\S+) pending")))
+      << result.out;
+  const std::string reveal_id = match[1];
+  result = ctl({"reveal", "approve", reveal_id});
+  EXPECT_EQ(result.exit_code, 1) << "the requester approved their own request: "
+                                 << describe(result);
+  result = ctl({"reveal", "show", reveal_id});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out.find("jdupont"), std::string::npos) << "revealed before approval";
+
+  login("dpo2");
+  result = ctl({"reveal", "list"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find(reveal_id), std::string::npos) << result.out;
+  result = ctl({"reveal", "approve", reveal_id});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("approved"), std::string::npos) << result.out;
+
+  login("dpo1");
+  result = ctl({"reveal", "show", reveal_id});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("jdupont"), std::string::npos) << result.out;
+
+  // Everything above is in the trail, and the chain holds.
+  result = ctl({"trail", "verify"});
+  EXPECT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("intact"), std::string::npos) << result.out;
+  result = ctl({"trail", "--all", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_GE(lines(result.out).size(), 10u) << result.out;
+
+  // An auditor may not read the trail.
+  login("auditor1");
+  result = ctl({"trail", "verify"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("HTTP 403"), std::string::npos) << result.err;
+
+  // Logout ends the token on the collector, not only the file.
+  const std::string saved = readFile(session_file_);
+  result = ctl({"logout"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_FALSE(std::filesystem::exists(session_file_));
+  result = ctl({"record", "C-1042"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("log in first"), std::string::npos) << result.err;
+
+  { std::ofstream(session_file_) << saved; }
+  ASSERT_EQ(::chmod(session_file_.c_str(), 0600), 0);
+  result = ctl({"whoami"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("HTTP 401"), std::string::npos) << result.err;
+}
+
+TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
+  RunResult result = ctl({"--help"});
+  EXPECT_EQ(result.exit_code, 0);
+  for (const char* command :
+       {"login",         "logout",         "whoami",          "record",          "timeline",
+        "exports",       "incidents",      "reveal request",  "reveal list",     "reveal approve",
+        "reveal deny",   "reveal show",    "trail",           "trail verify",    "import-crm",
+        "accounts list", "accounts add",   "accounts remove", "people set",      "devices assign",
+        "fleet",         "retention show", "retention set",   "retention purge", "holds list",
+        "holds add",     "holds release",  "brand export",    "brand delete"}) {
+    EXPECT_NE(result.out.find(std::string("vigiectl ") + command), std::string::npos) << command;
+    std::vector<std::string> args;
+    std::istringstream words(command);
+    for (std::string word; words >> word;) args.push_back(word);
+    args.push_back("--help");
+    const RunResult help = ctl(args);
+    EXPECT_EQ(help.exit_code, 0) << command;
+    EXPECT_NE(help.out.find(std::string("Usage: vigiectl ") + command), std::string::npos)
+        << help.out;
+  }
+  EXPECT_EQ(ctl({"bogus"}).exit_code, 2);
+  EXPECT_EQ(ctl({"record"}).exit_code, 2);
+  EXPECT_EQ(ctl({"record", "C-1", "--limit", "0"}).exit_code, 2);
+  EXPECT_EQ(ctl({"record", "C-1", "--bogus"}).exit_code, 2);
+  EXPECT_EQ(ctl({"brand", "delete", "acme", "--confirm", "acm"}).exit_code, 2);
+  EXPECT_EQ(ctl({"login", "--url", "http://127.0.0.1:1", "--ca", "x", "--user", "u"}).exit_code, 2);
+  result = ctl({"whoami"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("log in first"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace vigie::ctl
