@@ -4,7 +4,9 @@
 # (Xvfb + openbox) where the session sensor runs as an unprivileged tele-advisor and a short
 # scripted session happens - a desktop CRM showing and editing customer records, a copy carrying
 # personal data, an export to Downloads, a screen lock - waits until the collector has verified
-# and stored what was captured, then shows what the collector holds. Run as root.
+# and stored what was captured, then shows what the collector holds and what an auditor asks it
+# through the audit API (people as pseudonyms). Run as root. With VIGIE_DEMO_KEEP=1 the collector
+# keeps serving the web console afterwards, until Ctrl-C.
 # Everything lives under var/demo/ in the repository; run it again to add to the same store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,11 +14,13 @@ root=$(pwd)
 
 bash scripts/install-deps.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j "${VIGIE_JOBS:-2}" --target vigie-agent vigie-collector vigie-session >/dev/null
+cmake --build build -j "${VIGIE_JOBS:-2}" --target vigie-agent vigie-collector vigie-session \
+  vigiectl >/dev/null
 
 agent=$root/build/agent/vigie-agent
 collector=$root/build/collector/vigie-collector
 session=$root/build/agent/vigie-session
+vigiectl=$root/build/vigiectl/vigiectl
 demo=$root/var/demo
 mkdir -p "$demo"
 chmod 755 "$root/var" "$demo"  # the socket must be reachable by the unprivileged demo user
@@ -134,3 +138,29 @@ echo "-- integrity incidents:"
 "$collector" --data-dir "$collector_data" --print-incidents
 echo "== still queued on the workstation (normally just the agent.stop of the last run)"
 "$agent" show --data-dir "$data"
+
+echo "== the auditor's questions, through the audit API (vigiectl; people appear as pseudonyms)"
+# Demo accounts with random passwords, kept next to the store (0600).
+for account in demo-auditor:auditor demo-dpo:dpo; do
+  name=${account%%:*}
+  if [[ ! -f $demo/$name.password ]]; then
+    (umask 077; head -c 18 /dev/urandom | base64 > "$demo/$name.password")
+    "$collector" --data-dir "$collector_data" --add-account "$name" --role "${account##*:}" \
+      < "$demo/$name.password"
+  fi
+done
+export VIGIECTL_CONFIG=$demo/vigiectl-session.json
+"$vigiectl" login --url "https://127.0.0.1:$port" --ca "$collector_data/ca.pem" \
+  --user demo-auditor < "$demo/demo-auditor.password"
+since=$(date -u -d yesterday +%F)
+echo "-- who accessed customer C-104233:"
+"$vigiectl" record C-104233 --from "$since" --all
+echo "-- copies, exports and prints over the last day:"
+"$vigiectl" exports --from "$since" --all
+"$vigiectl" logout
+echo "(the trail of these questions: vigiectl trail, as demo-dpo; passwords in $demo/*.password)"
+
+if [[ ${VIGIE_DEMO_KEEP:-} == 1 ]]; then
+  echo "== web console: https://127.0.0.1:$port/console/ (CA: $collector_data/ca.pem); Ctrl-C stops"
+  wait "${pids[0]}"
+fi

@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "audit/crm_records.h"
 #include "vigie/collector/event_store.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/json_codec.h"
@@ -177,17 +178,8 @@ StatusOr<AuditPage> AuditQueries::run(const AuditQuery& query) {
         item += ",\"details\":{\"action\":";
         const std::string_view type = sqlcipher::columnBlob(s, 4);
         protocol::json::appendString(item, type.substr(4));
-        item += ",\"fields\":[";
-        const std::string_view fields = sqlcipher::columnBlob(s, 10);
-        size_t start = 0;
-        while (start < fields.size()) {
-          size_t comma = fields.find(',', start);
-          if (comma == std::string_view::npos) comma = fields.size();
-          if (start > 0) item += ',';
-          protocol::json::appendString(item, fields.substr(start, comma - start));
-          start = comma + 1;
-        }
-        item += "]";
+        item += ",\"fields\":";
+        appendFieldList(item, sqlcipher::columnBlob(s, 10));
         appendField(item, "crm_id", sqlcipher::columnBlob(s, 9));
         item += "}";
       }

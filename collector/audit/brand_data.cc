@@ -1,5 +1,6 @@
 #include "audit/brand_data.h"
 
+#include "audit/crm_records.h"
 #include "audit/retention.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
@@ -44,7 +45,7 @@ Status BrandData::exportAll(std::string_view brand,
           out += ",\"action\":";
           protocol::json::appendString(out, sqlcipher::columnBlob(s, 4));
           out += ",\"fields\":";
-          protocol::json::appendString(out, sqlcipher::columnBlob(s, 5));
+          appendFieldList(out, sqlcipher::columnBlob(s, 5));
           out += "}}";
           records.push_back(std::move(out));
         });

@@ -88,6 +88,17 @@ StatusOr<CrmRecord> parseRecord(std::string_view line) {
 
 }  // namespace
 
+void appendFieldList(std::string& out, std::string_view stored_fields) {
+  out += '[';
+  for (size_t start = 0; start < stored_fields.size();) {
+    const size_t comma = std::min(stored_fields.find(',', start), stored_fields.size());
+    if (start > 0) out += ',';
+    json::appendString(out, stored_fields.substr(start, comma - start));
+    start = comma + 1;
+  }
+  out += ']';
+}
+
 StatusOr<std::vector<CrmRecord>> parseCrmLines(std::string_view text) {
   std::vector<CrmRecord> records;
   size_t line_number = 0;

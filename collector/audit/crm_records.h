@@ -31,6 +31,9 @@ struct CrmRecord {
 // an importer fixes and resends rather than losing records silently.
 StatusOr<std::vector<CrmRecord>> parseCrmLines(std::string_view text);
 
+// Field names are stored comma-separated; this appends them as a JSON list.
+void appendFieldList(std::string& out, std::string_view stored_fields);
+
 struct CrmImportResult {
   size_t accepted = 0;
   size_t duplicates = 0;

@@ -174,12 +174,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     std::string error;
     const auto server_options = serverOptions(error);
     if (!server_options) return usage(error);
-    HomeOptions home_options;
-    home_options.data_dir = data_dir;
-    const std::string default_names = "localhost,127.0.0.1," + platform::hostName();
-    home_options.server_names =
-        splitNames(config().getString("collector.server_names", default_names));
-    auto home = prepareCollectorHome(home_options);
+    auto home = prepareHome(data_dir);
     if (!home.isOk()) return fail(home.status());
 
     auto store = openSqlCipherStore(home->store_file, home->store_key);
@@ -202,8 +197,19 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     return 0;
   }
 
+  // Creates what a first start would (CA, certificates, secret, store key) when missing.
+  StatusOr<CollectorHome> prepareHome(const std::string& data_dir) {
+    HomeOptions home_options;
+    home_options.data_dir = data_dir;
+    const std::string default_names = "localhost,127.0.0.1," + platform::hostName();
+    home_options.server_names =
+        splitNames(config().getString("collector.server_names", default_names));
+    return prepareCollectorHome(home_options);
+  }
+
   int runAdminCommand(const std::string& data_dir) {
-    auto home = openCollectorHome(data_dir);
+    // The first account is usually made before the first start.
+    auto home = command_ == "add-account" ? prepareHome(data_dir) : openCollectorHome(data_dir);
     if (!home.isOk()) return fail(home.status());
     auto store = openSqlCipherStore(home->store_file, home->store_key);
     if (!store.isOk()) return fail(store.status());
