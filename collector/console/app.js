@@ -502,7 +502,8 @@
         deny.addEventListener('click', () => decideReveal(id, 'deny'));
         action.append(approve, deny);
       } else if (status === 'pending') {
-        action.append(el('span', { className: 'muted', text: mine ? 'waiting for another DPO' : 'waiting' }));
+        const waiting = me && me.role === 'dpo' && mine ? 'waiting for another DPO' : 'waiting for a DPO';
+        action.append(el('span', { className: 'muted', text: waiting }));
       }
       row.append(
         el('td', { text: id }),
