@@ -79,6 +79,10 @@ void bindBlob(sqlite3_stmt* stmt, int index, std::string_view bytes) {
   sqlite3_bind_blob(stmt, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_STATIC);
 }
 
+void bindText(sqlite3_stmt* stmt, int index, std::string_view text) {
+  sqlite3_bind_text(stmt, index, text.data(), static_cast<int>(text.size()), SQLITE_STATIC);
+}
+
 Status stepDone(sqlite3_stmt* stmt, sqlite3* db, std::string_view context) {
   const int rc = sqlite3_step(stmt);
   if (rc == SQLITE_DONE) return Status::ok();
@@ -93,5 +97,35 @@ std::string_view columnBlob(sqlite3_stmt* stmt, int column) {
 }
 
 int64_t columnInt(sqlite3_stmt* stmt, int column) { return sqlite3_column_int64(stmt, column); }
+
+std::string columnText(sqlite3_stmt* stmt, int column) {
+  return std::string(columnBlob(stmt, column));
+}
+
+void bindArgs(sqlite3_stmt* stmt, const std::vector<Arg>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const int index = static_cast<int>(i + 1);
+    if (const auto* number = std::get_if<int64_t>(&args[i])) {
+      bindInt(stmt, index, *number);
+    } else if (const auto* text = std::get_if<std::string_view>(&args[i])) {
+      bindText(stmt, index, *text);
+    } else if (const auto* blob = std::get_if<BlobArg>(&args[i])) {
+      bindBlob(stmt, index, blob->bytes);
+    }
+  }
+}
+
+Status run(sqlite3* db, std::string_view sql, const std::vector<Arg>& args,
+           const std::function<void(sqlite3_stmt*)>& row) {
+  auto stmt = prepare(db, sql);
+  if (!stmt.isOk()) return stmt.status();
+  sqlite3_stmt* s = stmt->get();
+  bindArgs(s, args);
+  for (int rc = sqlite3_step(s); rc != SQLITE_DONE; rc = sqlite3_step(s)) {
+    if (rc != SQLITE_ROW) return toStatus(rc, db, sql.substr(0, 60));
+    if (row) row(s);
+  }
+  return Status::ok();
+}
 
 }  // namespace vigie::sqlcipher

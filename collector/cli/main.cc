@@ -9,6 +9,9 @@
 #include <iostream>
 #include <optional>
 
+#include "api/json_out.h"
+#include "audit/audit_service.h"
+#include "audit/purge_timer.h"
 #include "vigie/collector/batch_ingestor.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/collector_server.h"
@@ -29,7 +32,8 @@ using Poco::Util::OptionSet;
 constexpr char kDescription[] =
     "Vigie's central collector: enrolls workstations, receives their event batches over mutual "
     "TLS, verifies each device's HMAC chain and stores every event exactly once in an encrypted "
-    "embedded store. On first start it creates, in the data directory, its CA, its server "
+    "embedded store. It also serves the audit API and the web console (/console/) to accounts "
+    "made with --add-account. On first start it creates, in the data directory, its CA, its server "
     "certificate, the enrollment secret (enrollment.secret, for installers) and the store key. "
     "Settings come from --config FILE (keys collector.data_dir, collector.listen, "
     "collector.server_names, collector.max_threads), overridden by the options below. Logs never "
@@ -78,6 +82,12 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     add("print-events", "print the stored events of device ID (or 'all'), oldest first, and exit",
         "ID", nullptr);
     add("print-incidents", "print the integrity incidents and exit", nullptr, nullptr);
+    add("add-account",
+        "create audit API account NAME (password: one line on standard input, 12+ characters) "
+        "and exit; needs --role",
+        "NAME", nullptr);
+    add("role", "with --add-account: admin, auditor, dpo, fleet or integration", "ROLE", nullptr);
+    add("brand", "with --add-account: bind the account to client brand B", "B", nullptr);
   }
 
   void handleOption(const std::string& name, const std::string& value) override {
@@ -87,8 +97,12 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
       stopOptionsProcessing();
     } else if (name == "config") {
       loadConfiguration(value);
+    } else if (name == "role") {
+      role_ = value;
+    } else if (name == "brand") {
+      brand_ = value;
     } else if (name == "list-devices" || name == "revoke-device" || name == "print-events" ||
-               name == "print-incidents") {
+               name == "print-incidents" || name == "add-account") {
       command_ = name;
       command_argument_ = value;
     }
@@ -173,8 +187,11 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     platform::Clock& clock = platform::systemClock();
     EnrollmentService enrollment(**store, home->authority, home->enrollment_secret, clock);
     BatchIngestor ingestor(**store, clock);
-    auto server = CollectorServer::start(*home, *server_options,
-                                         ServerServices{**store, enrollment, ingestor});
+    auto audit = openAuditService(home->store_file, home->store_key, clock);
+    if (!audit.isOk()) return fail(audit.status());
+    PurgeTimer purge_timer(**audit, std::chrono::hours(1));
+    auto server = CollectorServer::start(
+        *home, *server_options, ServerServices{**store, enrollment, ingestor, audit->get()});
     if (!server.isOk()) return fail(server.status());
     std::cout << "vigie-collector " << kVersion << " listening on https://" << server_options->host
               << ":" << (*server)->port() << " (data in " << data_dir << ", CA fingerprint "
@@ -190,6 +207,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     if (!home.isOk()) return fail(home.status());
     auto store = openSqlCipherStore(home->store_file, home->store_key);
     if (!store.isOk()) return fail(store.status());
+    if (command_ == "add-account") return addAccount(home->store_file, home->store_key);
     if (command_ == "revoke-device") {
       Status revoked = (*store)->setRevoked(command_argument_, true);
       if (!revoked.isOk()) return fail(revoked);
@@ -236,8 +254,37 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     return printed.isOk() ? 0 : fail(printed);
   }
 
+  // The first admin account is made here, by whoever can read the data directory; the rest
+  // through the API.
+  int addAccount(const std::string& store_file, const crypto::SecretKey& store_key) {
+    const auto role = roleFromName(role_);
+    if (!role) return usage("--add-account needs --role admin, auditor, dpo, fleet or integration");
+    std::string password;
+    if (!std::getline(std::cin, password)) {
+      return usage("--add-account reads the password from standard input: none given");
+    }
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    auto audit = openAuditService(store_file, store_key, platform::systemClock());
+    if (!audit.isOk()) return fail(audit.status());
+    Status added = (*audit)->accounts.add(command_argument_, password, *role, brand_);
+    if (!added.isOk()) return fail(added);
+    const std::string detail = api::JsonOut()
+                                   .text("user", command_argument_)
+                                   .text("role", role_)
+                                   .text("brand", brand_)
+                                   .done();
+    Status recorded =
+        (*audit)->trail.append("local administrator", "", "", "account.add", detail, 201);
+    if (!recorded.isOk()) return fail(recorded);
+    std::cout << "account " << command_argument_ << " (" << role_
+              << (brand_.empty() ? "" : ", brand " + brand_) << ") created\n";
+    return 0;
+  }
+
   std::string command_;
   std::string command_argument_;
+  std::string role_;
+  std::string brand_;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 #include "request_router.h"
 
+#include "api_handler.h"
 #include "batch_handler.h"
+#include "console_handler.h"
 #include "enroll_handler.h"
 #include "http_exchange.h"
 
@@ -33,6 +35,11 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
     if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
     if (path == "/v1/enroll") return new EnrollHandler(services_.enrollment);
     return new BatchHandler(services_.store, services_.ingestor, limits_);
+  }
+  if (services_.audit != nullptr) {
+    const std::string_view route = std::string_view(path).substr(0, path.find('?'));
+    if (route == "/console" || route.starts_with("/console/")) return new ConsoleHandler;
+    if (route.starts_with("/v1/")) return new ApiHandler(*services_.audit);
   }
   return new ErrorHandler(HTTPResponse::HTTP_NOT_FOUND, "no such endpoint");
 }

@@ -4,6 +4,7 @@
 // socket that asks for, and verifies against the collector CA, a client certificate.
 //   POST /v1/enroll   enrollment secret -> client certificate (no client certificate needed)
 //   POST /v1/batches  gzip NDJSON batch -> receipt (client certificate of an enrolled device)
+//   /v1/... (others)  the audit API (docs/audit-api.md), bearer tokens; /console/ its web pages
 // Poco stays inside collector/http/: nothing here throws.
 
 #include <cstdint>
@@ -28,11 +29,14 @@ struct ServerOptions {
   protocol::BatchLimits limits;
 };
 
+struct AuditService;
+
 // What the endpoints need; all outlive the server.
 struct ServerServices {
   EventStore& store;
   EnrollmentService& enrollment;
   BatchIngestor& ingestor;
+  AuditService* audit = nullptr;  // the audit API and console; absent: agents' endpoints only
 };
 
 class CollectorServer {

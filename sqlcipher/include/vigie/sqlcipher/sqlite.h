@@ -6,9 +6,12 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "vigie/crypto/secret_key.h"
 #include "vigie/protocol/status.h"
@@ -42,9 +45,24 @@ StatusOr<Stmt> prepare(sqlite3* db, std::string_view sql);
 void reset(sqlite3_stmt* stmt);
 void bindInt(sqlite3_stmt* stmt, int index, int64_t value);
 void bindBlob(sqlite3_stmt* stmt, int index, std::string_view bytes);
+void bindText(sqlite3_stmt* stmt, int index, std::string_view text);
 // Runs a statement that returns no row.
 Status stepDone(sqlite3_stmt* stmt, sqlite3* db, std::string_view context);
 std::string_view columnBlob(sqlite3_stmt* stmt, int column);
 int64_t columnInt(sqlite3_stmt* stmt, int column);
+std::string columnText(sqlite3_stmt* stmt, int column);
+
+// A statement parameter: an integer, a text, a blob or NULL (std::monostate).
+struct BlobArg {
+  std::string_view bytes;
+};
+using Arg = std::variant<std::monostate, int64_t, std::string_view, BlobArg>;
+
+// Binds `args` to ?1..?N (NULL for std::monostate).
+void bindArgs(sqlite3_stmt* stmt, const std::vector<Arg>& args);
+// Prepares `sql`, binds `args` to ?1..?N, steps through every row calling `row` (when given).
+// For one-off statements; hot paths keep their prepared statements.
+Status run(sqlite3* db, std::string_view sql, const std::vector<Arg>& args,
+           const std::function<void(sqlite3_stmt*)>& row = {});
 
 }  // namespace vigie::sqlcipher

@@ -1,0 +1,78 @@
+#include "api/api_routes.h"
+
+#include "api/route_functions.h"
+#include "audit/text_rules.h"
+
+namespace vigie::collector::api {
+namespace {
+
+constexpr size_t kSmallBody = 16 * 1024;
+constexpr size_t kCrmBody = 1024 * 1024;
+constexpr std::string_view kPaging = "from,to,limit,after,brand";
+
+constexpr Roles kReaders{Role::kAuditor, Role::kDpo};
+constexpr Roles kDpo{Role::kDpo};
+constexpr Roles kAdmin{Role::kAdmin};
+constexpr Roles kFleet{Role::kAdmin, Role::kFleet};
+constexpr Roles kKeepers{Role::kAdmin, Role::kDpo};
+constexpr Roles kEveryone{Role::kAdmin, Role::kAuditor, Role::kDpo, Role::kFleet,
+                          Role::kIntegration};
+
+constexpr Route kRoutes[] = {
+    {"POST", "/v1/auth/login", {}, "", kSmallBody, login},
+    {"POST", "/v1/auth/logout", kEveryone, "", 0, logout},
+    {"GET", "/v1/auth/me", kEveryone, "", 0, whoAmI},
+    {"GET", "/v1/accounts", kAdmin, "", 0, listAccounts},
+    {"POST", "/v1/accounts", kAdmin, "", kSmallBody, addAccount},
+    {"DELETE", "/v1/accounts/{}", kAdmin, "", 0, removeAccount},
+    {"GET", "/v1/audit/record", kReaders, "id,from,to,limit,after,brand", 0, recordHistory},
+    {"GET", "/v1/audit/timeline", kReaders, "user,from,to,limit,after,brand", 0, userTimeline},
+    {"GET", "/v1/audit/exports", kReaders, "team,pii,from,to,limit,after,brand", 0, exports},
+    {"GET", "/v1/audit/incidents", kReaders, kPaging, 0, incidents},
+    {"POST", "/v1/reveals", kReaders, "", kSmallBody, requestReveal},
+    {"GET", "/v1/reveals", kReaders, "", 0, listReveals},
+    {"POST", "/v1/reveals/{}/approve", kDpo, "", 0, approveReveal},
+    {"POST", "/v1/reveals/{}/deny", kDpo, "", 0, denyReveal},
+    {"GET", "/v1/reveals/{}", kReaders, "", 0, showReveal},
+    {"GET", "/v1/trail", kDpo, "after,limit", 0, readTrail},
+    {"GET", "/v1/trail/verify", kDpo, "", 0, verifyTrail},
+    {"POST", "/v1/crm-events", Roles{Role::kIntegration}, "", kCrmBody, postCrmEvents},
+    {"PUT", "/v1/people/{}", kAdmin, "", kSmallBody, setPerson},
+    {"PUT", "/v1/devices/{}", kFleet, "", kSmallBody, assignDevice},
+    {"GET", "/v1/fleet", kFleet, "", 0, fleetStatus},
+    {"GET", "/v1/retention", kKeepers, "", 0, showRetention},
+    {"PUT", "/v1/retention/{}", kKeepers, "", kSmallBody, setRetention},
+    {"POST", "/v1/retention/purge", kKeepers, "", 0, purgeNow},
+    {"GET", "/v1/holds", kDpo, "", 0, listHolds},
+    {"POST", "/v1/holds", kDpo, "", kSmallBody, addHold},
+    {"DELETE", "/v1/holds/{}", kDpo, "", 0, releaseHold},
+    {"GET", "/v1/brands/{}/export", kDpo, "", 0, exportBrand},
+    {"DELETE", "/v1/brands/{}", kDpo, "", kSmallBody, deleteBrand},
+};
+
+// Path segments are names or numbers; "." and ".." never name anything.
+bool isSegment(std::string_view segment) {
+  return isValidName(segment) && segment != "." && segment != "..";
+}
+
+}  // namespace
+
+std::span<const Route> apiRoutes() { return kRoutes; }
+
+bool matchRoute(std::string_view pattern, std::string_view path, std::vector<std::string>& args) {
+  args.clear();
+  while (!pattern.empty() && !path.empty()) {
+    const size_t hole = pattern.find("{}");
+    if (hole == std::string_view::npos) return pattern == path;
+    if (path.substr(0, hole) != pattern.substr(0, hole)) return false;
+    path.remove_prefix(hole);
+    pattern.remove_prefix(hole + 2);
+    const size_t end = std::min(path.find('/'), path.size());
+    if (!isSegment(path.substr(0, end))) return false;
+    args.emplace_back(path.substr(0, end));
+    path.remove_prefix(end);
+  }
+  return pattern.empty() && path.empty();
+}
+
+}  // namespace vigie::collector::api

@@ -1,0 +1,52 @@
+#pragma once
+
+// The audit API's route functions, one group per file (see api_routes.cc for who may call which).
+
+#include "api/api_call.h"
+
+namespace vigie::collector::api {
+
+// auth_routes.cc
+ApiReply login(ApiCall& call, AuditService& audit);
+ApiReply logout(ApiCall& call, AuditService& audit);
+ApiReply whoAmI(ApiCall& call, AuditService& audit);
+ApiReply listAccounts(ApiCall& call, AuditService& audit);
+ApiReply addAccount(ApiCall& call, AuditService& audit);
+ApiReply removeAccount(ApiCall& call, AuditService& audit);
+
+// question_routes.cc
+ApiReply recordHistory(ApiCall& call, AuditService& audit);
+ApiReply userTimeline(ApiCall& call, AuditService& audit);
+ApiReply exports(ApiCall& call, AuditService& audit);
+ApiReply incidents(ApiCall& call, AuditService& audit);
+
+// reveal_routes.cc
+ApiReply requestReveal(ApiCall& call, AuditService& audit);
+ApiReply listReveals(ApiCall& call, AuditService& audit);
+ApiReply approveReveal(ApiCall& call, AuditService& audit);
+ApiReply denyReveal(ApiCall& call, AuditService& audit);
+ApiReply showReveal(ApiCall& call, AuditService& audit);
+
+// trail_routes.cc
+ApiReply readTrail(ApiCall& call, AuditService& audit);
+ApiReply verifyTrail(ApiCall& call, AuditService& audit);
+
+// crm_routes.cc
+ApiReply postCrmEvents(ApiCall& call, AuditService& audit);
+
+// directory_routes.cc
+ApiReply setPerson(ApiCall& call, AuditService& audit);
+ApiReply assignDevice(ApiCall& call, AuditService& audit);
+ApiReply fleetStatus(ApiCall& call, AuditService& audit);
+
+// retention_routes.cc
+ApiReply showRetention(ApiCall& call, AuditService& audit);
+ApiReply setRetention(ApiCall& call, AuditService& audit);
+ApiReply purgeNow(ApiCall& call, AuditService& audit);
+ApiReply listHolds(ApiCall& call, AuditService& audit);
+ApiReply addHold(ApiCall& call, AuditService& audit);
+ApiReply releaseHold(ApiCall& call, AuditService& audit);
+ApiReply exportBrand(ApiCall& call, AuditService& audit);
+ApiReply deleteBrand(ApiCall& call, AuditService& audit);
+
+}  // namespace vigie::collector::api

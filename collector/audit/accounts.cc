@@ -1,0 +1,161 @@
+#include "audit/accounts.h"
+
+#include <array>
+
+#include "vigie/crypto/digest.h"
+#include "vigie/crypto/password_hash.h"
+#include "vigie/crypto/random.h"
+
+namespace vigie::collector {
+namespace {
+
+using sqlcipher::Arg;
+using sqlcipher::BlobArg;
+
+std::string tokenHash(std::string_view token) {
+  const crypto::Digest digest = crypto::sha256(token);
+  return {reinterpret_cast<const char*>(digest.data()), digest.size()};
+}
+
+// Verified against when the user does not exist, so both failures cost one scrypt.
+const std::string& decoyHash() {
+  static const std::string hash = crypto::hashPassword("decoy password").value();
+  return hash;
+}
+
+}  // namespace
+
+std::string_view roleName(Role role) {
+  switch (role) {
+    case Role::kAdmin:
+      return "admin";
+    case Role::kAuditor:
+      return "auditor";
+    case Role::kDpo:
+      return "dpo";
+    case Role::kFleet:
+      return "fleet";
+    case Role::kIntegration:
+      return "integration";
+  }
+  return "unknown";
+}
+
+std::optional<Role> roleFromName(std::string_view name) {
+  for (Role role : kAllRoles) {
+    if (roleName(role) == name) return role;
+  }
+  return std::nullopt;
+}
+
+Status Accounts::add(std::string_view user, std::string_view password, Role role,
+                     std::string_view brand) {
+  if (!isValidName(user)) {
+    return Status::invalidArgument("account names are 1-64 characters of A-Z a-z 0-9 . _ @ -");
+  }
+  if (!brand.empty() && !isValidName(brand)) {
+    return Status::invalidArgument("brands are 1-64 characters of A-Z a-z 0-9 . _ @ -");
+  }
+  if (password.size() < kMinPasswordLength) {
+    return Status::invalidArgument("passwords need at least " + std::to_string(kMinPasswordLength) +
+                                   " characters");
+  }
+  if (role == Role::kIntegration && brand.empty()) {
+    return Status::invalidArgument("an integration account must be bound to a brand");
+  }
+  auto hash = crypto::hashPassword(password);
+  if (!hash.isOk()) return hash.status();
+  return db_.with([&](sqlite3* db) -> Status {
+    bool exists = false;
+    VIGIE_RETURN_IF_ERROR(sqlcipher::run(db, "SELECT 1 FROM accounts WHERE user = ?", {user},
+                                         [&](sqlite3_stmt*) { exists = true; }));
+    if (exists) return Status::failedPrecondition("account " + std::string(user) + " exists");
+    return sqlcipher::run(
+        db, "INSERT INTO accounts(user, password_hash, role, brand, created_ms) VALUES (?,?,?,?,?)",
+        {user, std::string_view(*hash), roleName(role), brand, clock_.nowUnixMillis()});
+  });
+}
+
+Status Accounts::remove(std::string_view user) {
+  return db_.with([&](sqlite3* db) -> Status {
+    VIGIE_RETURN_IF_ERROR(sqlcipher::run(db, "DELETE FROM accounts WHERE user = ?", {user}));
+    if (sqlite3_changes(db) == 0) return Status::notFound("no account " + std::string(user));
+    return sqlcipher::run(db, "DELETE FROM tokens WHERE user = ?", {user});
+  });
+}
+
+StatusOr<std::vector<Principal>> Accounts::list() {
+  std::vector<Principal> found;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(
+        db, "SELECT user, role, brand FROM accounts ORDER BY user", {}, [&](sqlite3_stmt* s) {
+          found.push_back({sqlcipher::columnText(s, 0),
+                           roleFromName(sqlcipher::columnText(s, 1)).value_or(Role::kAuditor),
+                           sqlcipher::columnText(s, 2)});
+        });
+  });
+  if (!read.isOk()) return read;
+  return found;
+}
+
+StatusOr<Principal> Accounts::checkPassword(std::string_view user, std::string_view password) {
+  std::optional<Principal> found;
+  std::string stored;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(
+        db, "SELECT role, brand, password_hash FROM accounts WHERE user = ?", {user},
+        [&](sqlite3_stmt* s) {
+          auto role = roleFromName(sqlcipher::columnText(s, 0));
+          if (role) found = Principal{std::string(user), *role, sqlcipher::columnText(s, 1)};
+          stored = sqlcipher::columnText(s, 2);
+        });
+  });
+  if (!read.isOk()) return read;
+  const bool matches = crypto::verifyPassword(password, found ? stored : decoyHash());
+  if (!found || !matches) return Status::permissionDenied("wrong user or password");
+  return *found;
+}
+
+StatusOr<IssuedToken> Accounts::issueToken(const Principal& principal) {
+  std::array<uint8_t, 32> bytes{};
+  VIGIE_RETURN_IF_ERROR(crypto::fillRandom(bytes));
+  IssuedToken issued{crypto::toHex(bytes), clock_.nowUnixMillis() + kTokenLifetimeMs};
+  const std::string hash = tokenHash(issued.token);
+  Status saved = db_.with([&](sqlite3* db) -> Status {
+    // Expired tokens go as new ones come, so the table stays as small as the live sessions.
+    VIGIE_RETURN_IF_ERROR(
+        sqlcipher::run(db, "DELETE FROM tokens WHERE expires_ms <= ?", {clock_.nowUnixMillis()}));
+    return sqlcipher::run(db, "INSERT INTO tokens(token_hash, user, expires_ms) VALUES (?,?,?)",
+                          {BlobArg{hash}, std::string_view(principal.user), issued.expires_ms});
+  });
+  if (!saved.isOk()) return saved;
+  return issued;
+}
+
+StatusOr<std::optional<Principal>> Accounts::resolveToken(std::string_view token) {
+  if (token.size() != 64) return std::optional<Principal>();
+  const std::string hash = tokenHash(token);
+  std::optional<Principal> found;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(
+        db,
+        "SELECT a.user, a.role, a.brand FROM tokens t JOIN accounts a"
+        " ON a.user = t.user WHERE t.token_hash = ? AND t.expires_ms > ?",
+        {BlobArg{hash}, clock_.nowUnixMillis()}, [&](sqlite3_stmt* s) {
+          auto role = roleFromName(sqlcipher::columnText(s, 1));
+          if (role)
+            found = Principal{sqlcipher::columnText(s, 0), *role, sqlcipher::columnText(s, 2)};
+        });
+  });
+  if (!read.isOk()) return read;
+  return found;
+}
+
+Status Accounts::revokeToken(std::string_view token) {
+  const std::string hash = tokenHash(token);
+  return db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db, "DELETE FROM tokens WHERE token_hash = ?", {BlobArg{hash}});
+  });
+}
+
+}  // namespace vigie::collector

@@ -1,0 +1,69 @@
+#include "audit/audit_db.h"
+
+namespace vigie::collector {
+namespace {
+
+// The trail refuses UPDATE and DELETE at the database level; its hash chain catches anyone who
+// drops the triggers first.
+constexpr char kSchema[] =
+    "CREATE TABLE IF NOT EXISTS accounts("
+    " user TEXT PRIMARY KEY, password_hash TEXT NOT NULL, role TEXT NOT NULL,"
+    " brand TEXT NOT NULL, created_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS tokens("
+    " token_hash BLOB PRIMARY KEY, user TEXT NOT NULL, expires_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS trail("
+    " seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, actor TEXT NOT NULL, role TEXT NOT NULL,"
+    " brand TEXT NOT NULL, action TEXT NOT NULL, detail TEXT NOT NULL, outcome INTEGER NOT NULL,"
+    " hash BLOB NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS trail_no_update BEFORE UPDATE ON trail"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS trail_no_delete BEFORE DELETE ON trail"
+    " BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;"
+    "CREATE TABLE IF NOT EXISTS reveals("
+    " id INTEGER PRIMARY KEY, pseudonym TEXT NOT NULL, reason TEXT NOT NULL,"
+    " requester TEXT NOT NULL, requester_brand TEXT NOT NULL, requested_ms INTEGER NOT NULL,"
+    " status TEXT NOT NULL, decider TEXT NOT NULL DEFAULT '', decided_ms INTEGER NOT NULL DEFAULT "
+    "0);"
+    "CREATE TABLE IF NOT EXISTS pseudonyms(pseudonym TEXT PRIMARY KEY, login TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS people(login TEXT PRIMARY KEY, team TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS crm_accounts("
+    " brand TEXT NOT NULL, crm_user TEXT NOT NULL, login TEXT NOT NULL,"
+    " PRIMARY KEY(brand, crm_user));"
+    "CREATE TABLE IF NOT EXISTS crm_records("
+    " id INTEGER PRIMARY KEY, brand TEXT NOT NULL, crm_id TEXT NOT NULL, time_ms INTEGER NOT NULL,"
+    " user TEXT NOT NULL, record_id TEXT NOT NULL, action TEXT NOT NULL, fields TEXT NOT NULL,"
+    " received_ms INTEGER NOT NULL, UNIQUE(brand, crm_id));"
+    "CREATE INDEX IF NOT EXISTS crm_by_record ON crm_records(record_id, time_ms);"
+    "CREATE INDEX IF NOT EXISTS crm_by_user ON crm_records(user, time_ms);"
+    "CREATE INDEX IF NOT EXISTS crm_by_time ON crm_records(time_ms);"
+    "CREATE TABLE IF NOT EXISTS retention("
+    " class TEXT PRIMARY KEY, days INTEGER NOT NULL, justification TEXT NOT NULL,"
+    " set_by TEXT NOT NULL, set_ms INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS holds("
+    " id INTEGER PRIMARY KEY, case_name TEXT NOT NULL, reason TEXT NOT NULL, brand TEXT,"
+    " user TEXT, record_id TEXT, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL,"
+    " created_by TEXT NOT NULL, created_ms INTEGER NOT NULL, released_ms INTEGER);";
+
+}  // namespace
+
+StatusOr<std::unique_ptr<AuditDb>> AuditDb::open(const std::string& path,
+                                                 const crypto::SecretKey& key) {
+  auto db = sqlcipher::openEncrypted(path, SQLITE_OPEN_READWRITE, key);
+  if (!db.isOk()) return db.status().withContext("audit tables");
+  sqlite3_busy_timeout(db->get(), 5000);
+  VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db->get(), kSchema));
+  return std::unique_ptr<AuditDb>(new AuditDb(std::move(db).value()));
+}
+
+Status AuditDb::transaction(const std::function<Status(sqlite3*)>& fn) {
+  std::lock_guard lock(mutex_);
+  VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "BEGIN IMMEDIATE;"));
+  Status done = fn(db_.get());
+  if (!done.isOk()) {
+    sqlcipher::exec(db_.get(), "ROLLBACK;");
+    return done;
+  }
+  return sqlcipher::exec(db_.get(), "COMMIT;");
+}
+
+}  // namespace vigie::collector

@@ -1,0 +1,253 @@
+#include "audit/audit_queries.h"
+
+#include <charconv>
+
+#include "vigie/collector/event_store.h"
+#include "vigie/protocol/json.h"
+#include "vigie/protocol/json_codec.h"
+#include "vigie/protocol/utc_time.h"
+
+namespace vigie::collector {
+namespace {
+
+using sqlcipher::Arg;
+
+constexpr char kExportTypes[] = "('clipboard.copy', 'file.export', 'print.job')";
+
+bool parseNumber(std::string_view text, int64_t& out) {
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return error == std::errc() && end == text.data() + text.size();
+}
+
+void appendField(std::string& out, const char* key, std::string_view value) {
+  out += ",\"";
+  out += key;
+  out += "\":";
+  protocol::json::appendString(out, value);
+}
+
+bool hasPii(const protocol::Event& event) {
+  const auto* copy = std::get_if<protocol::ClipboardCopy>(&event.data);
+  if (copy == nullptr) return false;
+  const protocol::PiiCounts& pii = copy->pii;
+  return pii.email + pii.phone_fr + pii.iban + pii.payment_card + pii.nir > 0;
+}
+
+// One half of the union: workstation events (source 0) or CRM records (source 1), restricted by
+// the question, the period, the brand and the cursor. Parameters are appended to `args`.
+std::string eventsPart(const AuditQuery& query, std::vector<Arg>& args) {
+  std::string sql =
+      "SELECT e.time_ms AS t, 0 AS src, e.rowid AS rid, e.user, e.type, e.record_id, e.brand,"
+      " d.device_id, d.hostname, e.body, '' AS fields, e.integrity"
+      " FROM events e JOIN devices d ON d.ref = e.device_ref WHERE e.time_ms >= ? AND e.time_ms < "
+      "?";
+  args.insert(args.end(), {query.from_ms, query.to_ms});
+  switch (query.question) {
+    case Question::kRecord:
+      sql += " AND e.record_id = ?";
+      args.push_back(std::string_view(query.record_id));
+      break;
+    case Question::kTimeline:
+      sql += " AND e.user = ?";
+      args.push_back(std::string_view(query.login));
+      break;
+    case Question::kExports:
+      sql += std::string(" AND e.type IN ") + kExportTypes;
+      break;
+    case Question::kIncidents:
+      break;
+  }
+  if (query.brand) {
+    sql += " AND e.brand = ?";
+    args.push_back(std::string_view(*query.brand));
+  }
+  if (query.after) {
+    sql += " AND (e.time_ms > ? OR (e.time_ms = ? AND (0 > ? OR (0 = ? AND e.rowid > ?))))";
+    const Cursor& c = *query.after;
+    args.insert(args.end(), {c.time_ms, c.time_ms, int64_t{c.source}, int64_t{c.source}, c.row});
+  }
+  return sql;
+}
+
+std::string crmPart(const AuditQuery& query, std::vector<Arg>& args) {
+  std::string sql =
+      "SELECT c.time_ms, 1, c.id, c.user, 'crm.' || c.action, c.record_id, c.brand, '', '',"
+      " c.crm_id, c.fields, 0 FROM crm_records c WHERE c.time_ms >= ? AND c.time_ms < ?";
+  args.insert(args.end(), {query.from_ms, query.to_ms});
+  switch (query.question) {
+    case Question::kRecord:
+      sql += " AND c.record_id = ?";
+      args.push_back(std::string_view(query.record_id));
+      break;
+    case Question::kTimeline:
+      sql += " AND c.user = ?";
+      args.push_back(std::string_view(query.login));
+      break;
+    case Question::kExports:
+      sql += " AND c.action = 'export'";
+      break;
+    case Question::kIncidents:
+      break;
+  }
+  if (query.brand) {
+    sql += " AND c.brand = ?";
+    args.push_back(std::string_view(*query.brand));
+  }
+  if (query.after) {
+    sql += " AND (c.time_ms > ? OR (c.time_ms = ? AND (1 > ? OR (1 = ? AND c.id > ?))))";
+    const Cursor& c = *query.after;
+    args.insert(args.end(), {c.time_ms, c.time_ms, int64_t{c.source}, int64_t{c.source}, c.row});
+  }
+  return sql;
+}
+
+}  // namespace
+
+std::string Cursor::encode() const {
+  return std::to_string(time_ms) + "." + std::to_string(source) + "." + std::to_string(row);
+}
+
+std::optional<Cursor> Cursor::decode(std::string_view text) {
+  const size_t first = text.find('.');
+  const size_t second = first == std::string_view::npos ? first : text.find('.', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  Cursor cursor;
+  int64_t source = 0;
+  if (!parseNumber(text.substr(0, first), cursor.time_ms) ||
+      !parseNumber(text.substr(first + 1, second - first - 1), source) ||
+      !parseNumber(text.substr(second + 1), cursor.row) || (source != 0 && source != 1)) {
+    return std::nullopt;
+  }
+  cursor.source = static_cast<int>(source);
+  return cursor;
+}
+
+StatusOr<AuditPage> AuditQueries::run(const AuditQuery& query) {
+  if (query.question == Question::kIncidents) return incidents(query);
+  std::vector<Arg> args;
+  std::string sql = eventsPart(query, args) + " UNION ALL " + crmPart(query, args);
+  // A page of people's events is small; its team comes from the directory.
+  sql = "SELECT u.*, coalesce(p.team, '') FROM (" + sql +
+        ") u LEFT JOIN people p ON p.login = u.user";
+  if (!query.team.empty()) {
+    sql += " WHERE p.team = ?";
+    args.push_back(std::string_view(query.team));
+  }
+  sql += " ORDER BY u.t, u.src, u.rid";
+
+  AuditPage page;
+  page.items = "[";
+  bool more = false;
+  Status read = db_.with([&](sqlite3* db) -> Status {
+    auto stmt = sqlcipher::prepare(db, sql);
+    if (!stmt.isOk()) return stmt.status();
+    sqlite3_stmt* s = stmt->get();
+    sqlcipher::bindArgs(s, args);
+    for (int rc = sqlite3_step(s); rc != SQLITE_DONE; rc = sqlite3_step(s)) {
+      if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db, "audit query");
+      if (page.count == query.limit) {
+        more = true;
+        break;
+      }
+      const Cursor position{sqlcipher::columnInt(s, 0),
+                            static_cast<int>(sqlcipher::columnInt(s, 1)),
+                            sqlcipher::columnInt(s, 2)};
+      std::string item = "{\"time\":";
+      protocol::json::appendString(item, protocol::formatUtcMillis(position.time_ms));
+      appendField(item, "source", position.source == 0 ? "workstation" : "crm");
+      appendField(item, "type", sqlcipher::columnBlob(s, 4));
+      appendField(item, "user", pseudonyms_.of(sqlcipher::columnBlob(s, 3)));
+      appendField(item, "team", sqlcipher::columnBlob(s, 12));
+      appendField(item, "brand", sqlcipher::columnBlob(s, 6));
+      if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
+        appendField(item, "record_id", sqlcipher::columnBlob(s, 5));
+      }
+      if (position.source == 0) {
+        auto event = protocol::eventFromJson(sqlcipher::columnBlob(s, 9));
+        if (!event.isOk()) return event.status().withContext("audit query: stored event");
+        if (query.pii_only && !hasPii(*event)) continue;
+        appendField(item, "device", sqlcipher::columnBlob(s, 7));
+        appendField(item, "host", sqlcipher::columnBlob(s, 8));
+        if (sqlcipher::columnInt(s, 11) != 0) {
+          appendField(item, "integrity",
+                      integrityName(static_cast<Integrity>(sqlcipher::columnInt(s, 11))));
+        }
+        item += ",\"details\":" + protocol::dataToJson(event->data);
+      } else {
+        item += ",\"details\":{\"action\":";
+        const std::string_view type = sqlcipher::columnBlob(s, 4);
+        protocol::json::appendString(item, type.substr(4));
+        item += ",\"fields\":[";
+        const std::string_view fields = sqlcipher::columnBlob(s, 10);
+        size_t start = 0;
+        while (start < fields.size()) {
+          size_t comma = fields.find(',', start);
+          if (comma == std::string_view::npos) comma = fields.size();
+          if (start > 0) item += ',';
+          protocol::json::appendString(item, fields.substr(start, comma - start));
+          start = comma + 1;
+        }
+        item += "]";
+        appendField(item, "crm_id", sqlcipher::columnBlob(s, 9));
+        item += "}";
+      }
+      item += "}";
+      if (page.count > 0) page.items += ',';
+      page.items += item;
+      ++page.count;
+      page.next = position;
+    }
+    return Status::ok();
+  });
+  if (!read.isOk()) return read;
+  page.items += "]";
+  if (!more) page.next.reset();
+  return page;
+}
+
+StatusOr<AuditPage> AuditQueries::incidents(const AuditQuery& query) {
+  std::string sql =
+      "SELECT i.id, i.detected_ms, i.device_id, coalesce(d.hostname, ''), coalesce(d.brand, ''),"
+      " i.seq, i.kind, i.detail, i.explained FROM incidents i"
+      " LEFT JOIN devices d ON d.device_id = i.device_id"
+      " WHERE i.detected_ms >= ? AND i.detected_ms < ? AND i.id > ?";
+  std::vector<Arg> args{query.from_ms, query.to_ms, query.after ? query.after->row : 0};
+  if (query.brand) {
+    sql += " AND coalesce(d.brand, '') = ?";
+    args.push_back(std::string_view(*query.brand));
+  }
+  sql += " ORDER BY i.id LIMIT ?";
+  args.push_back(static_cast<int64_t>(query.limit + 1));
+  AuditPage page;
+  page.items = "[";
+  bool more = false;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db, sql, args, [&](sqlite3_stmt* s) {
+      if (page.count == query.limit) {
+        more = true;
+        return;
+      }
+      const int64_t detected = sqlcipher::columnInt(s, 1);
+      std::string item = "{\"time\":";
+      protocol::json::appendString(item, protocol::formatUtcMillis(detected));
+      appendField(item, "device", sqlcipher::columnBlob(s, 2));
+      appendField(item, "host", sqlcipher::columnBlob(s, 3));
+      appendField(item, "brand", sqlcipher::columnBlob(s, 4));
+      item += ",\"seq\":" + std::to_string(sqlcipher::columnInt(s, 5));
+      appendField(item, "kind", sqlcipher::columnBlob(s, 6));
+      appendField(item, "detail", sqlcipher::columnBlob(s, 7));
+      item +=
+          std::string(",\"explained\":") + (sqlcipher::columnInt(s, 8) ? "true" : "false") + "}";
+      if (page.count > 0) page.items += ',';
+      page.items += item;
+      ++page.count;
+      page.next = Cursor{detected, 0, sqlcipher::columnInt(s, 0)};
+    });
+  });
+  if (!read.isOk()) return read;
+  page.items += "]";
+  if (!more) page.next.reset();
+  return page;
+}
+
+}  // namespace vigie::collector

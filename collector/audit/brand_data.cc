@@ -1,0 +1,76 @@
+#include "audit/brand_data.h"
+
+#include "audit/retention.h"
+#include "vigie/protocol/json.h"
+#include "vigie/protocol/utc_time.h"
+
+namespace vigie::collector {
+
+Status BrandData::exportAll(std::string_view brand,
+                            const std::function<bool(std::string_view)>& line) {
+  // Read in slices so that ingest is not held up for the length of a large export.
+  constexpr int64_t kSlice = 2000;
+  int64_t after = 0;
+  for (bool more = true; more;) {
+    std::vector<std::pair<int64_t, std::string>> rows;
+    VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
+      return sqlcipher::run(
+          db, "SELECT rowid, body FROM events WHERE brand = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+          {brand, after, kSlice}, [&](sqlite3_stmt* s) {
+            rows.emplace_back(sqlcipher::columnInt(s, 0), sqlcipher::columnText(s, 1));
+          });
+    }));
+    more = static_cast<int64_t>(rows.size()) == kSlice;
+    for (const auto& [rowid, body] : rows) {
+      if (!line(body)) return Status::ok();
+      after = rowid;
+    }
+  }
+  std::vector<std::string> records;
+  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
+    return sqlcipher::run(
+        db,
+        "SELECT crm_id, time_ms, user, record_id, action, fields FROM crm_records WHERE brand = ?"
+        " ORDER BY id",
+        {brand}, [&](sqlite3_stmt* s) {
+          std::string out = "{\"crm_record\":{\"id\":";
+          protocol::json::appendString(out, sqlcipher::columnBlob(s, 0));
+          out += ",\"time\":";
+          protocol::json::appendString(out, protocol::formatUtcMillis(sqlcipher::columnInt(s, 1)));
+          out += ",\"user\":";
+          protocol::json::appendString(out, sqlcipher::columnBlob(s, 2));
+          out += ",\"record_id\":";
+          protocol::json::appendString(out, sqlcipher::columnBlob(s, 3));
+          out += ",\"action\":";
+          protocol::json::appendString(out, sqlcipher::columnBlob(s, 4));
+          out += ",\"fields\":";
+          protocol::json::appendString(out, sqlcipher::columnBlob(s, 5));
+          out += "}}";
+          records.push_back(std::move(out));
+        });
+  }));
+  for (const std::string& record : records) {
+    if (!line(record)) break;
+  }
+  return Status::ok();
+}
+
+StatusOr<BrandDeletion> BrandData::erase(std::string_view brand) {
+  BrandDeletion result;
+  Status done = db_.transaction([&](sqlite3* db) -> Status {
+    for (const char* table : {"events", "crm_records"}) {
+      const std::string t = table;
+      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
+          db, "SELECT count(*) FROM " + t + " WHERE brand = ? AND " + heldCondition(t), {brand},
+          [&](sqlite3_stmt* s) { result.held += sqlcipher::columnInt(s, 0); }));
+      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
+          db, "DELETE FROM " + t + " WHERE brand = ? AND NOT " + heldCondition(t), {brand}));
+      result.deleted += sqlite3_changes(db);
+    }
+    return Status::ok();
+  });
+  if (!done.isOk()) return done;
+  return result;
+}
+
+}  // namespace vigie::collector

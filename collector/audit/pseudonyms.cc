@@ -1,0 +1,49 @@
+#include "audit/pseudonyms.h"
+
+namespace vigie::collector {
+
+Pseudonyms::Pseudonyms(AuditDb& db, const crypto::SecretKey& store_key)
+    : db_(db), key_(crypto::hmacSha256(store_key.bytes(), "vigie pseudonym key v1")) {}
+
+std::string Pseudonyms::of(std::string_view login) const {
+  const crypto::Digest mac = crypto::hmacSha256(key_, login);
+  return "p-" + crypto::toHex(mac).substr(0, 10);
+}
+
+bool Pseudonyms::looksLike(std::string_view text) {
+  if (text.size() != 12 || !text.starts_with("p-")) return false;
+  for (char c : text.substr(2)) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+StatusOr<std::optional<std::string>> Pseudonyms::lookup(sqlite3* db, std::string_view pseudonym) {
+  std::optional<std::string> login;
+  Status read = sqlcipher::run(db, "SELECT login FROM pseudonyms WHERE pseudonym = ?", {pseudonym},
+                               [&](sqlite3_stmt* s) { login = sqlcipher::columnText(s, 0); });
+  if (!read.isOk()) return read;
+  return login;
+}
+
+StatusOr<std::optional<std::string>> Pseudonyms::loginOf(std::string_view pseudonym) {
+  if (!looksLike(pseudonym)) return std::optional<std::string>();
+  return db_.with([&](sqlite3* db) -> StatusOr<std::optional<std::string>> {
+    auto known = lookup(db, pseudonym);
+    if (!known.isOk() || known->has_value()) return known;
+    std::vector<std::string> logins;
+    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
+        db,
+        "SELECT DISTINCT user FROM events UNION SELECT DISTINCT user FROM crm_records"
+        " EXCEPT SELECT login FROM pseudonyms",
+        {}, [&](sqlite3_stmt* s) { logins.push_back(sqlcipher::columnText(s, 0)); }));
+    for (const std::string& login : logins) {
+      VIGIE_RETURN_IF_ERROR(
+          sqlcipher::run(db, "INSERT OR IGNORE INTO pseudonyms(pseudonym, login) VALUES (?, ?)",
+                         {std::string_view(of(login)), std::string_view(login)}));
+    }
+    return lookup(db, pseudonym);
+  });
+}
+
+}  // namespace vigie::collector

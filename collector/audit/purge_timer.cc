@@ -1,0 +1,48 @@
+#include "audit/purge_timer.h"
+
+#include <iostream>
+
+namespace vigie::collector {
+
+PurgeTimer::PurgeTimer(AuditService& audit, std::chrono::milliseconds every)
+    : audit_(audit), every_(every), thread_([this] { loop(); }) {}
+
+PurgeTimer::~PurgeTimer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+StatusOr<PurgeReport> PurgeTimer::purgeAndRecord(AuditService& audit) {
+  auto report = audit.retention.purge();
+  std::string detail = "{";
+  if (report.isOk()) {
+    for (const auto& [name, count] : report->purged) {
+      detail += (detail.size() > 1 ? ",\"" : "\"") + name + "\":" + std::to_string(count);
+    }
+    detail +=
+        (detail.size() > 1 ? "," : "") + std::string("\"held\":") + std::to_string(report->held);
+  }
+  detail += "}";
+  Status recorded =
+      audit.trail.append("system", "", "", "retention.purge", detail, report.isOk() ? 200 : 500);
+  if (!recorded.isOk()) return recorded;
+  return report;
+}
+
+void PurgeTimer::loop() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, every_, [this] { return stopping_; })) {
+    lock.unlock();
+    auto report = purgeAndRecord(audit_);
+    if (!report.isOk()) {
+      std::cerr << "vigie-collector: retention purge: " << report.status().toString() << std::endl;
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace vigie::collector

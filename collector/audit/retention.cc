@@ -1,0 +1,208 @@
+#include "audit/retention.h"
+
+#include <algorithm>
+
+#include "audit/text_rules.h"
+
+namespace vigie::collector {
+namespace {
+
+struct ClassRows {
+  const char* name;
+  const char* table;   // events or crm_records
+  const char* filter;  // which rows of the table belong to the class
+};
+
+constexpr ClassRows kClasses[] = {
+    {"access", "events", "type IN ('crm.view', 'app.focus')"},
+    {"exports", "events", "type IN ('clipboard.copy', 'file.export', 'print.job')"},
+    {"crm", "crm_records", "1"},
+    {"sessions", "events", "(type LIKE 'session.%' OR type LIKE 'notice.%')"},
+    {"agent", "events", "type LIKE 'agent.%'"},
+};
+
+constexpr int64_t kDayMs = 24 * 3600 * 1000;
+constexpr int kPurgeChunk = 5000;
+
+std::optional<std::string> optionalText(sqlite3_stmt* s, int column) {
+  if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
+  return sqlcipher::columnText(s, column);
+}
+
+sqlcipher::Arg optionalArg(const std::optional<std::string>& text) {
+  if (!text) return std::monostate{};
+  return std::string_view(*text);
+}
+
+}  // namespace
+
+std::string heldCondition(std::string_view table) {
+  const std::string t(table);
+  return "EXISTS (SELECT 1 FROM holds h WHERE h.released_ms IS NULL"
+         " AND (h.brand IS NULL OR h.brand = " +
+         t +
+         ".brand)"
+         " AND (h.user IS NULL OR h.user = " +
+         t +
+         ".user)"
+         " AND (h.record_id IS NULL OR h.record_id = " +
+         t +
+         ".record_id)"
+         " AND " +
+         t + ".time_ms >= h.from_ms AND " + t + ".time_ms < h.to_ms)";
+}
+
+bool Retention::isClass(std::string_view name) {
+  return std::any_of(std::begin(kClasses), std::end(kClasses),
+                     [&](const ClassRows& c) { return name == c.name; });
+}
+
+StatusOr<std::vector<RetentionClass>> Retention::classes() {
+  std::vector<RetentionClass> result;
+  for (const ClassRows& c : kClasses) {
+    RetentionClass defaults;
+    defaults.name = c.name;
+    result.push_back(std::move(defaults));
+  }
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db, "SELECT class, days, justification, set_by, set_ms FROM retention",
+                          {}, [&](sqlite3_stmt* s) {
+                            const std::string name = sqlcipher::columnText(s, 0);
+                            for (RetentionClass& c : result) {
+                              if (c.name != name) continue;
+                              c.days = sqlcipher::columnInt(s, 1);
+                              c.justification = sqlcipher::columnText(s, 2);
+                              c.set_by = sqlcipher::columnText(s, 3);
+                              c.set_ms = sqlcipher::columnInt(s, 4);
+                            }
+                          });
+  });
+  if (!read.isOk()) return read;
+  return result;
+}
+
+Status Retention::set(std::string_view name, int64_t days, std::string_view justification,
+                      std::string_view by) {
+  if (!isClass(name)) {
+    return Status::notFound("no retention class " + std::string(name) +
+                            " (access, exports, crm, sessions, agent)");
+  }
+  if (days < kDefaultRetentionDays || days > kMaxRetentionDays) {
+    return Status::invalidArgument("retention is 183 to 365 days, up to 1825 with a justification");
+  }
+  if (!justification.empty() && !isCleanText(justification, 1000)) {
+    return Status::invalidArgument("the justification is at most 1000 characters on one line");
+  }
+  if (days > kMaxRetentionWithoutJustification && justification.size() < 20) {
+    return Status::invalidArgument(
+        "keeping records more than 365 days needs a written justification (20-1000 characters)");
+  }
+  return db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db,
+                          "INSERT OR REPLACE INTO retention(class, days, justification, set_by,"
+                          " set_ms) VALUES (?, ?, ?, ?, ?)",
+                          {name, days, justification, by, clock_.nowUnixMillis()});
+  });
+}
+
+StatusOr<std::vector<LegalHold>> Retention::holds(const std::optional<std::string>& brand) {
+  std::vector<LegalHold> found;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(
+        db,
+        "SELECT id, case_name, reason, brand, user, record_id, from_ms, to_ms, created_by,"
+        " created_ms, released_ms FROM holds WHERE ?1 IS NULL OR brand = ?1 ORDER BY id",
+        {optionalArg(brand)}, [&](sqlite3_stmt* s) {
+          LegalHold hold;
+          hold.id = sqlcipher::columnInt(s, 0);
+          hold.case_name = sqlcipher::columnText(s, 1);
+          hold.reason = sqlcipher::columnText(s, 2);
+          hold.brand = optionalText(s, 3);
+          hold.user = optionalText(s, 4);
+          hold.record_id = optionalText(s, 5);
+          hold.from_ms = sqlcipher::columnInt(s, 6);
+          hold.to_ms = sqlcipher::columnInt(s, 7);
+          hold.created_by = sqlcipher::columnText(s, 8);
+          hold.created_ms = sqlcipher::columnInt(s, 9);
+          if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
+            hold.released_ms = sqlcipher::columnInt(s, 10);
+          }
+          found.push_back(std::move(hold));
+        });
+  });
+  if (!read.isOk()) return read;
+  return found;
+}
+
+StatusOr<int64_t> Retention::addHold(const LegalHold& hold) {
+  int64_t id = 0;
+  Status saved = db_.with([&](sqlite3* db) -> Status {
+    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
+        db,
+        "INSERT INTO holds(case_name, reason, brand, user, record_id, from_ms, to_ms, created_by,"
+        " created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        {std::string_view(hold.case_name), std::string_view(hold.reason), optionalArg(hold.brand),
+         optionalArg(hold.user), optionalArg(hold.record_id), hold.from_ms, hold.to_ms,
+         std::string_view(hold.created_by), clock_.nowUnixMillis()}));
+    id = sqlite3_last_insert_rowid(db);
+    return Status::ok();
+  });
+  if (!saved.isOk()) return saved;
+  return id;
+}
+
+Status Retention::releaseHold(int64_t id, const std::optional<std::string>& brand) {
+  return db_.with([&](sqlite3* db) -> Status {
+    std::optional<std::optional<std::string>> hold_brand;
+    VIGIE_RETURN_IF_ERROR(
+        sqlcipher::run(db, "SELECT brand FROM holds WHERE id = ? AND released_ms IS NULL", {id},
+                       [&](sqlite3_stmt* s) { hold_brand = optionalText(s, 0); }));
+    if (!hold_brand) return Status::notFound("no active hold " + std::to_string(id));
+    if (brand && *hold_brand != brand) {
+      return Status::permissionDenied("this hold belongs to another brand");
+    }
+    return sqlcipher::run(db, "UPDATE holds SET released_ms = ? WHERE id = ?",
+                          {clock_.nowUnixMillis(), id});
+  });
+}
+
+StatusOr<PurgeReport> Retention::purge() {
+  auto settings = classes();
+  if (!settings.isOk()) return settings.status();
+  PurgeReport report;
+  const int64_t now = clock_.nowUnixMillis();
+  for (const ClassRows& rows : kClasses) {
+    int64_t days = kDefaultRetentionDays;
+    for (const RetentionClass& c : *settings) {
+      if (c.name == rows.name) days = c.days;
+    }
+    const int64_t cutoff = now - days * kDayMs;
+    const std::string table = rows.table;
+    const std::string past = " FROM " + table + " WHERE " + rows.filter + " AND time_ms < ?";
+    int64_t purged = 0;
+    while (true) {
+      int changed = 0;
+      Status deleted = db_.transaction([&](sqlite3* db) -> Status {
+        VIGIE_RETURN_IF_ERROR(sqlcipher::run(
+            db,
+            "DELETE FROM " + table + " WHERE rowid IN (SELECT rowid" + past + " AND NOT " +
+                heldCondition(table) + " LIMIT " + std::to_string(kPurgeChunk) + ")",
+            {cutoff}));
+        changed = sqlite3_changes(db);
+        return Status::ok();
+      });
+      if (!deleted.isOk()) return deleted;
+      purged += changed;
+      if (changed < kPurgeChunk) break;
+    }
+    report.purged.emplace_back(rows.name, purged);
+    Status counted = db_.with([&](sqlite3* db) {
+      return sqlcipher::run(db, "SELECT count(*)" + past + " AND " + heldCondition(table), {cutoff},
+                            [&](sqlite3_stmt* s) { report.held += sqlcipher::columnInt(s, 0); });
+    });
+    if (!counted.isOk()) return counted;
+  }
+  return report;
+}
+
+}  // namespace vigie::collector
