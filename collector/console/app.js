@@ -371,24 +371,16 @@
 
   const brandOf = (id) => (me && !me.brand ? $(id).value.trim() : undefined);
 
-  // Incidents have their own fields; show whatever the collector reports, in a stable order.
+  // An incident: {time (detected), device, host, brand, seq, kind, detail, explained}.
   const incidentColumns = [
-    { title: 'Detected (UTC)', cell: (i) => asText(i.detected || i.time), className: 'nowrap' },
-    { title: 'Kind', cell: (i) => el('code', { text: asText(i.kind || i.type) }) },
+    { title: 'Detected (UTC)', cell: (i) => asText(i.time), className: 'nowrap' },
+    { title: 'Kind', cell: (i) => el('code', { text: asText(i.kind) }) },
     { title: 'Device', cell: (i) => asText(i.device), className: 'mono' },
     { title: 'Host', cell: (i) => asText(i.host) },
+    { title: 'Brand', cell: (i) => asText(i.brand) },
     { title: 'Seq', cell: (i) => asText(i.seq) },
-    {
-      title: 'Details',
-      className: 'details',
-      cell: (i) => {
-        const rest = {};
-        for (const [k, v] of Object.entries(i)) {
-          if (!['detected', 'time', 'kind', 'type', 'device', 'host', 'seq'].includes(k)) rest[k] = v;
-        }
-        return asText(rest);
-      },
-    },
+    { title: 'Detail', cell: (i) => asText(i.detail), className: 'details' },
+    { title: 'Explained', cell: (i) => (i.explained ? 'yes (agent.gap)' : 'no') },
   ];
 
   // ---- reveals -----------------------------------------------------------------------------

@@ -259,8 +259,13 @@ async function revealRow(page, id) {
 // ---- the scenario --------------------------------------------------------------------------
 
 async function scenario() {
-  step(`accounts in ${path.basename(dataDir)}`);
+  // Admin commands work on an existing data directory: a first start creates it (CA, server
+  // certificate, store key), then the accounts are added with the collector stopped.
+  await startCollector();
+  await stopCollector();
+  step(`data directory ${path.basename(dataDir)} created by a first start`);
   for (const account of Object.values(ACCOUNTS)) addAccount(account);
+  step(`accounts added: ${Object.values(ACCOUNTS).map((a) => `${a.user} (${a.role})`).join(', ')}`);
 
   port = await startCollector();
   ca = fs.readFileSync(path.join(dataDir, 'ca.pem'));
@@ -340,6 +345,12 @@ async function scenario() {
   assert.ok((await page.getByTestId('exports-results').textContent()).includes('C-1042'), 'the CRM export');
   step('exports list the CRM export of C-1042');
 
+  await page.getByTestId('nav-incidents').click();
+  await page.getByTestId('incidents-submit').click();
+  await waitUntil(page, 'the incidents answer', () =>
+    /no integrity incidents/i.test(document.querySelector('[data-testid=incidents-status]').textContent));
+  step('integrity incidents: none');
+
   // The auditor asks for the identity behind the pseudonym.
   await searchRecord(page, 'C-1042');
   const auditorReason = 'Complaint 2026-114: customer disputes an IBAN change on C-1042';
@@ -383,7 +394,8 @@ async function scenario() {
 
   // Fleet status is not for auditors.
   await page.getByTestId('nav-fleet').click();
-  assert.match(await textOf(page.getByTestId('fleet-status')), /not available for your role/i);
+  await waitUntil(page, 'the fleet answer', () =>
+    /not available for your role/i.test(document.querySelector('[data-testid=fleet-status]').textContent));
   step('fleet status: not available for an auditor');
   await logout(page);
 
@@ -408,10 +420,17 @@ async function scenario() {
     assert.ok(found.length > 0, `no trail entry for ${what}; trail:\n` + entries.map((e) => JSON.stringify(e)).join('\n'));
     return found;
   };
-  find('the reveal request', (e) => e.actor === 'auditor1' && /reveal/i.test(e.action) && e.detail.includes(auditorReason));
-  find('the approval', (e) => e.actor === 'dpo1' && /approve/i.test(e.action) && e.detail.includes(auditorRequest.id));
-  find('the reading of the identity', (e) => e.actor === 'auditor1' && /reveal/i.test(e.action) && /identity_shown: true/.test(e.detail));
-  step(`trail (${entries.length} entries) shows the request, the approval and the identity reading`);
+  // The collector names each entry by method and route pattern; detail holds what it was about.
+  const idIs = (id) => new RegExp(`(^|; )id: ${id}(;|$)`);
+  find('the reveal request', (e) => e.actor === 'auditor1' && e.action === 'POST /v1/reveals' &&
+    e.outcome === '201' && e.detail.includes(auditorReason) && idIs(auditorRequest.id).test(e.detail));
+  find('the approval', (e) => e.actor === 'dpo1' && e.action === 'POST /v1/reveals/{}/approve' &&
+    e.outcome === '200' && idIs(auditorRequest.id).test(e.detail));
+  find('the refused self-approval', (e) => e.actor === 'dpo1' && e.action === 'POST /v1/reveals/{}/approve' &&
+    e.outcome === '403');
+  find('the reading of the identity', (e) => e.actor === 'auditor1' && e.action === 'GET /v1/reveals/{}' &&
+    e.outcome === '200' && idIs(auditorRequest.id).test(e.detail) && e.detail.includes('identity_shown: true'));
+  step(`trail (${entries.length} entries) shows the request, the approval, the refused self-approval and the identity reading`);
 
   await page.getByTestId('trail-verify').click();
   const verdict = page.getByTestId('trail-verify-result');
