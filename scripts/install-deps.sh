@@ -13,6 +13,7 @@ packages=(
   # the Linux session sensor (X11) and its tests on a private desktop with real applications
   libxcb1-dev libxcb-xfixes0-dev libxcb-res0-dev libxcb-screensaver0-dev
   xvfb openbox xdotool xclip xterm x11-xserver-utils chromium
+  nodejs  # the web console's test drives chromium with playwright-core (tests/console)
   libcups2-dev cups cups-client  # print jobs: libcups in the sensor, a real cupsd in its tests
 )
 
@@ -20,6 +21,8 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
+# Debian packages npm apart from nodejs; other builds of nodejs bundle it (and conflict with it).
+command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]} == 0)); then
   exit 0
 fi
