@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "vigie/agent/http_transport.h"
+#include "vigie/protocol/retry_after.h"
 
 namespace vigie::agent {
 namespace {
@@ -33,14 +34,9 @@ std::optional<int64_t> retryAfterMs(CURL* handle) {
     return std::nullopt;
   }
   // Seconds only; an HTTP date is ignored and the uploader's own backoff applies.
-  int64_t seconds = 0;
-  const char* c = header->value;
-  if (*c == '\0') return std::nullopt;
-  for (; *c != '\0'; ++c) {
-    if (*c < '0' || *c > '9' || seconds > 86'400) return std::nullopt;
-    seconds = seconds * 10 + (*c - '0');
-  }
-  return seconds * 1000;
+  const auto seconds = protocol::parseRetryAfterSeconds(header->value);
+  if (!seconds) return std::nullopt;
+  return *seconds * 1000;
 }
 
 class CurlTransport final : public HttpTransport {

@@ -8,6 +8,7 @@
 
 #include "vigie/crypto/digest.h"
 #include "vigie/crypto/random.h"
+#include "vigie/protocol/hex.h"
 
 namespace vigie::crypto {
 namespace {
@@ -44,18 +45,6 @@ bool parseInt(std::string_view text, int low, int high, int& out) {
   return error == std::errc() && end == text.data() + text.size() && out >= low && out <= high;
 }
 
-bool fromHex(std::string_view hex, std::vector<uint8_t>& out) {
-  if (hex.size() % 2 != 0) return false;
-  out.clear();
-  for (size_t i = 0; i < hex.size(); i += 2) {
-    uint8_t byte = 0;
-    const auto [end, error] = std::from_chars(hex.data() + i, hex.data() + i + 2, byte, 16);
-    if (error != std::errc() || end != hex.data() + i + 2) return false;
-    out.push_back(byte);
-  }
-  return true;
-}
-
 }  // namespace
 
 StatusOr<std::string> hashPassword(std::string_view password) {
@@ -66,16 +55,18 @@ StatusOr<std::string> hashPassword(std::string_view password) {
     return Status::resourceExhausted("scrypt: not enough memory to hash the password");
   }
   return "scrypt$" + std::to_string(kLogN) + "$" + std::to_string(kR) + "$" + std::to_string(kP) +
-         "$" + toHex(salt) + "$" + toHex(hash);
+         "$" + protocol::toHex(salt) + "$" + protocol::toHex(hash);
 }
 
 bool verifyPassword(std::string_view password, std::string_view stored) {
   const auto parts = splitDollar(stored);
   int log_n = 0, r = 0, p = 0;
-  std::vector<uint8_t> salt, expected;
+  std::array<uint8_t, kSaltBytes> salt{};
+  std::array<uint8_t, kHashBytes> expected{};
   if (parts.size() != 6 || parts[0] != "scrypt" || !parseInt(parts[1], 10, 20, log_n) ||
-      !parseInt(parts[2], 1, 32, r) || !parseInt(parts[3], 1, 16, p) || !fromHex(parts[4], salt) ||
-      !fromHex(parts[5], expected) || expected.size() != kHashBytes) {
+      !parseInt(parts[2], 1, 32, r) || !parseInt(parts[3], 1, 16, p) ||
+      !protocol::parseHex("salt", parts[4], salt).isOk() ||
+      !protocol::parseHex("hash", parts[5], expected).isOk()) {
     return false;
   }
   std::array<uint8_t, kHashBytes> actual{};

@@ -10,6 +10,7 @@
 
 #include "vigie/platform/atomic_file.h"
 #include "vigie/platform/posix_error.h"
+#include "vigie/protocol/retry_after.h"
 
 namespace vigie::ctl {
 namespace {
@@ -70,14 +71,7 @@ std::optional<int64_t> retryAfterSeconds(CURL* handle) {
     return std::nullopt;
   }
   // Seconds only; an HTTP date is ignored.
-  int64_t seconds = 0;
-  const char* c = header->value;
-  if (*c == '\0') return std::nullopt;
-  for (; *c != '\0'; ++c) {
-    if (*c < '0' || *c > '9' || seconds > 86'400) return std::nullopt;
-    seconds = seconds * 10 + (*c - '0');
-  }
-  return seconds;
+  return protocol::parseRetryAfterSeconds(header->value);
 }
 
 const char* methodName(HttpMethod method) {

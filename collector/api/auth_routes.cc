@@ -68,12 +68,7 @@ ApiReply whoAmI(ApiCall& call, AuditService&) { return json(200, principalJson(*
 ApiReply listAccounts(ApiCall&, AuditService& audit) {
   auto accounts = audit.accounts.list();
   if (!accounts.isOk()) return fromStatus(accounts.status());
-  std::string items = "[";
-  for (const Principal& account : *accounts) {
-    if (items.size() > 1) items += ',';
-    items += principalJson(account);
-  }
-  return json(200, JsonOut().raw("items", items + "]").done());
+  return json(200, JsonOut().raw("items", jsonList(*accounts, principalJson)).done());
 }
 
 ApiReply addAccount(ApiCall& call, AuditService& audit) {

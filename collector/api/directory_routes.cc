@@ -54,20 +54,18 @@ ApiReply assignDevice(ApiCall& call, AuditService& audit) {
 ApiReply fleetStatus(ApiCall&, AuditService& audit) {
   auto devices = audit.directory.fleet();
   if (!devices.isOk()) return fromStatus(devices.status());
-  std::string items = "[";
-  for (const FleetDevice& device : *devices) {
-    if (items.size() > 1) items += ',';
-    items += JsonOut()
-                 .text("device", device.device_id)
-                 .text("host", device.hostname)
-                 .text("os", device.os)
-                 .text("brand", device.brand)
-                 .text("enrolled", protocol::formatUtcMillis(device.enrolled_ms))
-                 .number("last_seq", device.last_seq)
-                 .boolean("revoked", device.revoked)
-                 .done();
-  }
-  return json(200, JsonOut().raw("items", items + "]").done());
+  const std::string items = jsonList(*devices, [](const FleetDevice& device) {
+    return JsonOut()
+        .text("device", device.device_id)
+        .text("host", device.hostname)
+        .text("os", device.os)
+        .text("brand", device.brand)
+        .text("enrolled", protocol::formatUtcMillis(device.enrolled_ms))
+        .number("last_seq", device.last_seq)
+        .boolean("revoked", device.revoked)
+        .done();
+  });
+  return json(200, JsonOut().raw("items", items).done());
 }
 
 }  // namespace vigie::collector::api

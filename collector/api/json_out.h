@@ -37,4 +37,15 @@ class JsonOut {
   std::string out_ = "{";
 };
 
+// A JSON array of `item(x)` for each x of `items`; `item` returns one JSON value.
+template <typename Items, typename Item>
+std::string jsonList(const Items& items, Item item) {
+  std::string out = "[";
+  for (const auto& x : items) {
+    if (out.size() > 1) out += ',';
+    out += item(x);
+  }
+  return out + "]";
+}
+
 }  // namespace vigie::collector::api

@@ -34,16 +34,14 @@ std::string holdJson(const LegalHold& hold) {
 ApiReply showRetention(ApiCall&, AuditService& audit) {
   auto classes = audit.retention.classes();
   if (!classes.isOk()) return fromStatus(classes.status());
-  std::string items = "[";
-  for (const RetentionClass& c : *classes) {
-    if (items.size() > 1) items += ',';
+  const std::string items = jsonList(*classes, [](const RetentionClass& c) {
     JsonOut out;
     out.text("class", c.name).number("days", c.days).text("justification", c.justification);
     out.text("set_by", c.set_by);
     if (c.set_ms != 0) out.text("set_at", protocol::formatUtcMillis(c.set_ms));
-    items += out.done();
-  }
-  return json(200, JsonOut().raw("items", items + "]").done());
+    return out.done();
+  });
+  return json(200, JsonOut().raw("items", items).done());
 }
 
 ApiReply setRetention(ApiCall& call, AuditService& audit) {
@@ -78,12 +76,7 @@ ApiReply purgeNow(ApiCall&, AuditService& audit) {
 ApiReply listHolds(ApiCall& call, AuditService& audit) {
   auto holds = audit.retention.holds(scopeOf(call));
   if (!holds.isOk()) return fromStatus(holds.status());
-  std::string items = "[";
-  for (const LegalHold& hold : *holds) {
-    if (items.size() > 1) items += ',';
-    items += holdJson(hold);
-  }
-  return json(200, JsonOut().raw("items", items + "]").done());
+  return json(200, JsonOut().raw("items", jsonList(*holds, holdJson)).done());
 }
 
 ApiReply addHold(ApiCall& call, AuditService& audit) {

@@ -67,12 +67,7 @@ ApiReply requestReveal(ApiCall& call, AuditService& audit) {
 ApiReply listReveals(ApiCall& call, AuditService& audit) {
   auto requests = audit.reveals.list(*call.principal);
   if (!requests.isOk()) return fromStatus(requests.status());
-  std::string items = "[";
-  for (const RevealRequest& request : *requests) {
-    if (items.size() > 1) items += ',';
-    items += requestJson(request);
-  }
-  return json(200, JsonOut().raw("items", items + "]").done());
+  return json(200, JsonOut().raw("items", jsonList(*requests, requestJson)).done());
 }
 
 ApiReply approveReveal(ApiCall& call, AuditService& audit) { return decide(call, audit, true); }

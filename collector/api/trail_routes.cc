@@ -27,23 +27,21 @@ ApiReply readTrail(ApiCall& call, AuditService& audit) {
   if (!entries.isOk()) return fromStatus(entries.status());
   const bool more = entries->size() > static_cast<size_t>(limit);
   if (more) entries->pop_back();
-  std::string items = "[";
-  for (const TrailEntry& entry : *entries) {
-    if (items.size() > 1) items += ',';
-    items += JsonOut()
-                 .number("seq", entry.seq)
-                 .text("time", protocol::formatUtcMillis(entry.time_ms))
-                 .text("actor", entry.actor)
-                 .text("role", entry.role)
-                 .text("brand", entry.brand)
-                 .text("action", entry.action)
-                 .raw("detail", entry.detail)
-                 .number("outcome", entry.outcome)
-                 .text("hash", entry.hash)
-                 .done();
-  }
+  const std::string items = jsonList(*entries, [](const TrailEntry& entry) {
+    return JsonOut()
+        .number("seq", entry.seq)
+        .text("time", protocol::formatUtcMillis(entry.time_ms))
+        .text("actor", entry.actor)
+        .text("role", entry.role)
+        .text("brand", entry.brand)
+        .text("action", entry.action)
+        .raw("detail", entry.detail)
+        .number("outcome", entry.outcome)
+        .text("hash", entry.hash)
+        .done();
+  });
   JsonOut out;
-  out.raw("items", items + "]");
+  out.raw("items", items);
   if (more) {
     out.text("next", std::to_string(entries->back().seq));
   } else {

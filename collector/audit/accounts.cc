@@ -5,6 +5,7 @@
 #include "vigie/crypto/digest.h"
 #include "vigie/crypto/password_hash.h"
 #include "vigie/crypto/random.h"
+#include "vigie/protocol/hex.h"
 
 namespace vigie::collector {
 namespace {
@@ -119,7 +120,7 @@ StatusOr<Principal> Accounts::checkPassword(std::string_view user, std::string_v
 StatusOr<IssuedToken> Accounts::issueToken(const Principal& principal) {
   std::array<uint8_t, 32> bytes{};
   VIGIE_RETURN_IF_ERROR(crypto::fillRandom(bytes));
-  IssuedToken issued{crypto::toHex(bytes), clock_.nowUnixMillis() + kTokenLifetimeMs};
+  IssuedToken issued{protocol::toHex(bytes), clock_.nowUnixMillis() + kTokenLifetimeMs};
   const std::string hash = tokenHash(issued.token);
   Status saved = db_.with([&](sqlite3* db) -> Status {
     // Expired tokens go as new ones come, so the table stays as small as the live sessions.

@@ -1,6 +1,7 @@
 #include "audit/audit_trail.h"
 
 #include "vigie/crypto/digest.h"
+#include "vigie/protocol/hex.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
 
@@ -17,7 +18,7 @@ std::string chainHash(std::string_view previous, const TrailEntry& entry) {
 }
 
 std::string asHex(std::string_view bytes) {
-  return crypto::toHex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  return protocol::toHex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
 }
 
 TrailEntry readEntry(sqlite3_stmt* s, std::string& raw_hash) {

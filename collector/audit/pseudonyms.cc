@@ -1,5 +1,7 @@
 #include "audit/pseudonyms.h"
 
+#include "vigie/protocol/hex.h"
+
 namespace vigie::collector {
 
 Pseudonyms::Pseudonyms(AuditDb& db, const crypto::SecretKey& store_key)
@@ -7,7 +9,7 @@ Pseudonyms::Pseudonyms(AuditDb& db, const crypto::SecretKey& store_key)
 
 std::string Pseudonyms::of(std::string_view login) const {
   const crypto::Digest mac = crypto::hmacSha256(key_, login);
-  return "p-" + crypto::toHex(mac).substr(0, 10);
+  return "p-" + protocol::toHex(mac).substr(0, 10);
 }
 
 bool Pseudonyms::looksLike(std::string_view text) {

@@ -1,6 +1,6 @@
 #pragma once
 
-// SHA-256 and HMAC-SHA256 over byte strings, and a comparison that does not leak where two
+// SHA-256 and HMAC-SHA256 over byte strings (hex: protocol/hex.h), and a comparison that does not leak where two
 // secrets differ.
 
 #include <array>
@@ -15,7 +15,6 @@ using Digest = std::array<uint8_t, 32>;
 
 Digest sha256(std::string_view data);
 Digest hmacSha256(std::span<const uint8_t> key, std::string_view data);
-std::string toHex(std::span<const uint8_t> bytes);
 // Equal length and content, in time that depends only on the length.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
