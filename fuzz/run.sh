@@ -10,11 +10,12 @@ seconds=${1:-60}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: $0 [seconds]" >&2; exit 2; }
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DVIGIE_BUILD_TESTS=OFF -DVIGIE_BUILD_FUZZERS=ON -DVIGIE_SANITIZE=ON >/dev/null
-cmake --build build-fuzz -j "${VIGIE_JOBS:-2}" --target batch_decoder_fuzzer pii_classifier_fuzzer >/dev/null
+cmake --build build-fuzz -j "${VIGIE_JOBS:-2}" --target batch_decoder_fuzzer pii_classifier_fuzzer \
+  crm_lines_fuzzer >/dev/null
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
-for target in batch_decoder pii_classifier; do
+for target in batch_decoder pii_classifier crm_lines; do
   cp -r "fuzz/corpus/$target" "$work/$target"
   echo "== fuzzing $target for ${seconds}s"
   rc=0

@@ -1,5 +1,6 @@
 #include "audit/purge_timer.h"
 
+#include <algorithm>
 #include <iostream>
 
 namespace vigie::collector {
@@ -34,8 +35,11 @@ StatusOr<PurgeReport> PurgeTimer::purgeAndRecord(AuditService& audit) {
 }
 
 void PurgeTimer::loop() {
+  // The first purge comes a minute after start, so that a collector restarted more often than
+  // `every_` still purges.
+  std::chrono::milliseconds wait = std::min(every_, std::chrono::milliseconds(60'000));
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, every_, [this] { return stopping_; })) {
+  for (; !wake_.wait_for(lock, wait, [this] { return stopping_; }); wait = every_) {
     lock.unlock();
     auto report = purgeAndRecord(audit_);
     if (!report.isOk()) {

@@ -1,7 +1,7 @@
 #pragma once
 
-// Runs the retention purge on a schedule (hourly in the collector), each run written to the
-// audit trail as done by "system".
+// Runs the retention purge on a schedule (a minute after start, then hourly in the collector),
+// each run written to the audit trail as done by "system".
 
 #include <chrono>
 #include <condition_variable>
