@@ -370,6 +370,28 @@ TEST_F(RetentionTest, HoldsAreListedAndReleasedWithinTheirBrand) {
   EXPECT_EQ(retention.releaseHold(12345, std::nullopt).code(), Status::Code::kNotFound);
 }
 
+TEST_F(RetentionTest, PurgedPeopleAreNoLongerKnownByTheirPseudonym) {
+  writeEvents("dev-a", {crmView("pmartin", daysAgo(200), "C-1")});
+  storeCrm("acme", {crmRecord("A-1", daysAgo(200), "pmartin", "C-1", "update")});
+  writeEvents("dev-a", {crmView("jdupont", daysAgo(1), "C-1")});
+  const std::string pmartin = audit_->pseudonyms.of("pmartin");
+  // Looked up once while pmartin's records are stored.
+  ASSERT_EQ(audit_->pseudonyms.loginOf(pmartin).value(), "pmartin");
+  purge();
+  ASSERT_EQ(count("SELECT count(*) FROM events WHERE user = 'pmartin'"), 0);
+  ASSERT_EQ(count("SELECT count(*) FROM crm_records WHERE user = 'pmartin'"), 0);
+
+  // "Among the people the store knows": no one, now.
+  auto login = audit_->pseudonyms.loginOf(pmartin);
+  ASSERT_TRUE(login.isOk());
+  EXPECT_FALSE(login->has_value()) << **login;
+  EXPECT_EQ(audit_->reveals.request({"anne", Role::kAuditor, ""}, pmartin, "complaint about a call")
+                .status()
+                .code(),
+            Status::Code::kNotFound);
+  EXPECT_EQ(audit_->pseudonyms.loginOf(audit_->pseudonyms.of("jdupont")).value(), "jdupont");
+}
+
 // BrandData --------------------------------------------------------------------------------
 
 class BrandDataTest : public RetentionTest {
@@ -462,6 +484,17 @@ TEST_F(BrandDataTest, EraseKeepsWhatAHoldCovers) {
   EXPECT_EQ(textOfMember(left[0], "user"), "jdupont");
   EXPECT_EQ(textOfMember(*left[1].find("crm_record"), "id"), "A-1");
   EXPECT_EQ(exportLines("zeta").size(), 2u);
+}
+
+TEST_F(BrandDataTest, ErasedPeopleAreNoLongerKnownByTheirPseudonym) {
+  const std::string mlefevre = audit_->pseudonyms.of("mlefevre");
+  ASSERT_EQ(audit_->pseudonyms.loginOf(mlefevre).value(), "mlefevre");
+  ASSERT_TRUE(audit_->brands.erase("acme").isOk());
+  auto login = audit_->pseudonyms.loginOf(mlefevre);
+  ASSERT_TRUE(login.isOk());
+  EXPECT_FALSE(login->has_value());
+  // jdupont still has zeta's records.
+  EXPECT_EQ(audit_->pseudonyms.loginOf(audit_->pseudonyms.of("jdupont")).value(), "jdupont");
 }
 
 // PurgeTimer ----------------------------------------------------------------------------------
