@@ -22,8 +22,14 @@ bool Pseudonyms::looksLike(std::string_view text) {
 
 StatusOr<std::optional<std::string>> Pseudonyms::lookup(sqlite3* db, std::string_view pseudonym) {
   std::optional<std::string> login;
-  Status read = sqlcipher::run(db, "SELECT login FROM pseudonyms WHERE pseudonym = ?", {pseudonym},
-                               [&](sqlite3_stmt* s) { login = sqlcipher::columnText(s, 0); });
+  // The table remembers everyone ever seen; only people whose events or CRM records are still
+  // stored (not purged, not erased with their brand) count.
+  Status read =
+      sqlcipher::run(db,
+                     "SELECT p.login FROM pseudonyms p WHERE p.pseudonym = ?"
+                     " AND (EXISTS (SELECT 1 FROM events e WHERE e.user = p.login)"
+                     " OR EXISTS (SELECT 1 FROM crm_records c WHERE c.user = p.login))",
+                     {pseudonym}, [&](sqlite3_stmt* s) { login = sqlcipher::columnText(s, 0); });
   if (!read.isOk()) return read;
   return login;
 }
