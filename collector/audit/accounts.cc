@@ -1,5 +1,6 @@
 #include "audit/accounts.h"
 
+#include <algorithm>
 #include <array>
 
 #include "vigie/crypto/digest.h"
@@ -57,7 +58,11 @@ Status Accounts::add(std::string_view user, std::string_view password, Role role
   if (!brand.empty() && !isValidName(brand)) {
     return Status::invalidArgument("brands are 1-64 characters of A-Z a-z 0-9 . _ @ -");
   }
-  if (password.size() < kMinPasswordLength) {
+  // Characters, not bytes: an accented letter is two bytes of UTF-8 and one character.
+  const auto characters = std::count_if(password.begin(), password.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  });
+  if (static_cast<size_t>(characters) < kMinPasswordLength) {
     return Status::invalidArgument("passwords need at least " + std::to_string(kMinPasswordLength) +
                                    " characters");
   }

@@ -63,7 +63,11 @@ Status AuditDb::transaction(const std::function<Status(sqlite3*)>& fn) {
     sqlcipher::exec(db_.get(), "ROLLBACK;");
     return done;
   }
-  return sqlcipher::exec(db_.get(), "COMMIT;");
+  Status committed = sqlcipher::exec(db_.get(), "COMMIT;");
+  // A failed COMMIT (disk full, I/O error) leaves the transaction open: end it, or every later
+  // write on this connection fails too.
+  if (!committed.isOk()) sqlcipher::exec(db_.get(), "ROLLBACK;");
+  return committed;
 }
 
 }  // namespace vigie::collector

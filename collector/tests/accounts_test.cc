@@ -7,6 +7,7 @@
 #include "audit/login_limiter.h"
 #include "audit_fixture.h"
 #include "vigie/crypto/digest.h"
+#include "vigie/protocol/hex.h"
 
 namespace vigie::collector {
 namespace {
@@ -125,7 +126,7 @@ TEST_F(AccountsTest, TokensAreOnlyStoredAsHashes) {
   ASSERT_TRUE(audit_->accounts.add("anne", kPassword, Role::kDpo, "").isOk());
   auto token = audit_->accounts.issueToken({"anne", Role::kDpo, ""});
   ASSERT_TRUE(token.isOk());
-  const std::string digest = crypto::toHex(crypto::sha256(token->token));
+  const std::string digest = protocol::toHex(crypto::sha256(token->token));
   EXPECT_EQ(count("SELECT count(*) FROM tokens"), 1);
   EXPECT_EQ(count("SELECT count(*) FROM tokens WHERE lower(hex(token_hash)) = '" + digest + "'"),
             1);

@@ -4,6 +4,7 @@
 
 #include "audit_fixture.h"
 #include "vigie/crypto/digest.h"
+#include "vigie/protocol/hex.h"
 
 namespace vigie::collector {
 namespace {
@@ -90,7 +91,7 @@ TEST_F(AuditTrailTest, EachHashChainsThePreviousOne) {
     std::string input(previous.begin(), previous.end());
     input += AuditTrail::canonical(entry);
     previous = crypto::sha256(input);
-    EXPECT_EQ(entry.hash, crypto::toHex(previous)) << "entry " << entry.seq;
+    EXPECT_EQ(entry.hash, protocol::toHex(previous)) << "entry " << entry.seq;
   }
   const TrailVerification verified = verify();
   EXPECT_TRUE(verified.ok);
@@ -145,7 +146,7 @@ TEST_F(AuditTrailTest, RehashedEntryStillBreaksTheNextOne) {
   const crypto::Digest first_hash = crypto::sha256(input + AuditTrail::canonical((*all)[0]));
   input.assign(first_hash.begin(), first_hash.end());
   const std::string forged_hash =
-      crypto::toHex(crypto::sha256(input + AuditTrail::canonical(forged)));
+      protocol::toHex(crypto::sha256(input + AuditTrail::canonical(forged)));
 
   sqlcipher::Db db = rawDb();
   ASSERT_TRUE(db);

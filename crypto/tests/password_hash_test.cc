@@ -81,8 +81,8 @@ TEST(PasswordHashVectorTest, ParametersAreReadFromTheStoredString) {
   EXPECT_FALSE(verifyPassword(
       "password",
       "scrypt$10$8$15$4e61436c$fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"));
-  // Upper-case hex digits name the same bytes.
-  EXPECT_TRUE(verifyPassword(
+  // Hex is lower case only, the protocol's one spelling.
+  EXPECT_FALSE(verifyPassword(
       "password",
       "scrypt$10$8$16$4E61436C$FDBABE1C9D3472007856E7190D01E9FE7C6AD7CBC8237830E77376634B373162"));
 }
