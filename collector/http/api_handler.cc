@@ -58,7 +58,8 @@ std::optional<ApiReply> readParams(const Route& route, const Poco::URI& uri, Api
 }
 
 std::string bearerToken(const HTTPServerRequest& request) {
-  const std::string& header = request.get("Authorization", "");
+  // A copy: get() with a default returns a reference to that (temporary) default.
+  const std::string header = request.get("Authorization", "");
   constexpr std::string_view kScheme = "Bearer ";
   if (header.size() <= kScheme.size() || header.compare(0, kScheme.size(), kScheme) != 0) return {};
   return header.substr(kScheme.size());
