@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <thread>
@@ -17,9 +18,18 @@ std::pair<int, std::string> runToEnd(const std::vector<std::string>& argv, int u
 
 DesktopSession::DesktopSession() {
   // -displayfd: Xvfb picks a free display number and writes it to stdout once it accepts clients.
-  xvfb_ = std::make_unique<Subprocess>(std::vector<std::string>{
-      "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"});
-  const std::string number = xvfb_->readLine();
+  // Two servers starting at once may pick the same number, and the loser exits ("server already
+  // running") instead of trying the next: start again, a little later each time.
+  std::string number;
+  for (int attempt = 0; attempt < 5 && number.empty(); ++attempt) {
+    if (xvfb_) {
+      xvfb_->wait();
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * (attempt + getpid() % 3)));
+    }
+    xvfb_ = std::make_unique<Subprocess>(std::vector<std::string>{
+        "/usr/bin/Xvfb", "-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"});
+    number = xvfb_->readLine();
+  }
   if (number.empty()) return;
   display_ = ":" + number;
   window_manager_ = start({"/usr/bin/openbox"});
