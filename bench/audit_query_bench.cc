@@ -7,9 +7,10 @@
 // DIR is an audit_data --store directory (store.db + store.key) or a collector data directory
 // (keys/store.key); VIGIE_AUDIT_STORE may name it instead. The questions are asked as of the day
 // after the newest event. Records are picked from the data by popularity (views over the whole
-// store): hot (the 10 most viewed), median (the median view count), cold (one view), and fresh:
-// a different record per iteration, never asked before in the run, drawn by views, so that its
-// pages are not in SQLite's cache. Each case varies its record or person across iterations.
+// store): hot (the 10 most viewed), median (half of all views are of records at least as viewed),
+// cold (one view), and fresh: a different record per iteration, never asked before in the run,
+// drawn by views, so that its pages are not in SQLite's cache. Each case varies its record or
+// person across iterations.
 //
 // --print-records prints the chosen records and people and exits (for audit_query.sh);
 // --dump FILE writes the answers to a fixed set of questions (up to 6 pages each), to compare two
@@ -126,10 +127,16 @@ StatusOr<Workload> chooseWorkload(const StoreLocation& store) {
   if (records.size() < 1000) return Status::notFound("fewer than 1000 viewed records");
   std::mt19937_64 draw(42);
   work.hot.assign(records.begin(), records.begin() + 10);
-  const int64_t median_views = records[records.size() / 2].views;
+  std::vector<int64_t> cumulative;
+  int64_t total = 0;
+  for (const RecordViews& r : records) cumulative.push_back(total += r.views);
+  // Median by views: half of all views are of records at least this popular (the median record
+  // id has a single view, the same as cold). Its tier: records within 20% of that count.
+  const auto half_views = std::lower_bound(cumulative.begin(), cumulative.end(), total / 2);
+  const int64_t median_views = records[static_cast<size_t>(half_views - cumulative.begin())].views;
   std::vector<RecordViews> at_median, single;
   for (const RecordViews& r : records) {
-    if (r.views == median_views) at_median.push_back(r);
+    if (r.views * 5 >= median_views * 4 && r.views * 4 <= median_views * 5) at_median.push_back(r);
     if (r.views == 1) single.push_back(r);
   }
   auto sample = [&](std::vector<RecordViews>& from, size_t n) {
@@ -143,9 +150,6 @@ StatusOr<Workload> chooseWorkload(const StoreLocation& store) {
   std::set<std::string> taken;
   for (const auto* tier : {&work.hot, &work.median, &work.cold})
     for (const RecordViews& r : *tier) taken.insert(r.id);
-  std::vector<int64_t> cumulative;
-  int64_t total = 0;
-  for (const RecordViews& r : records) cumulative.push_back(total += r.views);
   for (int attempts = 0; work.fresh.size() < 1000 && attempts < 100000; ++attempts) {
     const auto at = std::upper_bound(cumulative.begin(), cumulative.end(),
                                      static_cast<int64_t>(draw() % static_cast<uint64_t>(total)));
