@@ -14,17 +14,13 @@
 // its keys/store.key, so that a real vigie-collector serves the data. The last day is the one
 // before --end (default: today, UTC), so that "the last 30 days" of the API covers data.
 // The same seed and --end give the same events, people and records.
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <numeric>
 #include <optional>
 #include <random>
@@ -107,8 +103,8 @@ class Draw {
 };
 
 // Zipf–Mandelbrot popularity over `n` ranks: P(k) proportional to 1 / (k + offset)^s, k = 1..n.
-// With s = 1 and offset 10, the most viewed of 667k records of one brand gets ~0.8% of that
-// brand's views, half of the records get one view or none over six months.
+// With s = 1 and offset 10 and the defaults, the most viewed of the 667k records of a brand gets
+// ~0.8% of that brand's views and about half of all records are never viewed.
 class Zipf {
  public:
   Zipf(int64_t n, double s, double offset) : cdf_(static_cast<size_t>(n)) {
@@ -163,6 +159,18 @@ double loadAverage() {
   return load;
 }
 
+// Bytes this process caused to be written to storage (write_bytes of /proc/self/io): the WAL,
+// then the checkpoints into the database file.
+double writtenBytes() {
+  std::ifstream in("/proc/self/io");
+  std::string name;
+  double value = 0;
+  while (in >> name >> value) {
+    if (name == "write_bytes:") return value;
+  }
+  return -1;
+}
+
 int64_t startOfTodayUtc() {
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
                           std::chrono::system_clock::now().time_since_epoch())
@@ -191,7 +199,6 @@ class Generator {
         draw_(options.seed),
         per_brand_(options.records / static_cast<int64_t>(kBrands.size())),
         zipf_(per_brand_, 1.0, 10.0),
-        end_ms_(end_ms),
         start_ms_(end_ms - options.days * kDayMs) {}
 
   Status run() {
@@ -463,7 +470,6 @@ class Generator {
   Draw draw_;
   int64_t per_brand_;
   Zipf zipf_;
-  int64_t end_ms_;
   int64_t start_ms_;
   std::vector<Device> devices_;
   std::vector<Person> people_;
@@ -595,13 +601,14 @@ int run(int argc, char** argv) {
   audit->reset();
   store->reset();
   const uintmax_t bytes = sizeOf(store_file) + sizeOf(store_file + "-wal");
+  const double events = static_cast<double>(std::max<uint64_t>(generator.written(), 1));
   std::printf(
       "audit_data: %llu events + %llu CRM records in %.1f s (%.0f events/s), store %.2f GB"
-      " (%.0f bytes per event)\n",
+      " (%.0f bytes per event), %.1f GB written to disk (%.0f bytes per event)\n",
       static_cast<unsigned long long>(generator.written()),
       static_cast<unsigned long long>(generator.crmWritten()), seconds,
       static_cast<double>(generator.written()) / seconds, static_cast<double>(bytes) / 1e9,
-      static_cast<double>(bytes) / static_cast<double>(std::max<uint64_t>(generator.written(), 1)));
+      static_cast<double>(bytes) / events, writtenBytes() / 1e9, writtenBytes() / events);
   return 0;
 }
 

@@ -96,11 +96,6 @@ struct Workload {
   std::vector<int64_t> export_days_ms;   // recent weekdays
 };
 
-Status collect(sqlite3* db, const std::string& sql, const std::vector<sqlcipher::Arg>& args,
-               const std::function<void(sqlite3_stmt*)>& row) {
-  return sqlcipher::run(db, sql, args, row);
-}
-
 // Reads the store once on its own connection (closed afterwards: the measured connection starts
 // with an empty page cache).
 StatusOr<Workload> chooseWorkload(const StoreLocation& store) {
@@ -109,14 +104,14 @@ StatusOr<Workload> chooseWorkload(const StoreLocation& store) {
   sqlite3* db = opened->get();
   Workload work;
   int64_t newest = 0;
-  VIGIE_RETURN_IF_ERROR(collect(
+  VIGIE_RETURN_IF_ERROR(sqlcipher::run(
       db, "SELECT time_ms FROM events WHERE type = 'crm.view' ORDER BY time_ms DESC LIMIT 1", {},
       [&](sqlite3_stmt* s) { newest = sqlcipher::columnInt(s, 0); }));
   if (newest == 0) return Status::notFound("the store holds no crm.view event");
   work.now_ms = newest - newest % kDayMs + kDayMs;
 
   std::vector<RecordViews> records;
-  VIGIE_RETURN_IF_ERROR(collect(
+  VIGIE_RETURN_IF_ERROR(sqlcipher::run(
       db, "SELECT record_id, count(*) FROM events WHERE record_id IS NOT NULL GROUP BY record_id",
       {}, [&](sqlite3_stmt* s) {
         records.push_back({sqlcipher::columnText(s, 0), sqlcipher::columnInt(s, 1)});
@@ -163,14 +158,14 @@ StatusOr<Workload> chooseWorkload(const StoreLocation& store) {
     work.timeline_day_ms -= kDayMs;
   std::vector<std::string> people;
   VIGIE_RETURN_IF_ERROR(
-      collect(db, "SELECT login FROM people ORDER BY login", {},
-              [&](sqlite3_stmt* s) { people.push_back(sqlcipher::columnText(s, 0)); }));
+      sqlcipher::run(db, "SELECT login FROM people ORDER BY login", {},
+                     [&](sqlite3_stmt* s) { people.push_back(sqlcipher::columnText(s, 0)); }));
   for (const std::string& login : people) {
     int64_t count = 0;
-    VIGIE_RETURN_IF_ERROR(
-        collect(db, "SELECT count(*) FROM events WHERE user = ? AND time_ms >= ? AND time_ms < ?",
-                {std::string_view(login), work.timeline_day_ms, work.timeline_day_ms + kDayMs},
-                [&](sqlite3_stmt* s) { count = sqlcipher::columnInt(s, 0); }));
+    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
+        db, "SELECT count(*) FROM events WHERE user = ? AND time_ms >= ? AND time_ms < ?",
+        {std::string_view(login), work.timeline_day_ms, work.timeline_day_ms + kDayMs},
+        [&](sqlite3_stmt* s) { count = sqlcipher::columnInt(s, 0); }));
     if (count > 0) {
       work.day_people.push_back(login);
       work.timeline_counts.push_back(count);
