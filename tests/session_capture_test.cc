@@ -175,7 +175,12 @@ class SessionCaptureTest : public ::testing::Test {
         desktop_.on({"CUPS_SERVER=" + cups_server, VIGIE_SESSION_BINARY, "--policy", policy_,
                      "--socket", socket, "--session-id", kSession}),
         kNobody, /*capture_stderr=*/true);
-    waitForEvent([](const protocol::Event& e) { return e.type == EventType::kSessionLogon; });
+    // Started once it has connected: its own logon is queued (a second sensor in the same test
+    // must not take the first one's logon for its own).
+    const size_t logons = ofType(EventType::kSessionLogon).size();
+    for (int i = 0; i < 600 && ofType(EventType::kSessionLogon).size() == logons; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
     return sensor;
   }
 
