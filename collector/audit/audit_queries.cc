@@ -42,6 +42,30 @@ int64_t lowerBound(const AuditQuery& query) {
   return query.after ? std::max(query.from_ms, query.after->time_ms) : query.from_ms;
 }
 
+// The filters both parts share: the team, the brand, and the cursor (rows after it in (time,
+// source, row) order). `table` is the part's alias, `source` its number, `row` its row column.
+std::string commonFilters(const AuditQuery& query, std::string_view table, std::string_view source,
+                          std::string_view row, std::vector<Arg>& args) {
+  std::string sql;
+  const std::string t(table);
+  if (!query.team.empty()) {
+    sql += " AND p.team = ?";
+    args.push_back(std::string_view(query.team));
+  }
+  if (query.brand) {
+    sql += " AND " + t + ".brand = ?";
+    args.push_back(std::string_view(*query.brand));
+  }
+  if (query.after) {
+    const std::string src(source);
+    sql += " AND (" + t + ".time_ms > ? OR (" + t + ".time_ms = ? AND (" + src + " > ? OR (" + src +
+           " = ? AND " + std::string(row) + " > ?))))";
+    const Cursor& c = *query.after;
+    args.insert(args.end(), {c.time_ms, c.time_ms, int64_t{c.source}, int64_t{c.source}, c.row});
+  }
+  return sql;
+}
+
 // One part of the union: workstation events (source 0; for kExports, those of `export_type`) or
 // CRM records (source 1), with the person's team, restricted by the question, the period, the
 // team, the brand and the cursor. Parameters are appended to `args`.
@@ -69,20 +93,7 @@ std::string eventsPart(const AuditQuery& query, std::string_view export_type,
     case Question::kIncidents:
       break;
   }
-  if (!query.team.empty()) {
-    sql += " AND p.team = ?";
-    args.push_back(std::string_view(query.team));
-  }
-  if (query.brand) {
-    sql += " AND e.brand = ?";
-    args.push_back(std::string_view(*query.brand));
-  }
-  if (query.after) {
-    sql += " AND (e.time_ms > ? OR (e.time_ms = ? AND (0 > ? OR (0 = ? AND e.rowid > ?))))";
-    const Cursor& c = *query.after;
-    args.insert(args.end(), {c.time_ms, c.time_ms, int64_t{c.source}, int64_t{c.source}, c.row});
-  }
-  return sql;
+  return sql + commonFilters(query, "e", "0", "e.rowid", args);
 }
 
 std::string crmPart(const AuditQuery& query, std::vector<Arg>& args) {
@@ -106,20 +117,7 @@ std::string crmPart(const AuditQuery& query, std::vector<Arg>& args) {
     case Question::kIncidents:
       break;
   }
-  if (!query.team.empty()) {
-    sql += " AND p.team = ?";
-    args.push_back(std::string_view(query.team));
-  }
-  if (query.brand) {
-    sql += " AND c.brand = ?";
-    args.push_back(std::string_view(*query.brand));
-  }
-  if (query.after) {
-    sql += " AND (c.time_ms > ? OR (c.time_ms = ? AND (1 > ? OR (1 = ? AND c.id > ?))))";
-    const Cursor& c = *query.after;
-    args.insert(args.end(), {c.time_ms, c.time_ms, int64_t{c.source}, int64_t{c.source}, c.row});
-  }
-  return sql;
+  return sql + commonFilters(query, "c", "1", "c.id", args);
 }
 
 }  // namespace
