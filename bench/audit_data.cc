@@ -21,14 +21,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <numeric>
 #include <optional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "audit/audit_service.h"
 #include "manual_clock.h"
+#include "synthetic.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/event_store.h"
 #include "vigie/crypto/digest.h"
@@ -47,22 +46,6 @@ using protocol::EventType;
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr int64_t kHourMs = 3600LL * 1000;
 
-constexpr std::array<const char*, 3> kBrands = {"acme-energie", "globex-telecom", "initech-assur"};
-constexpr std::array<const char*, 5> kTeams = {"recouvrement", "service-client", "ventes",
-                                               "fidelisation", "back-office"};
-constexpr std::array<const char*, 40> kFirstNames = {
-    "amelie",  "lucas",   "chloe", "hugo",   "lea",    "louis",   "manon", "jules",
-    "camille", "adam",    "sarah", "nathan", "ines",   "ethan",   "jade",  "leo",
-    "louise",  "gabriel", "emma",  "arthur", "alice",  "raphael", "lina",  "paul",
-    "julia",   "mael",    "zoe",   "tom",    "anna",   "noah",    "eva",   "sacha",
-    "rose",    "victor",  "mila",  "theo",   "agathe", "samuel",  "clara", "yanis"};
-constexpr std::array<const char*, 40> kLastNames = {
-    "martin",   "bernard", "thomas",   "petit",     "robert",   "richard", "durand",   "dubois",
-    "moreau",   "laurent", "simon",    "michel",    "lefebvre", "leroy",   "roux",     "david",
-    "bertrand", "morel",   "fournier", "girard",    "bonnet",   "dupont",  "lambert",  "fontaine",
-    "rousseau", "vincent", "muller",   "lefevre",   "faure",    "andre",   "mercier",  "blanc",
-    "guerin",   "boyer",   "garnier",  "chevalier", "francois", "legrand", "gauthier", "garcia"};
-
 struct Options {
   std::string store_dir;
   std::string collector_data;
@@ -74,56 +57,6 @@ struct Options {
   std::string end;  // YYYY-MM-DD; empty: today (UTC)
   uint64_t seed = 1;
   size_t batch = 1000;
-};
-
-// Deterministic draws from one seeded generator; mt19937_64's output is fixed by the standard,
-// the distributions of <random> are not, hence these.
-class Draw {
- public:
-  explicit Draw(uint64_t seed) : engine_(seed) {}
-  uint64_t bits() { return engine_(); }
-  // Uniform in [0, n).
-  uint64_t below(uint64_t n) { return static_cast<uint64_t>(unit() * static_cast<double>(n)); }
-  // Uniform in [0, 1).
-  double unit() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  bool chance(double p) { return unit() < p; }
-  template <size_t N>
-  const char* pick(const std::array<const char*, N>& items) {
-    return items[below(N)];
-  }
-  template <size_t N>
-  std::array<uint8_t, N> bytes() {
-    std::array<uint8_t, N> out{};
-    for (uint8_t& b : out) b = static_cast<uint8_t>(engine_());
-    return out;
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
-
-// Zipf–Mandelbrot popularity over `n` ranks: P(k) proportional to 1 / (k + offset)^s, k = 1..n.
-// With s = 1 and offset 10 and the defaults, the most viewed of the 667k records of a brand gets
-// ~0.8% of that brand's views and about half of all records are never viewed.
-class Zipf {
- public:
-  Zipf(int64_t n, double s, double offset) : cdf_(static_cast<size_t>(n)) {
-    double sum = 0;
-    for (int64_t k = 0; k < n; ++k) {
-      sum += 1.0 / std::pow(static_cast<double>(k + 1) + offset, s);
-      cdf_[static_cast<size_t>(k)] = sum;
-    }
-    for (double& c : cdf_) c /= sum;
-  }
-  // A rank in [0, n), 0 the most popular.
-  int64_t draw(Draw& draw) const {
-    const double u = draw.unit();
-    const auto at = std::upper_bound(cdf_.begin(), cdf_.end(), u);
-    return std::min<int64_t>(at - cdf_.begin(), static_cast<int64_t>(cdf_.size()) - 1);
-  }
-
- private:
-  std::vector<double> cdf_;
 };
 
 struct Person {
@@ -140,15 +73,6 @@ struct Device {
   protocol::Mac mac{};
   std::vector<Event> pending;
 };
-
-// Record k of brand b (0-based rank order scrambled so that popular records are not neighbours).
-std::string recordId(int64_t rank, int brand, int64_t per_brand) {
-  // An odd multiplier coprime with per_brand permutes the ranks.
-  int64_t multiplier = 2654435761LL % per_brand;
-  while (std::gcd(multiplier, per_brand) != 1) ++multiplier;
-  const int64_t index = (rank * multiplier + 12345) % per_brand;
-  return "C-" + std::to_string(1'000'000 + index * static_cast<int64_t>(kBrands.size()) + brand);
-}
 
 std::string hex(std::span<const uint8_t> bytes) { return crypto::toHex(bytes); }
 
@@ -267,11 +191,7 @@ class Generator {
     const int half = (options_.people + 1) / 2;
     for (int p = 0; p < options_.people; ++p) {
       Person person;
-      const size_t names = kFirstNames.size() * kLastNames.size();
-      person.login = std::string(kFirstNames[static_cast<size_t>(p) % kFirstNames.size()]) + "." +
-                     kLastNames[(static_cast<size_t>(p) / kFirstNames.size()) % kLastNames.size()];
-      if (static_cast<size_t>(p) >= names)
-        person.login += std::to_string(static_cast<size_t>(p) / names + 1);
+      person.login = personLogin(static_cast<size_t>(p));
       person.team = kTeams[static_cast<size_t>(p) % kTeams.size()];
       person.shift = p < half ? 0 : 1;
       person.device = p % options_.devices;
@@ -322,7 +242,7 @@ class Generator {
       static constexpr std::array<const char*, 4> kScreens = {"customer", "contract", "invoice",
                                                               "ticket"};
       view.screen = draw_.pick(kScreens);
-      view.record_id = recordId(zipf_.draw(draw_), person.brand, per_brand_);
+      view.record_id = recordId(zipf_.draw(draw_), static_cast<size_t>(person.brand), per_brand_);
       view.mode = draw_.chance(0.1) ? protocol::CrmMode::kEdit : protocol::CrmMode::kView;
       view.brand = brand;
       // The CRM's own audit feed: about 2% as many records as events, after some views.
@@ -338,7 +258,7 @@ class Generator {
       protocol::ClipboardCopy copy;
       copy.source_app = "chromium";
       copy.source_url = std::string("https://crm.") + brand + ".example/customers/" +
-                        recordId(zipf_.draw(draw_), person.brand, per_brand_);
+                        recordId(zipf_.draw(draw_), static_cast<size_t>(person.brand), per_brand_);
       copy.formats = {"UTF8_STRING", "text/plain"};
       copy.size_bytes = 8 + draw_.below(2000);
       if (draw_.chance(0.2)) {
