@@ -453,7 +453,9 @@ struct DetectionEngine::State {
       std::lock_guard lock(mutex);
       person = &people[login];
       if (time_ms <= person->known_agent_until) return true;
-      if (time_ms - person->unknown_checked_ms < kUnknownAgentRecheckMs) return false;
+      if (person->unknown_checked_ms != INT64_MIN &&
+          time_ms - person->unknown_checked_ms < kUnknownAgentRecheckMs)
+        return false;
     }
     auto last_call = inputs.calls.lastCallBefore(login, time_ms + kHourMs);
     std::lock_guard lock(mutex);
