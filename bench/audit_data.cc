@@ -30,9 +30,9 @@
 #include "synthetic.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/event_store.h"
-#include "vigie/crypto/digest.h"
 #include "vigie/crypto/random.h"
 #include "vigie/platform/atomic_file.h"
+#include "vigie/protocol/hex.h"
 #include "vigie/protocol/utc_time.h"
 #include "vigie/protocol/uuid.h"
 #include "vigie/protocol/validate.h"
@@ -74,7 +74,7 @@ struct Device {
   std::vector<Event> pending;
 };
 
-std::string hex(std::span<const uint8_t> bytes) { return crypto::toHex(bytes); }
+std::string hex(std::span<const uint8_t> bytes) { return protocol::toHex(bytes); }
 
 double loadAverage() {
   std::ifstream in("/proc/loadavg");

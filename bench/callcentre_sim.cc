@@ -342,9 +342,10 @@ class Simulator {
     if (draw_.chance(0.3))
       add(a, start, session, EventType::kAppFocus, protocol::AppFocus{"softphone", std::nullopt});
     std::vector<int64_t> views = {start + draw_.between(5, 40) * kSecondMs};
-    const double more = draw_.unit();
-    const int extra = more < 0.35 ? 0 : more < 0.7 ? 1 : more < 0.9 ? 2 : 3;
-    for (int v = 0; v < extra; ++v)
+    // More screens (contract, invoices, tickets) the longer the call: one every 4 minutes or so.
+    const uint64_t extra =
+        poisson(static_cast<double>(length) / static_cast<double>(4 * kMinuteMs));
+    for (uint64_t v = 0; v < extra; ++v)
       views.push_back(views.front() +
                       static_cast<int64_t>(draw_.below(static_cast<uint64_t>(
                           std::max<int64_t>(call.end_ms - views.front(), kSecondMs)))));
@@ -356,6 +357,7 @@ class Simulator {
     if (draw_.chance(options_.side_record_share)) {
       // A second record during the call (a joint account, a household member): no call names it.
       view(a, views.back() + 20 * kSecondMs, session, drawRecord(agent.brand), "customer");
+      countNoise(views.back());
     }
     // Copies: an e-mail address or a phone number to paste into a mail or a form, or notes.
     if (draw_.chance(0.15)) {
@@ -444,8 +446,10 @@ class Simulator {
       return time;
     };
     for (uint64_t n = poisson(options_.unexplained_views_per_day); n > 0; --n) {
-      if (auto time = workingTime())
+      if (auto time = workingTime()) {
         view(a, *time, session, drawRecord(agents_[a].brand), "customer");
+        countNoise(*time);
+      }
     }
     for (uint64_t n = poisson(0.3); n > 0; --n) {
       const auto time = workingTime();
@@ -467,6 +471,10 @@ class Simulator {
           protocol::PrintJob{"floor-" + std::to_string(agents_[a].brand + 1),
                              static_cast<uint64_t>(draw_.between(1, 7)), 1, "pdf"});
     }
+  }
+
+  void countNoise(int64_t time_ms) {
+    if (time_ms >= centre_.eval_from_ms) ++centre_.unexplained_views;
   }
 
   uint64_t poisson(double mean) {

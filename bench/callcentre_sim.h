@@ -88,6 +88,8 @@ struct CallCentre {
   std::vector<collector::Shift> shifts;  // as imported: "team:NAME" and personal ones
   std::vector<collector::WatchedRecord> watchlist;
   std::vector<ScenarioInstance> scenarios;  // the injected ones, by start time
+  // Ordinary views of a record no call names (the noise above), in the evaluated days.
+  size_t unexplained_views = 0;
 
   // The brand a device's events are stored under.
   std::string brandOfDevice(std::string_view device) const;

@@ -3,11 +3,15 @@
 // together. Each seed is a different centre — people, calls, noise and scenario times.
 //
 //   detection_quality [--seeds 1,2,3] [--teams 4] [--agents 12] [--history-days 14]
-//                     [--eval-days 7] [--instances 2] [--unexplained 0.3] [--side-records 0.02]
-//                     [--policy detection.json]
+//                     [--eval-days 7] [--instances 2] [--unexplained 0.3] [--side-records 0]
+//                     [--mode realtime|retrospective] [--policy detection.json]
+//                     [--unmatched RULE]
 //
+// --mode realtime (the default) feeds the engine event by event as the ingestor does;
+// retrospective runs the rules over the evaluated days as POST /v1/detection/runs does.
 // --policy reads the thresholds from a detection.json (its "rules" member); the defaults
-// otherwise.
+// otherwise. --unmatched lists the alerts of RULE that match no injected scenario.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +23,7 @@
 #include "detection_replay.h"
 #include "temp_dir.h"
 #include "vigie/protocol/json.h"
+#include "vigie/protocol/utc_time.h"
 
 namespace vigie::bench {
 namespace {
@@ -27,13 +32,16 @@ struct Options {
   std::vector<uint64_t> seeds = {1, 2, 3};
   SimOptions sim;
   std::string policy_file;
+  ReplayMode mode = ReplayMode::kRealtime;
+  std::string unmatched;  // a rule whose unmatched alerts are listed
 };
 
 int usage(const std::string& message) {
   std::fprintf(stderr,
                "detection_quality: %s\nusage: detection_quality [--seeds 1,2,3] [--teams T]"
                " [--agents A] [--history-days H] [--eval-days E] [--instances I]"
-               " [--unexplained R] [--side-records S] [--policy detection.json]\n",
+               " [--unexplained R] [--side-records S] [--mode realtime|retrospective]"
+               " [--policy detection.json] [--unmatched RULE]\n",
                message.c_str());
   return 2;
 }
@@ -78,6 +86,8 @@ void add(ReplayResult& total, const ReplayResult& one) {
     sum.rule = name;
     sum.alerts += rule.alerts;
     sum.matched += rule.matched;
+    sum.high_alerts += rule.high_alerts;
+    sum.high_matched += rule.high_matched;
   }
   total.events += one.events;
 }
@@ -105,6 +115,12 @@ int run(int argc, char** argv) {
         options.sim.unexplained_views_per_day = std::stod(value);
       } else if (name == "--side-records") {
         options.sim.side_record_share = std::stod(value);
+      } else if (name == "--mode") {
+        if (value != "realtime" && value != "retrospective") return usage("bad --mode " + value);
+        options.mode = value == "realtime" ? ReplayMode::kRealtime : ReplayMode::kRetrospective;
+      } else if (name == "--unmatched") {
+        if (!collector::isRuleName(value)) return usage("no rule named " + value);
+        options.unmatched = value;
       } else if (name == "--policy") {
         options.policy_file = value;
       } else {
@@ -125,28 +141,38 @@ int run(int argc, char** argv) {
   std::printf(
       "Synthetic call centre: %d teams of %d, %d days of history, %d days evaluated,"
       " %d instances per scenario, %.2f unexplained views per person-day, %.0f%% of calls"
-      " with a second record; thresholds: %s.\n\n",
+      " with a second record; thresholds: %s; %s.\n\n",
       options.sim.teams, options.sim.agents_per_team, options.sim.history_days,
       options.sim.eval_days, options.sim.instances_per_scenario,
       options.sim.unexplained_views_per_day, 100 * options.sim.side_record_share,
-      options.policy_file.empty() ? "defaults" : options.policy_file.c_str());
+      options.policy_file.empty() ? "defaults" : options.policy_file.c_str(),
+      options.mode == ReplayMode::kRealtime ? "real time" : "retrospective run");
   ReplayResult total;
   for (uint64_t seed : options.seeds) {
     options.sim.seed = seed;
     const auto started = std::chrono::steady_clock::now();
     const CallCentre centre = simulateCallCentre(options.sim);
     testing::TempDir dir;
-    auto result = replayCallCentre(centre, *policy, dir.path());
+    auto result = replayCallCentre(centre, *policy, dir.path(), options.mode);
     if (!result.isOk()) return fail(result.status());
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     size_t calls = 0;
     for (const auto& [brand, brand_calls] : centre.calls) calls += brand_calls.size();
     std::printf(
-        "### Seed %llu\n\n%zu events, %zu calls, %zu alerts in the evaluated days"
-        " (%.1f s)\n\n%s\n",
-        static_cast<unsigned long long>(seed), centre.events.size(), calls, result->alerts.size(),
-        seconds, scoreTable(*result).c_str());
+        "### Seed %llu\n\n%zu events, %zu calls, %zu views no call names in the evaluated days,"
+        " %zu alerts about them (%.1f s)\n\n%s\n",
+        static_cast<unsigned long long>(seed), centre.events.size(), calls,
+        centre.unexplained_views, result->alerts.size(), seconds, scoreTable(*result).c_str());
+    for (const collector::Alert& alert : result->alerts) {
+      if (alert.draft.rule != options.unmatched) continue;
+      if (std::any_of(centre.scenarios.begin(), centre.scenarios.end(),
+                      [&](const ScenarioInstance& i) { return alertMatches(alert, i); }))
+        continue;
+      std::printf("- unmatched: %s %s %s\n", alert.draft.user.c_str(),
+                  protocol::formatUtcMillis(alert.draft.time_ms).c_str(),
+                  alert.draft.summary.c_str());
+    }
     std::fflush(stdout);
     add(total, *result);
   }

@@ -6,9 +6,8 @@
 #include <set>
 
 #include "audit/audit_service.h"
+#include "detect/retro_runs.h"
 #include "detect/shifts.h"
-#include "detect/telephony.h"
-#include "detect/watchlist.h"
 #include "manual_clock.h"
 #include "test_keys.h"
 #include "vigie/collector/event_store.h"
@@ -45,8 +44,7 @@ Status storeEvents(const CallCentre& centre, collector::EventStore& store) {
 // What an administrator and the CTI tell the collector: people, devices, shifts, watch-list,
 // calls.
 Status loadFacts(const CallCentre& centre, collector::EventStore& store,
-                 collector::AuditService& audit, collector::CallLog& calls,
-                 collector::ShiftCalendar& shifts, collector::Watchlist& watchlist) {
+                 collector::AuditService& audit, collector::ShiftCalendar& shifts) {
   for (const SimPerson& person : centre.people) {
     collector::DeviceRecord device;
     device.device_id = person.device;
@@ -55,19 +53,20 @@ Status loadFacts(const CallCentre& centre, collector::EventStore& store,
     device.chain_key = testing::fixedKey(7);
     device.certificate_fingerprint = std::string(64, 'a');
     device.enrolled_ms = centre.history_from_ms - 30 * kDayMs;
+    device.brand = person.brand;
     VIGIE_RETURN_IF_ERROR(store.putDevice(device));
     VIGIE_RETURN_IF_ERROR(audit.directory.assignDevice(person.device, person.brand));
     VIGIE_RETURN_IF_ERROR(audit.directory.setPerson(person.login, person.team, {}));
   }
   VIGIE_RETURN_IF_ERROR(shifts.replace(centre.shifts));
   for (const collector::WatchedRecord& entry : centre.watchlist)
-    VIGIE_RETURN_IF_ERROR(watchlist.put(entry));
+    VIGIE_RETURN_IF_ERROR(audit.watchlist.put(entry));
   for (const auto& [brand, brand_calls] : centre.calls) {
     for (size_t from = 0; from < brand_calls.size(); from += collector::kMaxCallLines) {
       const size_t to = std::min(brand_calls.size(), from + collector::kMaxCallLines);
       const std::vector<collector::Call> chunk(brand_calls.begin() + static_cast<ptrdiff_t>(from),
                                                brand_calls.begin() + static_cast<ptrdiff_t>(to));
-      auto stored = calls.store(brand, chunk);
+      auto stored = audit.calls.store(brand, chunk);
       if (!stored.isOk()) return stored.status();
     }
   }
@@ -89,9 +88,9 @@ StatusOr<std::vector<Alert>> allAlerts(collector::AlertStore& alerts) {
   return all;
 }
 
-std::string percent(double ratio) {
+std::string ratio(double value) {
   char text[16];
-  std::snprintf(text, sizeof text, "%.2f", ratio);
+  std::snprintf(text, sizeof text, "%.2f", value);
   return text;
 }
 
@@ -105,6 +104,11 @@ double RuleScore::precision() const {
   return alerts == 0 ? 1.0 : static_cast<double>(matched) / static_cast<double>(alerts);
 }
 
+double RuleScore::highPrecision() const {
+  return high_alerts == 0 ? 1.0
+                          : static_cast<double>(high_matched) / static_cast<double>(high_alerts);
+}
+
 bool alertMatches(const Alert& alert, const ScenarioInstance& instance) {
   if (alert.draft.user != instance.login) return false;
   auto within = [&](int64_t t) { return t >= instance.from_ms && t <= instance.to_ms; };
@@ -115,49 +119,74 @@ bool alertMatches(const Alert& alert, const ScenarioInstance& instance) {
 
 StatusOr<ReplayResult> replayCallCentre(const CallCentre& centre,
                                         const collector::DetectionPolicy& policy,
-                                        const std::string& directory) {
+                                        const std::string& directory, ReplayMode mode) {
   const std::string path = directory + "/store.db";
   const crypto::SecretKey key = testing::fixedKey(3);
   testing::ManualClock clock(centre.history_from_ms);
-  auto store = collector::openSqlCipherStore(path, key);
-  if (!store.isOk()) return store.status();
-  auto audit = collector::openAuditService(path, key, clock);
-  if (!audit.isOk()) return audit.status();
-  collector::AuditDb& db = *(*audit)->db;
-  collector::CallLog calls(db, clock);
-  collector::ShiftCalendar shifts(db, centre.localTime());
-  collector::Watchlist watchlist(db, clock);
-  collector::AlertStore alerts(db, clock);
-  VIGIE_RETURN_IF_ERROR(loadFacts(centre, **store, **audit, calls, shifts, watchlist));
-  VIGIE_RETURN_IF_ERROR(storeEvents(centre, **store));
+  auto opened = collector::openSqlCipherStore(path, key);
+  if (!opened.isOk()) return opened.status();
+  collector::EventStore& store = **opened;
+  auto opened_audit = collector::openAuditService(path, key, clock);
+  if (!opened_audit.isOk()) return opened_audit.status();
+  collector::AuditService& audit = **opened_audit;
+  // The site's local time is the simulation's, not this machine's.
+  collector::ShiftCalendar shifts(*audit.db, centre.localTime());
+  VIGIE_RETURN_IF_ERROR(loadFacts(centre, store, audit, shifts));
+  VIGIE_RETURN_IF_ERROR(storeEvents(centre, store));
+  const collector::DetectionInputs inputs{audit.calls, shifts, audit.watchlist, audit.directory,
+                                          audit.alerts};
 
-  std::map<std::string, std::string> brands;
-  for (const SimPerson& person : centre.people) brands[person.device] = person.brand;
-  collector::EngineOptions options;
-  options.origin = "realtime";
-  options.realtime = false;
-  options.raise_from_ms = centre.eval_from_ms;
-  collector::DetectionEngine engine(policy, {calls, shifts, watchlist, (*audit)->directory, alerts},
-                                    options);
-  // Every event of the history and of the evaluation period, in time order; time moves on a
-  // minute at a time between them.
-  int64_t next_tick = centre.history_from_ms + kMinuteMs;
-  for (const protocol::Event& event : centre.events) {
-    while (event.time_ms >= next_tick) {
-      clock.set(next_tick);
-      engine.advanceTo(next_tick);
-      next_tick += kMinuteMs;
+  collector::EngineStats stats;
+  if (mode == ReplayMode::kRealtime) {
+    // As a collector started at the beginning of the evaluated days: baselines warmed from the
+    // store, then each event as it is stored, time moving a minute at a time between them.
+    collector::EngineOptions options;
+    options.realtime = false;  // the calls are all in the store already
+    collector::DetectionEngine engine(policy, inputs, options);
+    auto counts = store.hourlyCounts(protocol::EventType::kCrmView,
+                                     centre.eval_from_ms - policy.volume.baseline_days * kDayMs,
+                                     centre.eval_from_ms);
+    if (!counts.isOk()) return counts.status();
+    engine.warm(*counts);
+    const auto first =
+        std::lower_bound(centre.events.begin(), centre.events.end(), centre.eval_from_ms,
+                         [](const protocol::Event& event, int64_t t) { return event.time_ms < t; });
+    std::map<std::string, std::string, std::less<>> brands;
+    for (const SimPerson& person : centre.people) brands[person.device] = person.brand;
+    int64_t next_tick = centre.eval_from_ms;
+    for (auto event = first; event != centre.events.end(); ++event) {
+      while (event->time_ms >= next_tick) {
+        clock.set(next_tick);
+        engine.advanceTo(next_tick);
+        next_tick += kMinuteMs;
+      }
+      clock.set(event->time_ms);
+      const auto* view = std::get_if<protocol::CrmView>(&event->data);
+      engine.observe(*event,
+                     view != nullptr && !view->brand.empty() ? view->brand : brands[event->device]);
     }
-    clock.set(event.time_ms);
-    engine.observe(event, brands[event.device]);
+    clock.set(centre.end_ms + kDayMs);
+    engine.advanceTo(centre.end_ms + kDayMs);
+    stats = engine.stats();
+  } else {
+    // A retrospective run over the evaluated days, as POST /v1/detection/runs starts one.
+    clock.set(centre.end_ms + kDayMs);
+    collector::RetroRuns runs(store, *audit.db, policy, inputs, clock);
+    auto id = runs.start({{}, centre.eval_from_ms, centre.end_ms, "detection_replay"});
+    if (!id.isOk()) return id.status();
+    runs.waitIdle();
+    auto run = runs.get(*id);
+    if (!run.isOk()) return run.status();
+    if (run->state != "done")
+      return Status::failedPrecondition("run " + run->state + ": " + run->error);
+    stats.events = run->events;
+    stats.alerts_raised = run->alerts;
   }
-  clock.set(centre.end_ms + kDayMs);
-  engine.advanceTo(centre.end_ms + kDayMs);
 
   ReplayResult result;
-  result.stats = engine.stats();
+  result.stats = stats;
   result.events = centre.events.size();
-  auto raised = allAlerts(alerts);
+  auto raised = allAlerts(audit.alerts);
   if (!raised.isOk()) return raised.status();
   for (Alert& alert : *raised) {
     if (alert.draft.time_ms >= centre.eval_from_ms) result.alerts.push_back(std::move(alert));
@@ -167,10 +196,14 @@ StatusOr<ReplayResult> replayCallCentre(const CallCentre& centre,
   for (const Alert& alert : result.alerts) {
     RuleScore& score = result.rules[alert.draft.rule];
     score.rule = alert.draft.rule;
+    const bool matched =
+        std::any_of(centre.scenarios.begin(), centre.scenarios.end(),
+                    [&](const ScenarioInstance& i) { return alertMatches(alert, i); });
+    const bool high = alert.draft.severity == collector::Severity::kHigh;
     ++score.alerts;
-    if (std::any_of(centre.scenarios.begin(), centre.scenarios.end(),
-                    [&](const ScenarioInstance& i) { return alertMatches(alert, i); }))
-      ++score.matched;
+    score.matched += matched ? 1 : 0;
+    score.high_alerts += high ? 1 : 0;
+    score.high_matched += high && matched ? 1 : 0;
   }
   for (Scenario scenario : kAllScenarios) {
     ScenarioScore score;
@@ -191,21 +224,23 @@ StatusOr<ReplayResult> replayCallCentre(const CallCentre& centre,
 
 std::string scoreTable(const ReplayResult& result) {
   std::string out =
-      "| scenario | rule | instances | detected | recall | rule's alerts | matching a scenario "
-      "| precision |\n|---|---|---:|---:|---:|---:|---:|---:|\n";
+      "| scenario | rule | instances | detected | recall | alerts | of a scenario | precision "
+      "| high | of a scenario | precision (high) |\n"
+      "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  auto scores = [](const RuleScore& rule) {
+    return std::to_string(rule.alerts) + " | " + std::to_string(rule.matched) + " | " +
+           ratio(rule.precision()) + " | " + std::to_string(rule.high_alerts) + " | " +
+           std::to_string(rule.high_matched) + " | " + ratio(rule.highPrecision()) + " |\n";
+  };
   std::set<std::string> expected;
   for (const ScenarioScore& s : result.scenarios) {
-    const RuleScore& rule = result.rules.at(s.rule);
     expected.insert(s.rule);
     out += "| " + std::string(scenarioName(s.scenario)) + " | " + s.rule + " | " +
            std::to_string(s.instances) + " | " + std::to_string(s.detected) + " | " +
-           percent(s.recall()) + " | " + std::to_string(rule.alerts) + " | " +
-           std::to_string(rule.matched) + " | " + percent(rule.precision()) + " |\n";
+           ratio(s.recall()) + " | " + scores(result.rules.at(s.rule));
   }
   for (const auto& [name, rule] : result.rules) {
-    if (expected.contains(name)) continue;
-    out += "| (none) | " + name + " | | | | " + std::to_string(rule.alerts) + " | " +
-           std::to_string(rule.matched) + " | " + percent(rule.precision()) + " |\n";
+    if (!expected.contains(name)) out += "| (none) | " + name + " | | | | " + scores(rule);
   }
   return out;
 }

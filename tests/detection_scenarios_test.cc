@@ -126,6 +126,15 @@ TEST(CallCentreSim, EveryScenarioIsInjectedAtDistinctPeopleInTheEvaluatedDays) {
   EXPECT_TRUE(simulateCallCentre(quiet).scenarios.empty());
 }
 
+// The alerts of `rule` in `result`, described, for a failure message.
+std::string alertsOf(const ReplayResult& result, std::string_view rule) {
+  std::string out;
+  for (const collector::Alert& alert : result.alerts) {
+    if (alert.draft.rule == rule) out += "\n  " + describe(alert);
+  }
+  return out;
+}
+
 TEST(DetectionScenarios, EveryInjectedScenarioIsFoundByItsRule) {
   const CallCentre centre = simulateCallCentre(testCentre(1));
   testing::TempDir dir;
@@ -137,29 +146,24 @@ TEST(DetectionScenarios, EveryInjectedScenarioIsFoundByItsRule) {
   EXPECT_EQ(result.stats.errors, 0u);
 
   for (const ScenarioScore& score : result.scenarios) {
-    SCOPED_TRACE(std::string(scenarioName(score.scenario)));
+    SCOPED_TRACE(std::string(scenarioName(score.scenario)) + ", rule " + score.rule);
     EXPECT_EQ(score.instances, 2u);
-    EXPECT_EQ(score.recall(), 1.0);
-    EXPECT_GE(result.rules.at(score.rule).precision(), 0.8);
-    if (score.recall() < 1.0) {
-      for (const ScenarioInstance& instance : centre.scenarios) {
-        if (instance.scenario != score.scenario) continue;
-        ADD_FAILURE() << "instance " << instance.login << " "
-                      << protocol::formatUtcMillis(instance.from_ms) << " - "
-                      << protocol::formatUtcMillis(instance.to_ms) << ": " << instance.detail;
-      }
+    EXPECT_EQ(score.recall(), 1.0) << alertsOf(result, score.rule);
+    const RuleScore& rule = result.rules.at(score.rule);
+    EXPECT_GE(rule.highPrecision(), 0.8) << alertsOf(result, score.rule);
+    // copy_after_view raises every copy of personal data within a minute of a view, e-mail
+    // addresses and phone numbers included: ordinary work here (about one call in seven), so
+    // over all its alerts its precision is near 0. Only copies of banking data (IBAN, card,
+    // social security number) are raised high, and that is where it is judged (docs/detection.md).
+    if (score.rule != collector::kRuleCopyAfterView) {
+      EXPECT_GE(rule.precision(), 0.8) << alertsOf(result, score.rule);
     }
-  }
-  // The alerts no scenario explains, to judge them by eye when a threshold moves.
-  for (const collector::Alert& alert : result.alerts) {
-    const bool explained =
-        std::any_of(centre.scenarios.begin(), centre.scenarios.end(),
-                    [&](const ScenarioInstance& i) { return alertMatches(alert, i); });
-    if (!explained && alert.draft.rule != collector::kRuleUnjustifiedAccess)
-      std::printf("unexplained: %s\n", describe(alert).c_str());
   }
 }
 
+// With no insider at all, the only alerts left are those the ordinary irregularities explain: a
+// record viewed with no call about it (unjustified_access, one alert per person and hour) and
+// e-mail or phone numbers copied after a view (copy_after_view, medium severity).
 TEST(DetectionScenarios, AQuietCentreRaisesAlmostNoAlert) {
   SimOptions options = testCentre(2);
   options.inject = false;
@@ -167,12 +171,48 @@ TEST(DetectionScenarios, AQuietCentreRaisesAlmostNoAlert) {
   testing::TempDir dir;
   auto replayed = replayCallCentre(centre, collector::DetectionPolicy{}, dir.path());
   ASSERT_TRUE(replayed.isOk()) << replayed.status().toString();
-  for (const collector::Alert& alert : replayed->alerts)
-    std::printf("quiet centre: %s\n", describe(alert).c_str());
-  for (const auto& [rule, score] : replayed->rules) {
+  const ReplayResult& result = *replayed;
+  std::printf("quiet centre: %zu views no call names\n%s", centre.unexplained_views,
+              scoreTable(result).c_str());
+  for (const auto& [rule, score] : result.rules) {
     SCOPED_TRACE(rule);
-    EXPECT_EQ(score.alerts, 0u);
+    EXPECT_EQ(score.high_alerts, 0u) << alertsOf(result, rule);
+    if (rule == collector::kRuleUnjustifiedAccess) {
+      EXPECT_LE(score.alerts, centre.unexplained_views);
+      EXPECT_GT(score.alerts, 0u);  // the rule does see the noise
+    } else if (rule != collector::kRuleCopyAfterView) {
+      EXPECT_EQ(score.alerts, 0u) << alertsOf(result, rule);
+    }
   }
+}
+
+// A retrospective run over the same days (RetroRuns, reading the store an hour at a time) finds
+// what the real-time engine found.
+TEST(DetectionScenarios, ARetrospectiveRunFindsTheSameScenarios) {
+  SimOptions options = testCentre(4);
+  options.teams = 2;
+  options.agents_per_team = 9;
+  const CallCentre centre = simulateCallCentre(options);
+  testing::TempDir realtime_dir;
+  testing::TempDir retro_dir;
+  auto realtime = replayCallCentre(centre, collector::DetectionPolicy{}, realtime_dir.path(),
+                                   ReplayMode::kRealtime);
+  ASSERT_TRUE(realtime.isOk()) << realtime.status().toString();
+  auto retro = replayCallCentre(centre, collector::DetectionPolicy{}, retro_dir.path(),
+                                ReplayMode::kRetrospective);
+  ASSERT_TRUE(retro.isOk()) << retro.status().toString();
+  std::printf("retrospective run:\n%s", scoreTable(*retro).c_str());
+  for (size_t s = 0; s < retro->scenarios.size(); ++s) {
+    SCOPED_TRACE(std::string(scenarioName(retro->scenarios[s].scenario)));
+    EXPECT_EQ(retro->scenarios[s].recall(), 1.0);
+    EXPECT_EQ(retro->scenarios[s].detected, realtime->scenarios[s].detected);
+  }
+  auto keys = [](const ReplayResult& result) {
+    std::set<std::string> out;
+    for (const collector::Alert& alert : result.alerts) out.insert(alert.draft.key);
+    return out;
+  };
+  EXPECT_EQ(keys(*retro), keys(*realtime));
 }
 
 }  // namespace
