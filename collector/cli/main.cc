@@ -196,7 +196,8 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     const DetectionInputs inputs{service.calls, service.shifts, service.watchlist,
                                  service.directory, service.alerts};
     auto realtime =
-        RealtimeDetection::start(service.detection_policy, inputs, **store, clock, nullptr);
+        RealtimeDetection::start(service.detection_policy, inputs, **store, clock, nullptr,
+                                 std::chrono::seconds(detection_config->tick_seconds));
     if (!realtime.isOk()) return fail(realtime.status());
     RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock);
     service.runs = &runs;

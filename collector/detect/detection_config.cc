@@ -26,11 +26,18 @@ StatusOr<DetectionConfig> loadDetectionConfig(const std::string& path) {
       auto rules = parseDetectionPolicy(member.second);
       if (!rules.isOk()) return rules.status().withContext(path);
       config.rules = *rules;
+    } else if (member.first == "tick_seconds") {
+      const json::Value& value = member.second;
+      if (value.kind != json::Value::Kind::kInteger || value.negative || value.magnitude < 1 ||
+          value.magnitude > 600) {
+        return Status::invalidArgument(path + ": tick_seconds: expected a whole number in 1..600");
+      }
+      config.tick_seconds = static_cast<int64_t>(value.magnitude);
     } else if (member.first == "outputs") {
       config.outputs = std::move(member.second);
     } else {
       return Status::invalidArgument(path + ": " + member.first +
-                                     ": unknown member (rules, outputs)");
+                                     ": unknown member (rules, outputs, tick_seconds)");
     }
   }
   return config;
