@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -31,6 +30,13 @@ constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr uint8_t kMondayToFriday = 0x1f;
 constexpr uint8_t kMondayToThursday = 0x0f;
 
+// A broken precondition of the caller's: says which, and stops.
+void require(bool holds, const char* what) {
+  if (holds) return;
+  std::fprintf(stderr, "simulateCallCentre: %s\n", what);
+  std::abort();
+}
+
 // Division rounding towards minus infinity.
 int64_t floorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -41,7 +47,6 @@ struct Span {
   int64_t from = 0;
   int64_t to = 0;
   bool contains(int64_t t) const { return t >= from && t < to; }
-  bool overlaps(const Span& other) const { return from < other.to && other.from < to; }
 };
 
 struct Agent {
@@ -61,16 +66,17 @@ struct DayPlan {
   std::vector<Span> breaks;   // the session is locked
   std::vector<Span> blocked;  // not taking calls (a scenario happens then)
   std::string vip_record;     // a VIP calls in: the first call after the morning break
-  Span activity;              // logon to logoff, once simulated
 };
 
 class Simulator {
  public:
   explicit Simulator(const SimOptions& options) : options_(options), draw_(options.seed) {
-    assert(options.teams >= 1 && static_cast<size_t>(options.teams) <= kTeams.size());
-    assert(options.agents_per_team >= 4 && options.history_days >= 0 && options.eval_days >= 1);
+    require(options.teams >= 1 && static_cast<size_t>(options.teams) <= kTeams.size(),
+            "teams must be 1..5");
+    require(options.agents_per_team >= 4 && options.history_days >= 0 && options.eval_days >= 1,
+            "at least 4 people per team and 1 evaluated day");
     const auto first = protocol::parseUtcMillis(options.first_day + "T00:00:00.000Z");
-    assert(first.has_value());
+    require(first.has_value(), "first_day must be YYYY-MM-DD");
     centre_.options = options;
     centre_.history_from_ms = *first - options.utc_offset_minutes * kMinuteMs;
     centre_.eval_from_ms = centre_.history_from_ms + options.history_days * kDayMs;
@@ -392,6 +398,7 @@ class Simulator {
 
   void workDay(size_t a, int day) {
     DayPlan& p = plan(a, day);
+    if (isEvalDay(day)) ++centre_.person_days;
     const std::string& session = p.session;
     const int64_t logon = p.shift.from - draw_.between(2, 13) * kMinuteMs;
     add(a, logon, session, EventType::kSessionLogon, protocol::SessionChange{});
@@ -431,7 +438,6 @@ class Simulator {
     }
     const int64_t logoff = std::max(p.shift.to, last) + draw_.between(1, 9) * kMinuteMs;
     add(a, logoff, session, EventType::kSessionLogoff, protocol::SessionChange{});
-    p.activity = {logon, logoff};
 
     // Between calls: a record looked at for no call (a colleague's question, a follow-up), a
     // small export, a print.
@@ -492,7 +498,7 @@ class Simulator {
     }
     for (size_t i = pool.size(); i > 1; --i) std::swap(pool[i - 1], pool[draw_.below(i)]);
     const std::vector<int> workdays = evalWorkdays();
-    assert(!workdays.empty());
+    if (workdays.empty()) return;
     size_t next = 0;
     for (Scenario scenario : kAllScenarios) {
       for (int n = 0; n < options_.instances_per_scenario && next < pool.size(); ++n) {
@@ -580,7 +586,7 @@ class Simulator {
           }
           std::sort(firsts.begin(), firsts.end());
           if (firsts.size() > 8) firsts.resize(8);
-          assert(!firsts.empty());
+          if (firsts.empty()) return;
           int64_t last = 0;
           for (int64_t viewed : firsts) {
             last = viewed + draw_.between(4, 25) * kSecondMs;

@@ -88,7 +88,9 @@ struct CallCentre {
   std::vector<collector::Shift> shifts;  // as imported: "team:NAME" and personal ones
   std::vector<collector::WatchedRecord> watchlist;
   std::vector<ScenarioInstance> scenarios;  // the injected ones, by start time
-  // Ordinary views of a record no call names (the noise above), in the evaluated days.
+  // In the evaluated days: the days worked, summed over people, and the ordinary views of a
+  // record no call names (the noise above).
+  size_t person_days = 0;
   size_t unexplained_views = 0;
 
   // The brand a device's events are stored under.

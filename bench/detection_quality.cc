@@ -14,15 +14,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "callcentre_sim.h"
+#include "detect/detection_config.h"
 #include "detection_replay.h"
 #include "temp_dir.h"
-#include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
 
 namespace vigie::bench {
@@ -58,18 +58,13 @@ std::vector<uint64_t> parseSeeds(const std::string& text) {
   return seeds;
 }
 
+// The thresholds of a collector's detection.json, read as the collector reads them.
 StatusOr<collector::DetectionPolicy> readPolicy(const std::string& file) {
   if (file.empty()) return collector::DetectionPolicy{};
-  std::ifstream in(file);
-  if (!in) return Status::ioError("cannot read " + file);
-  std::stringstream text;
-  text << in.rdbuf();
-  auto parsed = protocol::json::parse(text.str());
-  if (!parsed.isOk()) return parsed.status().withContext(file);
-  const protocol::json::Value* rules =
-      parsed->kind == protocol::json::Value::Kind::kObject ? parsed->find("rules") : nullptr;
-  if (rules == nullptr) return Status::invalidArgument(file + ": no \"rules\" member");
-  return collector::parseDetectionPolicy(*rules);
+  if (!std::filesystem::exists(file)) return Status::notFound(file + ": no such file");
+  auto config = collector::loadDetectionConfig(file);
+  if (!config.isOk()) return config.status();
+  return config->rules;
 }
 
 void add(ReplayResult& total, const ReplayResult& one) {
@@ -148,6 +143,7 @@ int run(int argc, char** argv) {
       options.policy_file.empty() ? "defaults" : options.policy_file.c_str(),
       options.mode == ReplayMode::kRealtime ? "real time" : "retrospective run");
   ReplayResult total;
+  size_t person_days = 0;
   for (uint64_t seed : options.seeds) {
     options.sim.seed = seed;
     const auto started = std::chrono::steady_clock::now();
@@ -160,9 +156,9 @@ int run(int argc, char** argv) {
     size_t calls = 0;
     for (const auto& [brand, brand_calls] : centre.calls) calls += brand_calls.size();
     std::printf(
-        "### Seed %llu\n\n%zu events, %zu calls, %zu views no call names in the evaluated days,"
-        " %zu alerts about them (%.1f s)\n\n%s\n",
-        static_cast<unsigned long long>(seed), centre.events.size(), calls,
+        "### Seed %llu\n\n%zu events, %zu calls; in the evaluated days %zu person-days worked,"
+        " %zu views no call names, %zu alerts (%.1f s)\n\n%s\n",
+        static_cast<unsigned long long>(seed), centre.events.size(), calls, centre.person_days,
         centre.unexplained_views, result->alerts.size(), seconds, scoreTable(*result).c_str());
     for (const collector::Alert& alert : result->alerts) {
       if (alert.draft.rule != options.unmatched) continue;
@@ -175,9 +171,11 @@ int run(int argc, char** argv) {
     }
     std::fflush(stdout);
     add(total, *result);
+    person_days += centre.person_days;
   }
   if (options.seeds.size() > 1)
-    std::printf("### All %zu seeds\n\n%s", options.seeds.size(), scoreTable(total).c_str());
+    std::printf("### All %zu seeds\n\n%zu person-days worked in the evaluated days\n\n%s",
+                options.seeds.size(), person_days, scoreTable(total).c_str());
   return 0;
 }
 

@@ -64,9 +64,13 @@ TEST(CallCentreSim, EventsAreValidNumberedPerDeviceAndInTimeOrder) {
 }
 
 TEST(CallCentreSim, TheSameSeedGivesTheSameCentre) {
-  const CallCentre one = simulateCallCentre(testCentre(7));
-  const CallCentre again = simulateCallCentre(testCentre(7));
-  const CallCentre other = simulateCallCentre(testCentre(8));
+  SimOptions options = testCentre(7);
+  options.teams = 2;
+  options.history_days = 7;
+  const CallCentre one = simulateCallCentre(options);
+  const CallCentre again = simulateCallCentre(options);
+  options.seed = 8;
+  const CallCentre other = simulateCallCentre(options);
   EXPECT_EQ(one.events, again.events);
   EXPECT_EQ(one.scenarios.size(), again.scenarios.size());
   EXPECT_NE(one.events.size(), other.events.size());
