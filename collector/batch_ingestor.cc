@@ -17,8 +17,8 @@ struct BatchIngestor::DeviceChain {
   std::optional<ChainHead> head;
 };
 
-BatchIngestor::BatchIngestor(EventStore& store, platform::Clock& clock)
-    : store_(store), clock_(clock) {}
+BatchIngestor::BatchIngestor(EventStore& store, platform::Clock& clock, IngestObserver* observer)
+    : store_(store), clock_(clock), observer_(observer) {}
 
 BatchIngestor::~BatchIngestor() = default;
 
@@ -159,6 +159,9 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
     VIGIE_RETURN_IF_ERROR(store_.write(write));
   }
   chain.head = write.head;
+  if (observer_ != nullptr && (!write.events.empty() || !write.incidents.empty())) {
+    observer_->stored(device, write.events, write.incidents);
+  }
   return result;
 }
 

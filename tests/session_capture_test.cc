@@ -440,7 +440,9 @@ TEST_F(SessionCaptureTest, ThePersonsPrintJobsAreRecordedFromCups) {
       runToEnd({"/usr/bin/lp", "-h", cups.server(), "-d", "office", "-n", "2", document}, kNobody);
   ASSERT_EQ(printed, 0) << output;
   // ... and a job of another account, which this session's sensor does not report.
-  ASSERT_EQ(runToEnd({"/usr/bin/lp", "-h", cups.server(), "-d", "raw", "/etc/hostname"}).first, 0);
+  auto [other, other_output] =
+      runToEnd({"/usr/bin/lp", "-h", cups.server(), "-d", "raw", "/etc/hostname"});
+  ASSERT_EQ(other, 0) << other_output;
   auto [raw, raw_output] = runToEnd(
       {"/usr/bin/lp", "-h", cups.server(), "-d", "raw", "-t", "export.csv", "/etc/hostname"},
       kNobody);

@@ -42,7 +42,41 @@ constexpr char kSchema[] =
     "CREATE TABLE IF NOT EXISTS holds("
     " id INTEGER PRIMARY KEY, case_name TEXT NOT NULL, reason TEXT NOT NULL, brand TEXT,"
     " user TEXT, record_id TEXT, from_ms INTEGER NOT NULL, to_ms INTEGER NOT NULL,"
-    " created_by TEXT NOT NULL, created_ms INTEGER NOT NULL, released_ms INTEGER);";
+    " created_by TEXT NOT NULL, created_ms INTEGER NOT NULL, released_ms INTEGER);"
+    // Detection (collector/detect/): alerts and their evidence, where each output stands, and
+    // the facts the rules consult (calls, shifts, watched records), and retrospective runs.
+    "CREATE TABLE IF NOT EXISTS alerts("
+    " id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, rule TEXT NOT NULL,"
+    " severity INTEGER NOT NULL, user TEXT NOT NULL, device TEXT NOT NULL, brand TEXT NOT NULL,"
+    " time_ms INTEGER NOT NULL, summary TEXT NOT NULL, origin TEXT NOT NULL,"
+    " evidence_count INTEGER NOT NULL, raised_ms INTEGER NOT NULL, status INTEGER NOT NULL,"
+    " true_positive INTEGER, comment TEXT NOT NULL DEFAULT '',"
+    " updated_by TEXT NOT NULL DEFAULT '', updated_ms INTEGER NOT NULL DEFAULT 0);"
+    "CREATE INDEX IF NOT EXISTS alerts_by_time ON alerts(time_ms);"
+    "CREATE TABLE IF NOT EXISTS alert_evidence("
+    " alert_id INTEGER NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL,"
+    " time_ms INTEGER NOT NULL, type TEXT NOT NULL, record_id TEXT NOT NULL,"
+    " PRIMARY KEY(alert_id, device, seq, type)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS alert_outputs(output TEXT PRIMARY KEY, delivered_through INTEGER"
+    " NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS calls("
+    " brand TEXT NOT NULL, call_id TEXT NOT NULL, kind TEXT NOT NULL, agent TEXT NOT NULL,"
+    " start_ms INTEGER NOT NULL, end_ms INTEGER NOT NULL, record_id TEXT NOT NULL,"
+    " campaign TEXT NOT NULL, received_ms INTEGER NOT NULL, PRIMARY KEY(brand, call_id));"
+    "CREATE INDEX IF NOT EXISTS calls_by_agent ON calls(agent, start_ms);"
+    "CREATE TABLE IF NOT EXISTS shifts("
+    " who TEXT NOT NULL, days INTEGER NOT NULL, start_minute INTEGER NOT NULL,"
+    " end_minute INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS shifts_by_who ON shifts(who);"
+    "CREATE TABLE IF NOT EXISTS watchlist("
+    " brand TEXT NOT NULL, record_id TEXT NOT NULL, kind TEXT NOT NULL, login TEXT NOT NULL,"
+    " reason TEXT NOT NULL, added_by TEXT NOT NULL, added_ms INTEGER NOT NULL,"
+    " PRIMARY KEY(brand, record_id));"
+    "CREATE TABLE IF NOT EXISTS detection_runs("
+    " id INTEGER PRIMARY KEY, rules TEXT NOT NULL, from_ms INTEGER NOT NULL,"
+    " to_ms INTEGER NOT NULL, requested_by TEXT NOT NULL, requested_ms INTEGER NOT NULL,"
+    " state TEXT NOT NULL, events INTEGER NOT NULL DEFAULT 0, alerts INTEGER NOT NULL DEFAULT 0,"
+    " finished_ms INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '');";
 
 }  // namespace
 

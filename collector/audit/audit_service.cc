@@ -7,7 +7,10 @@ StatusOr<std::unique_ptr<AuditService>> openAuditService(const std::string& path
                                                          platform::Clock& clock) {
   auto db = AuditDb::open(path, store_key);
   if (!db.isOk()) return db.status();
-  return std::make_unique<AuditService>(std::move(db).value(), store_key, clock);
+  auto service = std::make_unique<AuditService>(std::move(db).value(), store_key, clock);
+  VIGIE_RETURN_IF_ERROR(service->shifts.load());
+  VIGIE_RETURN_IF_ERROR(service->watchlist.load());
+  return service;
 }
 
 }  // namespace vigie::collector

@@ -16,8 +16,15 @@
 #include "audit/pseudonyms.h"
 #include "audit/retention.h"
 #include "audit/reveals.h"
+#include "detect/alerts.h"
+#include "detect/detection_policy.h"
+#include "detect/shifts.h"
+#include "detect/telephony.h"
+#include "detect/watchlist.h"
 
 namespace vigie::collector {
+
+class RetroRuns;
 
 struct AuditService {
   AuditService(std::unique_ptr<AuditDb> opened, const crypto::SecretKey& store_key,
@@ -33,7 +40,11 @@ struct AuditService {
         crm(*db, directory, time),
         queries(*db, pseudonyms),
         retention(*db, time),
-        brands(*db) {}
+        brands(*db),
+        alerts(*db, time),
+        calls(*db, time),
+        shifts(*db),
+        watchlist(*db, time) {}
 
   std::unique_ptr<AuditDb> db;
   platform::Clock& clock;
@@ -47,6 +58,13 @@ struct AuditService {
   AuditQueries queries;
   Retention retention;
   BrandData brands;
+  // Detection (docs/detection.md): what the rules raise and consult.
+  AlertStore alerts;
+  CallLog calls;
+  ShiftCalendar shifts;
+  Watchlist watchlist;
+  DetectionPolicy detection_policy;  // as loaded from detection.json
+  RetroRuns* runs = nullptr;         // set once detection is started; absent: runs refused
 };
 
 // REQUIRES: openSqlCipherStore() has prepared `path`.

@@ -2,9 +2,8 @@
 
 #include <algorithm>
 
-#include "audit/text_rules.h"
+#include "audit/json_lines.h"
 #include "vigie/protocol/json.h"
-#include "vigie/protocol/utc_time.h"
 
 namespace vigie::collector {
 namespace {
@@ -23,49 +22,21 @@ bool isFieldName(std::string_view name) {
   return true;
 }
 
-Status lineError(size_t line, const std::string& message) {
-  return Status::invalidArgument("line " + std::to_string(line) + ": " + message);
-}
-
-StatusOr<std::string> textMember(const json::Value& object, const char* key, size_t max) {
-  const json::Value* value = object.find(key);
-  if (value == nullptr) return Status::invalidArgument(std::string("missing \"") + key + "\"");
-  if (value->kind != json::Value::Kind::kString || !isCleanText(value->string, max)) {
-    return Status::invalidArgument(std::string("\"") + key + "\" must be text of 1-" +
-                                   std::to_string(max) + " characters without control characters");
-  }
-  return value->string;
-}
-
-StatusOr<CrmRecord> parseRecord(std::string_view line) {
-  auto parsed = json::parse(line);
-  if (!parsed.isOk()) return parsed.status();
-  const json::Value& object = *parsed;
-  if (object.kind != json::Value::Kind::kObject) return Status::invalidArgument("not an object");
-  for (const json::Member& member : object.object) {
-    static constexpr std::string_view kKeys[] = {"id",        "time",   "user",
-                                                 "record_id", "action", "fields"};
-    if (std::find(std::begin(kKeys), std::end(kKeys), member.first) == std::end(kKeys)) {
-      return Status::invalidArgument("unknown key \"" + member.first +
-                                     "\" (field values are never accepted, only field names)");
-    }
-  }
+StatusOr<CrmRecord> parseRecord(const json::Value& object) {
   CrmRecord record;
-  auto id = textMember(object, "id", 128);
+  auto id = requiredText(object, "id", 128);
   if (!id.isOk()) return id.status();
   record.crm_id = std::move(*id);
-  auto time = textMember(object, "time", 24);
-  if (!time.isOk()) return time.status();
-  const auto time_ms = protocol::parseUtcMillis(*time);
-  if (!time_ms) return Status::invalidArgument("\"time\" must be YYYY-MM-DDTHH:MM:SS.mmmZ");
+  auto time_ms = requiredTime(object, "time");
+  if (!time_ms.isOk()) return time_ms.status();
   record.time_ms = *time_ms;
-  auto user = textMember(object, "user", 128);
+  auto user = requiredText(object, "user", 128);
   if (!user.isOk()) return user.status();
   record.user = std::move(*user);
-  auto record_id = textMember(object, "record_id", 256);
+  auto record_id = requiredText(object, "record_id", 256);
   if (!record_id.isOk()) return record_id.status();
   record.record_id = std::move(*record_id);
-  auto action = textMember(object, "action", 16);
+  auto action = requiredText(object, "action", 16);
   if (!action.isOk()) return action.status();
   if (std::find(std::begin(kActions), std::end(kActions), *action) == std::end(kActions)) {
     return Status::invalidArgument("\"action\" must be create, update, delete, export or merge");
@@ -101,25 +72,16 @@ void appendFieldList(std::string& out, std::string_view stored_fields) {
 
 StatusOr<std::vector<CrmRecord>> parseCrmLines(std::string_view text) {
   std::vector<CrmRecord> records;
-  size_t line_number = 0;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = text.find('\n', start);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    if (records.size() == kMaxCrmLines) {
-      return Status::resourceExhausted("more than " + std::to_string(kMaxCrmLines) +
-                                       " records in one request; send them in parts");
-    }
-    auto record = parseRecord(line);
-    if (!record.isOk()) return lineError(line_number, record.status().message());
+  const JsonLinesFormat format{"record",
+                               kMaxCrmLines,
+                               {"id", "time", "user", "record_id", "action", "fields"},
+                               "field values are never accepted, only field names"};
+  VIGIE_RETURN_IF_ERROR(forEachJsonLine(text, format, [&](const json::Value& object) -> Status {
+    auto record = parseRecord(object);
+    if (!record.isOk()) return record.status();
     records.push_back(std::move(record).value());
-  }
-  if (records.empty()) return Status::invalidArgument("no record in the request");
+    return Status::ok();
+  }));
   return records;
 }
 

@@ -17,6 +17,17 @@ Status Directory::setPerson(std::string_view login, std::string_view team,
   });
 }
 
+StatusOr<std::map<std::string, std::string, std::less<>>> Directory::teams() {
+  std::map<std::string, std::string, std::less<>> teams;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db, "SELECT login, team FROM people", {}, [&](sqlite3_stmt* s) {
+      teams.emplace(sqlcipher::columnText(s, 0), sqlcipher::columnText(s, 1));
+    });
+  });
+  if (!read.isOk()) return read;
+  return teams;
+}
+
 StatusOr<std::string> Directory::loginForCrmUser(std::string_view brand,
                                                  std::string_view crm_user) {
   std::string login(crm_user);

@@ -3,6 +3,7 @@
 // Who works in which team, which CRM user names are which logins, and which client brand each
 // workstation serves: the facts the collector cannot see and administrators tell it.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ class Directory {
   // Replaces the person's team and CRM user names.
   Status setPerson(std::string_view login, std::string_view team,
                    const std::vector<CrmAccount>& crm_accounts);
+  // Every person's team, by login.
+  StatusOr<std::map<std::string, std::string, std::less<>>> teams();
   // The login a CRM user name of `brand` stands for: the mapping when there is one, else itself.
   StatusOr<std::string> loginForCrmUser(std::string_view brand, std::string_view crm_user);
   // kNotFound for an unknown device. Events already stored keep the brand they were stored with.

@@ -41,9 +41,9 @@ struct AlertDraft {
   std::string key;   // rule + person/device + period, e.g. "volume:alice:2026-11-28T10"
   std::string rule;  // the rule's name (detection_policy.h)
   Severity severity = Severity::kMedium;
-  std::string user;    // login; "" for a device-level alert (integrity)
-  std::string device;  // device id when one is concerned
-  std::string brand;   // client brand of the data concerned ("" when none)
+  std::string user;     // login; "" for a device-level alert (integrity)
+  std::string device;   // device id when one is concerned
+  std::string brand;    // client brand of the data concerned ("" when none)
   int64_t time_ms = 0;  // when the behaviour happened (its first evidence)
   std::string summary;  // why, in words; never the person's login (pseudonymised on output)
   std::vector<Evidence> evidence;
@@ -67,7 +67,7 @@ struct AlertFilter {
   std::optional<std::string> rule;
   std::optional<std::string> user;   // login
   std::optional<std::string> brand;  // exact brand (a brand-bound caller is given its own)
-  int64_t from_ms = INT64_MIN;  // on the alert's time
+  int64_t from_ms = INT64_MIN;       // on the alert's time
   int64_t to_ms = INT64_MAX;
   int64_t before_id = INT64_MAX;  // paging: newest first, ids below this one
   size_t limit = 100;

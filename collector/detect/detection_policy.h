@@ -25,17 +25,17 @@ inline constexpr std::string_view kRuleUnjustifiedAccess = "unjustified_access";
 inline constexpr std::string_view kRuleSensorSilent = "sensor_silent";
 inline constexpr std::string_view kRuleIntegrity = "integrity";
 inline constexpr std::string_view kAllRules[] = {
-    kRuleVolume,    kRuleOffShift,           kRuleCopyAfterView, kRuleMassExport,
+    kRuleVolume,    kRuleOffShift,          kRuleCopyAfterView, kRuleMassExport,
     kRuleWatchlist, kRuleUnjustifiedAccess, kRuleSensorSilent,  kRuleIntegrity};
 bool isRuleName(std::string_view name);
 
 struct VolumePolicy {
   bool enabled = true;
-  int64_t baseline_days = 14;        // history the baselines are drawn from
-  int64_t min_baseline_hours = 8;    // active hours needed before a personal baseline counts
-  double own_factor = 3.0;           // x the person's own mean views per active hour
-  double peer_factor = 3.0;          // x the team's mean
-  int64_t min_views_per_hour = 60;   // never below this, whatever the baselines
+  int64_t baseline_days = 14;       // history the baselines are drawn from
+  int64_t min_baseline_hours = 8;   // active hours needed before a personal baseline counts
+  int64_t own_factor = 3;           // x the person's own mean views per active hour
+  int64_t peer_factor = 3;          // x the team's mean
+  int64_t min_views_per_hour = 60;  // never below this, whatever the baselines
 };
 
 struct OffShiftPolicy {
@@ -51,10 +51,10 @@ struct CopyAfterViewPolicy {
 
 struct MassExportPolicy {
   bool enabled = true;
-  int64_t max_rows = 500;           // one file
-  int64_t max_bytes = 10 << 20;     // one file
-  int64_t max_pages = 50;           // one file or print job (pages x copies)
-  int64_t max_per_hour = 20;        // exports and print jobs by one person in an hour
+  int64_t max_rows = 500;        // one file
+  int64_t max_bytes = 10 << 20;  // one file
+  int64_t max_pages = 50;        // one file or print job (pages x copies)
+  int64_t max_per_hour = 20;     // exports and print jobs by one person in an hour
 };
 
 struct WatchlistPolicy {
@@ -63,8 +63,8 @@ struct WatchlistPolicy {
 
 struct UnjustifiedAccessPolicy {
   bool enabled = true;
-  int64_t before_minutes = 10;  // a call, ticket or callback this long before the access...
-  int64_t after_minutes = 10;   // ...or this long after it justifies it
+  int64_t before_minutes = 10;     // a call, ticket or callback this long before the access...
+  int64_t after_minutes = 10;      // ...or this long after it justifies it
   int64_t feed_delay_minutes = 5;  // how late the telephony feed may deliver (real time only)
   int64_t known_agent_days = 30;   // the rule applies to people with a call in this period
 };

@@ -19,12 +19,12 @@ namespace vigie::collector {
 inline constexpr size_t kMaxCallLines = 1000;
 
 struct Call {
-  std::string call_id;  // the CTI's id: (brand, call_id) is stored once
+  std::string call_id;        // the CTI's id: (brand, call_id) is stored once
   std::string kind = "call";  // call, ticket, callback
   std::string agent;          // the person's login
   int64_t start_ms = 0;
-  int64_t end_ms = 0;         // >= start_ms
-  std::string record_id;      // the customer record the call is about ("" when unknown)
+  int64_t end_ms = 0;     // >= start_ms
+  std::string record_id;  // the customer record the call is about ("" when unknown)
   std::string campaign;
 };
 

@@ -177,7 +177,7 @@ class SqlCipherStore final : public EventStore {
                       const std::function<bool(const StoredEvent&)>& visit) override {
     std::lock_guard lock(mutex_);
     std::string sql =
-        "SELECT e.body, e.integrity, e.received_ms FROM events e"
+        "SELECT e.body, e.integrity, e.received_ms, e.brand FROM events e"
         " JOIN devices d ON d.ref = e.device_ref WHERE e.time_ms >= ?1 AND e.time_ms < ?2";
     if (query.device_id) sql += " AND d.device_id = ?3";
     if (query.user) sql += " AND e.user = ?4";
@@ -200,11 +200,27 @@ class SqlCipherStore final : public EventStore {
       if (!event.isOk()) return event.status().withContext("store: stored event unreadable");
       StoredEvent stored{std::move(event).value(),
                          static_cast<Integrity>(sqlcipher::columnInt(s, 1)),
-                         sqlcipher::columnInt(s, 2)};
+                         sqlcipher::columnInt(s, 2), columnText(s, 3)};
       ++emitted;
       if (!visit(stored)) break;
     }
     return Status::ok();
+  }
+
+  StatusOr<std::vector<HourlyCount>> hourlyCounts(protocol::EventType type, int64_t from_ms,
+                                                  int64_t to_ms) override {
+    std::lock_guard lock(mutex_);
+    std::vector<HourlyCount> counts;
+    Status read =
+        sqlcipher::run(db_.get(),
+                       "SELECT user, time_ms / 3600000 AS hour, count(*) FROM events"
+                       " WHERE type = ?1 AND time_ms >= ?2 AND time_ms < ?3 GROUP BY user, hour",
+                       {protocol::typeName(type), from_ms, to_ms}, [&](sqlite3_stmt* s) {
+                         counts.push_back({columnText(s, 0), sqlcipher::columnInt(s, 1),
+                                           static_cast<uint64_t>(sqlcipher::columnInt(s, 2))});
+                       });
+    if (!read.isOk()) return read;
+    return counts;
   }
 
   StatusOr<std::vector<Incident>> incidents(std::optional<std::string> device_id) override {
@@ -244,8 +260,8 @@ class SqlCipherStore final : public EventStore {
   Status selectDevices(std::optional<std::string_view> device_id,
                        std::vector<DeviceRecord>& found) {
     std::string sql =
-        "SELECT device_id, hostname, os, chain_key, certificate_fingerprint, enrolled_ms, revoked"
-        " FROM devices";
+        "SELECT device_id, hostname, os, chain_key, certificate_fingerprint, enrolled_ms, revoked,"
+        " brand FROM devices";
     if (device_id) sql += " WHERE device_id = ?1";
     sql += " ORDER BY device_id";
     auto stmt = sqlcipher::prepare(db_.get(), sql);
@@ -267,6 +283,7 @@ class SqlCipherStore final : public EventStore {
       device.certificate_fingerprint = columnText(s, 4);
       device.enrolled_ms = sqlcipher::columnInt(s, 5);
       device.revoked = sqlcipher::columnInt(s, 6) != 0;
+      device.brand = columnText(s, 7);
       found.push_back(std::move(device));
     }
     return Status::ok();

@@ -33,8 +33,8 @@ DesktopSession::DesktopSession() {
   if (number.empty()) return;
   display_ = ":" + number;
   window_manager_ = start({"/usr/bin/openbox"});
-  // openbox is ready once it answers EWMH requests.
-  for (int i = 0; i < 200 && !ready_; ++i) {
+  // openbox is ready once it answers EWMH requests (seconds on a loaded machine).
+  for (int i = 0; i < 1200 && !ready_; ++i) {
     ready_ = run({"/usr/bin/xdotool", "get_desktop"}).first == 0;
     if (!ready_) std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }

@@ -24,9 +24,19 @@ struct IngestResult {
   std::vector<Incident> incidents;
 };
 
+// Told what each batch stored, once it is committed (the real-time detection rules). Called on
+// the ingesting thread: it must be quick and must not fail the batch.
+class IngestObserver {
+ public:
+  virtual ~IngestObserver() = default;
+  virtual void stored(const DeviceRecord& device, std::span<const EventToStore> events,
+                      std::span<const Incident> incidents) = 0;
+};
+
 class BatchIngestor {
  public:
-  BatchIngestor(EventStore& store, platform::Clock& clock);
+  // `observer` (optional) outlives the ingestor.
+  BatchIngestor(EventStore& store, platform::Clock& clock, IngestObserver* observer = nullptr);
   ~BatchIngestor();
 
   // REQUIRES: `events` in strictly increasing seq order (protocol::decodeBatch checks it).
@@ -47,6 +57,7 @@ class BatchIngestor {
 
   EventStore& store_;
   platform::Clock& clock_;
+  IngestObserver* observer_;
   std::mutex mutex_;  // guards chains_ (the map, not the chains)
   std::map<std::string, std::unique_ptr<DeviceChain>, std::less<>> chains_;
 };

@@ -26,6 +26,7 @@ struct DeviceRecord {
   std::string certificate_fingerprint;  // of the client certificate issued last; others fail
   int64_t enrolled_ms = 0;
   bool revoked = false;
+  std::string brand;  // the client brand it serves (set by fleet administrators; read only here)
 };
 
 // The last link of a device's chain the collector has verified and stored.
@@ -75,6 +76,7 @@ struct StoredEvent {
   protocol::Event event;
   Integrity integrity = Integrity::kOk;
   int64_t received_ms = 0;
+  std::string brand;  // the crm.view's own, else its device's when it was stored
 };
 
 // Audit selections; empty fields match everything. Results are in (time, device, seq) order.
@@ -85,6 +87,13 @@ struct EventQuery {
   int64_t from_ms = INT64_MIN;
   int64_t to_ms = INT64_MAX;  // exclusive
   size_t limit = SIZE_MAX;
+};
+
+// How many events of one type a person had in one hour (hour = Unix milliseconds / 3,600,000).
+struct HourlyCount {
+  std::string user;
+  int64_t hour = 0;
+  uint64_t count = 0;
 };
 
 class EventStore {
@@ -111,6 +120,10 @@ class EventStore {
 
   virtual Status forEachEvent(const EventQuery& query,
                               const std::function<bool(const StoredEvent&)>& visit) = 0;
+  // Per person and hour, the events of `type` with from_ms <= time < to_ms (the volume rule's
+  // baselines).
+  virtual StatusOr<std::vector<HourlyCount>> hourlyCounts(protocol::EventType type, int64_t from_ms,
+                                                          int64_t to_ms) = 0;
   virtual StatusOr<std::vector<Incident>> incidents(std::optional<std::string> device_id) = 0;
   virtual StatusOr<uint64_t> eventCount() = 0;
 };

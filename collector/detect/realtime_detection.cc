@@ -1,0 +1,66 @@
+#include "detect/realtime_detection.h"
+
+namespace vigie::collector {
+
+StatusOr<std::unique_ptr<RealtimeDetection>> RealtimeDetection::start(
+    const DetectionPolicy& policy, DetectionInputs inputs, EventStore& store,
+    platform::Clock& clock, std::function<void()> on_alert, std::chrono::milliseconds tick) {
+  std::unique_ptr<RealtimeDetection> detection(
+      new RealtimeDetection(policy, inputs, clock, std::move(on_alert)));
+  if (policy.enabled(kRuleVolume)) {
+    const int64_t now = clock.nowUnixMillis();
+    auto counts = store.hourlyCounts(protocol::EventType::kCrmView,
+                                     now - policy.volume.baseline_days * 24 * 3600 * 1000, now);
+    if (!counts.isOk()) return counts.status().withContext("detection baselines");
+    detection->engine_.warm(*counts);
+  }
+  RealtimeDetection* self = detection.get();
+  detection->thread_ = std::thread([self, tick] {
+    std::unique_lock lock(self->mutex_);
+    while (!self->wake_.wait_for(lock, tick, [self] { return self->stopping_; })) {
+      lock.unlock();
+      self->tickNow();
+      lock.lock();
+    }
+  });
+  return detection;
+}
+
+RealtimeDetection::RealtimeDetection(const DetectionPolicy& policy, DetectionInputs inputs,
+                                     platform::Clock& clock, std::function<void()> on_alert)
+    : engine_(policy, inputs, EngineOptions{}), clock_(clock), on_alert_(std::move(on_alert)) {}
+
+RealtimeDetection::~RealtimeDetection() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void RealtimeDetection::stored(const DeviceRecord& device, std::span<const EventToStore> events,
+                               std::span<const Incident> incidents) {
+  const uint64_t before = engine_.stats().alerts_raised;
+  for (const EventToStore& stored_event : events) {
+    // An event whose MAC does not hold is evidence of tampering, not of behaviour.
+    if (stored_event.integrity == Integrity::kBadMac) continue;
+    const protocol::Event& event = *stored_event.event;
+    const auto* view = std::get_if<protocol::CrmView>(&event.data);
+    engine_.observe(event, view != nullptr && !view->brand.empty() ? view->brand : device.brand);
+  }
+  for (const Incident& incident : incidents) engine_.observeIncident(incident, device.brand);
+  notifyIfRaised(before);
+}
+
+void RealtimeDetection::tickNow() {
+  const uint64_t before = engine_.stats().alerts_raised;
+  engine_.advanceTo(clock_.nowUnixMillis());
+  notifyIfRaised(before);
+}
+
+void RealtimeDetection::notifyIfRaised(uint64_t raised_before) {
+  if (on_alert_ && engine_.stats().alerts_raised != raised_before) on_alert_();
+}
+
+}  // namespace vigie::collector

@@ -1,0 +1,152 @@
+#include "detect/telephony.h"
+
+#include <algorithm>
+
+#include "audit/json_lines.h"
+#include "audit/text_rules.h"
+
+namespace vigie::collector {
+namespace {
+
+namespace json = protocol::json;
+
+constexpr std::string_view kKinds[] = {"call", "ticket", "callback"};
+// Longer calls are refused; also bounds the index range a lookup scans.
+constexpr int64_t kMaxCallMs = 24LL * 3600 * 1000;
+
+StatusOr<Call> parseCall(const json::Value& object) {
+  Call call;
+  auto id = requiredText(object, "id", 128);
+  if (!id.isOk()) return id.status();
+  call.call_id = std::move(*id);
+  auto kind = optionalText(object, "kind", 16, "call");
+  if (!kind.isOk()) return kind.status();
+  if (std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
+    return Status::invalidArgument("\"kind\" must be call, ticket or callback");
+  }
+  call.kind = std::move(*kind);
+  auto agent = requiredText(object, "agent", 64);
+  if (!agent.isOk()) return agent.status();
+  if (!isValidName(*agent)) {
+    return Status::invalidArgument(
+        "\"agent\" must be a login: 1-64 characters of A-Z a-z 0-9 . _ @ -");
+  }
+  call.agent = std::move(*agent);
+  auto start = requiredTime(object, "start");
+  if (!start.isOk()) return start.status();
+  auto end = requiredTime(object, "end");
+  if (!end.isOk()) return end.status();
+  if (*end < *start || *end - *start > kMaxCallMs) {
+    return Status::invalidArgument("\"end\" must be after \"start\", within 24 hours");
+  }
+  call.start_ms = *start;
+  call.end_ms = *end;
+  auto record_id = optionalText(object, "record_id", 256, "");
+  if (!record_id.isOk()) return record_id.status();
+  call.record_id = std::move(*record_id);
+  auto campaign = optionalText(object, "campaign", 128, "");
+  if (!campaign.isOk()) return campaign.status();
+  call.campaign = std::move(*campaign);
+  return call;
+}
+
+Call readCall(sqlite3_stmt* s) {
+  Call call;
+  call.call_id = sqlcipher::columnText(s, 0);
+  call.kind = sqlcipher::columnText(s, 1);
+  call.agent = sqlcipher::columnText(s, 2);
+  call.start_ms = sqlcipher::columnInt(s, 3);
+  call.end_ms = sqlcipher::columnInt(s, 4);
+  call.record_id = sqlcipher::columnText(s, 5);
+  call.campaign = sqlcipher::columnText(s, 6);
+  return call;
+}
+
+}  // namespace
+
+StatusOr<std::vector<Call>> parseCallLines(std::string_view text) {
+  std::vector<Call> calls;
+  const JsonLinesFormat format{"call",
+                               kMaxCallLines,
+                               {"id", "kind", "agent", "start", "end", "record_id", "campaign"},
+                               "calls carry identifiers only: no phone numbers, no recordings"};
+  VIGIE_RETURN_IF_ERROR(forEachJsonLine(text, format, [&](const json::Value& object) -> Status {
+    auto call = parseCall(object);
+    if (!call.isOk()) return call.status();
+    calls.push_back(std::move(call).value());
+    return Status::ok();
+  }));
+  return calls;
+}
+
+StatusOr<CallImportResult> CallLog::store(std::string_view brand, const std::vector<Call>& calls) {
+  CallImportResult result;
+  const int64_t now_ms = clock_.nowUnixMillis();
+  Status done = db_.transaction([&](sqlite3* db) -> Status {
+    auto stmt = sqlcipher::prepare(
+        db,
+        "INSERT OR IGNORE INTO calls(brand, call_id, kind, agent, start_ms, end_ms, record_id,"
+        " campaign, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    if (!stmt.isOk()) return stmt.status();
+    for (const Call& call : calls) {
+      sqlite3_stmt* s = stmt->get();
+      sqlcipher::reset(s);
+      sqlcipher::bindArgs(
+          s, {brand, std::string_view(call.call_id), std::string_view(call.kind),
+              std::string_view(call.agent), call.start_ms, call.end_ms,
+              std::string_view(call.record_id), std::string_view(call.campaign), now_ms});
+      VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(s, db, "store calls"));
+      if (sqlite3_changes(db) > 0) {
+        ++result.accepted;
+      } else {
+        ++result.duplicates;
+      }
+    }
+    return Status::ok();
+  });
+  if (!done.isOk()) return done;
+  return result;
+}
+
+StatusOr<bool> CallLog::justifies(std::string_view agent, std::string_view record_id,
+                                  int64_t from_ms, int64_t to_ms) {
+  bool found = false;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db,
+                          "SELECT 1 FROM calls WHERE agent = ?1 AND start_ms BETWEEN ?2 AND ?3"
+                          " AND end_ms >= ?4 AND record_id = ?5 LIMIT 1",
+                          {agent, from_ms - kMaxCallMs, to_ms, from_ms, record_id},
+                          [&](sqlite3_stmt*) { found = true; });
+  });
+  if (!read.isOk()) return read;
+  return found;
+}
+
+StatusOr<std::vector<Call>> CallLog::callsOf(std::string_view agent, int64_t from_ms, int64_t to_ms,
+                                             size_t limit) {
+  std::vector<Call> found;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(
+        db,
+        "SELECT call_id, kind, agent, start_ms, end_ms, record_id, campaign FROM calls"
+        " WHERE agent = ?1 AND start_ms BETWEEN ?2 AND ?3 AND end_ms >= ?4"
+        " ORDER BY start_ms LIMIT ?5",
+        {agent, from_ms - kMaxCallMs, to_ms, from_ms, static_cast<int64_t>(limit)},
+        [&](sqlite3_stmt* s) { found.push_back(readCall(s)); });
+  });
+  if (!read.isOk()) return read;
+  return found;
+}
+
+StatusOr<int64_t> CallLog::lastCallBefore(std::string_view agent, int64_t before_ms) {
+  int64_t last = 0;
+  Status read = db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db, "SELECT max(start_ms) FROM calls WHERE agent = ? AND start_ms < ?",
+                          {agent, before_ms},
+                          [&](sqlite3_stmt* s) { last = sqlcipher::columnInt(s, 0); });
+  });
+  if (!read.isOk()) return read;
+  return last;
+}
+
+}  // namespace vigie::collector
