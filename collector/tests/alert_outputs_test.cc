@@ -371,12 +371,6 @@ TEST(AlertOutputWebhook, UntrustedOrMisnamedServersAreRefused) {
 
 class AlertOutputDispatch : public AuditFixture {
  protected:
-  void SetUp() override {
-    AuditFixture::SetUp();
-    if (HasFatalFailure()) return;
-    alerts_ = std::make_unique<AlertStore>(*audit_->db, clock_);
-  }
-
   // An alert about kLogin, numbered `n` (its key), with `severity`.
   int64_t raise(int n, Severity severity = Severity::kHigh, const std::string& rule = "volume") {
     AlertDraft draft;
@@ -390,7 +384,7 @@ class AlertOutputDispatch : public AuditFixture {
     draft.summary = "130 customer records viewed in an hour (own mean 12)";
     draft.evidence = {{"dev-1", static_cast<uint64_t>(n), clock_.nowUnixMillis(), "crm.view",
                        "C-" + std::to_string(1000 + n)}};
-    auto raised = alerts_->raise(draft);
+    auto raised = alerts().raise(draft);
     EXPECT_TRUE(raised.isOk()) << raised.status().toString();
     EXPECT_TRUE(!raised.isOk() || raised->created);
     return raised.isOk() ? raised->id : 0;
@@ -403,7 +397,7 @@ class AlertOutputDispatch : public AuditFixture {
     options.poll_ms = 100;
     options.batch_alerts = 3;  // several batches in every test
     options.jitter_seed = 42;
-    return std::make_unique<AlertDispatcher>(*alerts_, audit_->pseudonyms, std::move(outputs),
+    return std::make_unique<AlertDispatcher>(alerts(), audit_->pseudonyms, std::move(outputs),
                                              options);
   }
 
@@ -415,9 +409,19 @@ class AlertOutputDispatch : public AuditFixture {
     return {};
   }
 
-  std::string pseudonym() const { return audit_->pseudonyms.of(kLogin); }
+  // For failure messages: where each output stands and why.
+  static std::string describe(const AlertDispatcher& dispatcher) {
+    std::string text;
+    for (const OutputStats& stats : dispatcher.stats()) {
+      text += stats.output + ": through " + std::to_string(stats.delivered_through) + ", " +
+              std::to_string(stats.delivered) + " delivered, " + std::to_string(stats.failures) +
+              " failures, last error: " + stats.last_error + "\n";
+    }
+    return text;
+  }
 
-  std::unique_ptr<AlertStore> alerts_;
+  std::string pseudonym() const { return audit_->pseudonyms.of(kLogin); }
+  AlertStore& alerts() { return audit_->alerts; }
 };
 
 TEST_F(AlertOutputDispatch, WebhookRetriesThenDeliversEachAlertOnceInOrder) {
@@ -437,7 +441,8 @@ TEST_F(AlertOutputDispatch, WebhookRetriesThenDeliversEachAlertOnceInOrder) {
     ids.push_back(raise(n, Severity::kMedium));
     running->wake();
   }
-  ASSERT_TRUE(running->waitForDeliveryForTest(kWebhookOutput, ids.back(), 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kWebhookOutput, ids.back(), 20s))
+      << describe(*running);
 
   // The first alert was refused twice with 503, then every alert was accepted once, in order.
   const auto requests = receiver.requests();
@@ -454,7 +459,7 @@ TEST_F(AlertOutputDispatch, WebhookRetriesThenDeliversEachAlertOnceInOrder) {
     if (request.answer == 200) accepted.push_back(std::stoll(request.alert_id));
   }
   EXPECT_EQ(accepted, ids);
-  EXPECT_EQ(*alerts_->deliveredThrough(kWebhookOutput), ids.back());
+  EXPECT_EQ(alerts().deliveredThrough(kWebhookOutput).value(), ids.back());
   const OutputStats stats = statsOf(*running, kWebhookOutput);
   EXPECT_EQ(stats.delivered, ids.size());
   EXPECT_EQ(stats.failures, 2u);
@@ -472,7 +477,7 @@ TEST_F(AlertOutputDispatch, WebhookPermanentRefusalIsSkippedNotRetried) {
   const int64_t first = raise(1);
   const int64_t second = raise(2);
   auto running = dispatcher(std::move(outputs));
-  ASSERT_TRUE(running->waitForDeliveryForTest(kWebhookOutput, second, 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kWebhookOutput, second, 20s)) << describe(*running);
 
   const auto requests = receiver.requests();
   ASSERT_EQ(requests.size(), 3u);
@@ -495,7 +500,8 @@ TEST_F(AlertOutputDispatch, JsonlFileIsPrivateFollowsRotationAndResumesAfterRest
     std::vector<AlertOutputPtr> outputs;
     outputs.push_back(makeJsonlOutput({path}).value());
     auto running = dispatcher(std::move(outputs));
-    ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, ids.back(), 20s));
+    ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, ids.back(), 20s))
+        << describe(*running);
   }
   struct stat info {};
   ASSERT_EQ(::stat(path.c_str(), &info), 0);
@@ -518,14 +524,14 @@ TEST_F(AlertOutputDispatch, JsonlFileIsPrivateFollowsRotationAndResumesAfterRest
   std::vector<AlertOutputPtr> outputs;
   outputs.push_back(makeJsonlOutput({path}).value());
   auto running = dispatcher(std::move(outputs));
-  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, ids.back(), 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, ids.back(), 20s)) << describe(*running);
   ASSERT_EQ(::rename(path.c_str(), (path + ".2").c_str()), 0);
   ids.push_back(raise(7));
   running->wake();
-  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, ids.back(), 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, ids.back(), 20s)) << describe(*running);
 
   std::vector<int64_t> seen;
-  for (const std::string file : {path + ".1", path + ".2", path}) {
+  for (const std::string& file : {path + ".1", path + ".2", path}) {
     for (const std::string& line : lines(readFile(file))) {
       seen.push_back(std::stoll(member(line, "id")));
     }
@@ -550,10 +556,10 @@ TEST_F(AlertOutputDispatch, DeadWebhookDoesNotHoldBackTheFile) {
   int64_t last = 0;
   for (int n = 1; n <= 5; ++n) last = raise(n);
   auto running = dispatcher(std::move(outputs));
-  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, last, 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, last, 20s)) << describe(*running);
   EXPECT_EQ(lines(readFile(dir_.file("alerts.jsonl"))).size(), 5u);
   ASSERT_TRUE(eventually([&] { return statsOf(*running, kWebhookOutput).failures >= 2; }));
-  EXPECT_EQ(*alerts_->deliveredThrough(kWebhookOutput), 0);
+  EXPECT_EQ(alerts().deliveredThrough(kWebhookOutput).value(), 0);
   EXPECT_TRUE(statsOf(*running, kWebhookOutput).failing);
 }
 
@@ -640,7 +646,8 @@ TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
   sent.emplace_back(raise(2, Severity::kMedium, "volume"), "volume");
   sent.emplace_back(raise(3, Severity::kLow, "off_shift"), "off_shift");
   auto running = dispatcher(std::move(outputs));
-  ASSERT_TRUE(running->waitForDeliveryForTest(kSyslogOutput, sent.back().first, 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kSyslogOutput, sent.back().first, 20s))
+      << describe(*running);
 
   // Restarted while the connection is open and idle: the next alert goes on a new connection.
   ASSERT_TRUE(eventually([&] { return lines(readFile(server.received())).size() == 3; }));
@@ -648,7 +655,8 @@ TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
   ASSERT_TRUE(server.start(config.port));
   sent.emplace_back(raise(4, Severity::kHigh, "copy_after_view"), "copy_after_view");
   running->wake();
-  ASSERT_TRUE(running->waitForDeliveryForTest(kSyslogOutput, sent.back().first, 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kSyslogOutput, sent.back().first, 20s))
+      << describe(*running);
 
   // Down while alerts are raised: retried until it is back.
   ASSERT_TRUE(eventually([&] { return lines(readFile(server.received())).size() == 4; }));
@@ -659,7 +667,8 @@ TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
   ASSERT_TRUE(eventually([&] { return statsOf(*running, kSyslogOutput).failures >= 2; }));
   EXPECT_TRUE(statsOf(*running, kSyslogOutput).failing);
   ASSERT_TRUE(server.start(config.port));
-  ASSERT_TRUE(running->waitForDeliveryForTest(kSyslogOutput, sent.back().first, 20s));
+  ASSERT_TRUE(running->waitForDeliveryForTest(kSyslogOutput, sent.back().first, 20s))
+      << describe(*running);
   ASSERT_TRUE(eventually([&] { return lines(readFile(server.received())).size() >= 6; }));
   server.stop();
 
