@@ -43,6 +43,16 @@ struct ApiReply {
   std::function<void(std::ostream&)> stream;
 };
 
+// Decimal digits making a number > 0, or nullopt.
+std::optional<int64_t> parsePositive(std::string_view text);
+// The first {} segment of the path as a positive number (a record id), or nullopt.
+std::optional<int64_t> pathId(const ApiCall& call);
+// A time parameter: the event form (YYYY-MM-DDTHH:MM:SS.mmmZ) or a plain date (midnight UTC).
+std::optional<int64_t> parseApiTime(const std::string& text);
+// The brand a call is limited to: a brand-bound account's own (naming another one is refused),
+// else the "brand" parameter when given, else none (every brand).
+StatusOr<std::optional<std::string>> brandScope(const ApiCall& call);
+
 ApiReply json(int status, std::string body);
 ApiReply error(int status, std::string_view message);
 ApiReply noContent();

@@ -8,6 +8,7 @@ namespace {
 
 constexpr size_t kSmallBody = 16 * 1024;
 constexpr size_t kCrmBody = 1024 * 1024;
+constexpr size_t kShiftsBody = 4 * 1024 * 1024;
 constexpr std::string_view kPaging = "from,to,limit,after,brand";
 
 constexpr Roles kReaders{Role::kAuditor, Role::kDpo};
@@ -15,6 +16,7 @@ constexpr Roles kDpo{Role::kDpo};
 constexpr Roles kAdmin{Role::kAdmin};
 constexpr Roles kFleet{Role::kAdmin, Role::kFleet};
 constexpr Roles kKeepers{Role::kAdmin, Role::kDpo};
+constexpr Roles kInvestigators{Role::kAdmin, Role::kAuditor, Role::kDpo};
 constexpr Roles kEveryone{Role::kAdmin, Role::kAuditor, Role::kDpo, Role::kFleet,
                           Role::kIntegration};
 
@@ -47,6 +49,20 @@ constexpr Route kRoutes[] = {
     {"POST", "/v1/holds", kDpo, "", kSmallBody, addHold},
     {"DELETE", "/v1/holds/{}", kDpo, "", 0, releaseHold},
     {"GET", "/v1/brands/{}/export", kDpo, "", 0, exportBrand},
+    {"POST", "/v1/calls", Roles{Role::kIntegration}, "", kCrmBody, postCalls},
+    {"POST", "/v1/shifts", kAdmin, "", kShiftsBody, postShifts},
+    {"GET", "/v1/shifts", kInvestigators, "", 0, listShifts},
+    {"GET", "/v1/watchlist", kInvestigators, "brand", 0, listWatchlist},
+    {"PUT", "/v1/watchlist/{}", kKeepers, "brand", kSmallBody, putWatchlist},
+    {"DELETE", "/v1/watchlist/{}", kKeepers, "brand", 0, deleteWatchlist},
+    {"GET", "/v1/alerts", kReaders, "status,rule,person,from,to,before,limit,brand", 0, listAlerts},
+    {"GET", "/v1/alerts/{}", kReaders, "", 0, showAlert},
+    {"POST", "/v1/alerts/{}/acknowledge", kReaders, "", kSmallBody, acknowledgeAlert},
+    {"POST", "/v1/alerts/{}/close", kReaders, "", kSmallBody, closeAlert},
+    {"GET", "/v1/detection/policy", kInvestigators, "", 0, showDetectionPolicy},
+    {"POST", "/v1/detection/runs", kReaders, "", kSmallBody, startRun},
+    {"GET", "/v1/detection/runs", kReaders, "", 0, listRuns},
+    {"GET", "/v1/detection/runs/{}", kReaders, "", 0, showRun},
     {"DELETE", "/v1/brands/{}", kDpo, "", kSmallBody, deleteBrand},
 };
 

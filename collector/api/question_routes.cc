@@ -11,12 +11,6 @@ namespace {
 
 constexpr int64_t kDefaultSpanMs = 30LL * 24 * 3600 * 1000;
 
-// Accepts the event form and a plain date (midnight UTC).
-std::optional<int64_t> parseTime(const std::string& text) {
-  if (text.size() == 10) return protocol::parseUtcMillis(text + "T00:00:00.000Z");
-  return protocol::parseUtcMillis(text);
-}
-
 // The paging parameters every question takes, with the brand the caller may see. Also where the
 // caller's brand scope is enforced: a brand-bound account never names another brand.
 StatusOr<AuditQuery> baseQuery(const ApiCall& call, Question question, int64_t now) {
@@ -24,14 +18,14 @@ StatusOr<AuditQuery> baseQuery(const ApiCall& call, Question question, int64_t n
   query.question = question;
   query.to_ms = now + 1;
   if (const std::string* to = call.param("to")) {
-    auto parsed = parseTime(*to);
+    auto parsed = parseApiTime(*to);
     if (!parsed)
       return Status::invalidArgument("to: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.mmmZ");
     query.to_ms = *parsed;
   }
   query.from_ms = query.to_ms - kDefaultSpanMs;
   if (const std::string* from = call.param("from")) {
-    auto parsed = parseTime(*from);
+    auto parsed = parseApiTime(*from);
     if (!parsed) {
       return Status::invalidArgument("from: expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS.mmmZ");
     }
@@ -55,16 +49,9 @@ StatusOr<AuditQuery> baseQuery(const ApiCall& call, Question question, int64_t n
     query.after = Cursor::decode(*after);
     if (!query.after) return Status::invalidArgument("after: not a cursor this API gave");
   }
-  const Principal& caller = *call.principal;
-  if (!caller.brand.empty()) {
-    const std::string* brand = call.param("brand");
-    if (brand != nullptr && *brand != caller.brand) {
-      return Status::permissionDenied("your account sees brand " + caller.brand + " only");
-    }
-    query.brand = caller.brand;
-  } else if (const std::string* brand = call.param("brand")) {
-    query.brand = *brand;
-  }
+  auto brand = brandScope(call);
+  if (!brand.isOk()) return brand.status();
+  query.brand = std::move(brand).value();
   return query;
 }
 

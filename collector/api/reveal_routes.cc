@@ -1,6 +1,4 @@
 // The two-person reveal of a pseudonym.
-#include <charconv>
-
 #include "api/json_body.h"
 #include "api/json_out.h"
 #include "api/route_functions.h"
@@ -8,14 +6,6 @@
 
 namespace vigie::collector::api {
 namespace {
-
-std::optional<int64_t> idOf(const ApiCall& call) {
-  const std::string& text = call.path_args[0];
-  int64_t id = 0;
-  const auto [end, failure] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (failure != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
 
 std::string requestJson(const RevealRequest& request) {
   JsonOut out;
@@ -34,7 +24,7 @@ std::string requestJson(const RevealRequest& request) {
 }
 
 ApiReply decide(ApiCall& call, AuditService& audit, bool approve) {
-  const auto id = idOf(call);
+  const auto id = pathId(call);
   if (!id) return error(404, "no such reveal request");
   Status decided = audit.reveals.decide(*call.principal, *id, approve);
   if (!decided.isOk()) return fromStatus(decided);
@@ -74,7 +64,7 @@ ApiReply approveReveal(ApiCall& call, AuditService& audit) { return decide(call,
 ApiReply denyReveal(ApiCall& call, AuditService& audit) { return decide(call, audit, false); }
 
 ApiReply showReveal(ApiCall& call, AuditService& audit) {
-  const auto id = idOf(call);
+  const auto id = pathId(call);
   if (!id) return error(404, "no such reveal request");
   auto request = audit.reveals.show(*call.principal, *id);
   if (!request.isOk()) return fromStatus(request.status());

@@ -49,4 +49,20 @@ ApiReply releaseHold(ApiCall& call, AuditService& audit);
 ApiReply exportBrand(ApiCall& call, AuditService& audit);
 ApiReply deleteBrand(ApiCall& call, AuditService& audit);
 
+// detection_routes.cc
+ApiReply postCalls(ApiCall& call, AuditService& audit);
+ApiReply postShifts(ApiCall& call, AuditService& audit);
+ApiReply listShifts(ApiCall& call, AuditService& audit);
+ApiReply listWatchlist(ApiCall& call, AuditService& audit);
+ApiReply putWatchlist(ApiCall& call, AuditService& audit);
+ApiReply deleteWatchlist(ApiCall& call, AuditService& audit);
+ApiReply listAlerts(ApiCall& call, AuditService& audit);
+ApiReply showAlert(ApiCall& call, AuditService& audit);
+ApiReply acknowledgeAlert(ApiCall& call, AuditService& audit);
+ApiReply closeAlert(ApiCall& call, AuditService& audit);
+ApiReply showDetectionPolicy(ApiCall& call, AuditService& audit);
+ApiReply startRun(ApiCall& call, AuditService& audit);
+ApiReply listRuns(ApiCall& call, AuditService& audit);
+ApiReply showRun(ApiCall& call, AuditService& audit);
+
 }  // namespace vigie::collector::api

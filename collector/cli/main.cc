@@ -12,6 +12,9 @@
 #include "api/json_out.h"
 #include "audit/audit_service.h"
 #include "audit/purge_timer.h"
+#include "detect/detection_config.h"
+#include "detect/realtime_detection.h"
+#include "detect/retro_runs.h"
 #include "vigie/collector/batch_ingestor.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/collector_server.h"
@@ -36,8 +39,10 @@ constexpr char kDescription[] =
     "made with --add-account. On first start it creates, in the data directory, its CA, its server "
     "certificate, the enrollment secret (enrollment.secret, for installers) and the store key. "
     "Settings come from --config FILE (keys collector.data_dir, collector.listen, "
-    "collector.server_names, collector.max_threads), overridden by the options below. Logs never "
-    "contain the secret, keys or event contents.";
+    "collector.server_names, collector.max_threads), overridden by the options below. Detection "
+    "rules' thresholds and alert outputs come from detection.json in the data directory (see "
+    "docs/detection.md); without it, the defaults apply. Logs never contain the secret, keys or "
+    "event contents.";
 
 std::vector<std::string> splitNames(const std::string& text) {
   std::vector<std::string> names;
@@ -181,10 +186,22 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     if (!store.isOk()) return fail(store.status());
     platform::Clock& clock = platform::systemClock();
     EnrollmentService enrollment(**store, home->authority, home->enrollment_secret, clock);
-    BatchIngestor ingestor(**store, clock);
     auto audit = openAuditService(home->store_file, home->store_key, clock);
     if (!audit.isOk()) return fail(audit.status());
     PurgeTimer purge_timer(**audit, std::chrono::hours(1));
+    auto detection_config = loadDetectionConfig(data_dir + "/detection.json");
+    if (!detection_config.isOk()) return fail(detection_config.status());
+    AuditService& service = **audit;
+    service.detection_policy = detection_config->rules;
+    const DetectionInputs inputs{service.calls, service.shifts, service.watchlist,
+                                 service.directory, service.alerts};
+    auto realtime =
+        RealtimeDetection::start(service.detection_policy, inputs, **store, clock, nullptr,
+                                 std::chrono::seconds(detection_config->tick_seconds));
+    if (!realtime.isOk()) return fail(realtime.status());
+    RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock);
+    service.runs = &runs;
+    BatchIngestor ingestor(**store, clock, realtime->get());
     auto server = CollectorServer::start(
         *home, *server_options, ServerServices{**store, enrollment, ingestor, audit->get()});
     if (!server.isOk()) return fail(server.status());
@@ -194,6 +211,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     waitForTerminationRequest();
     std::cout << "vigie-collector stopping" << std::endl;
     server->reset();
+    service.runs = nullptr;
     return 0;
   }
 

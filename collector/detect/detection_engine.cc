@@ -78,8 +78,8 @@ struct Person {
   std::deque<Evidence> recent_exports;
   // unjustified access, VIP records
   std::deque<PendingView> pending;
-  int64_t known_agent_until = INT64_MIN;  // a call seen recently enough: the rule applies
-  int64_t unknown_checked_ms = INT64_MIN;
+  int64_t known_agent_until = INT64_MIN;      // a call seen recently enough: the rule applies
+  std::optional<int64_t> unknown_checked_ms;  // when the calls last said "no call"
   // sensor silence
   bool session_active = false;
   int64_t last_sensor_ms = 0;
@@ -453,7 +453,10 @@ struct DetectionEngine::State {
       std::lock_guard lock(mutex);
       person = &people[login];
       if (time_ms <= person->known_agent_until) return true;
-      if (time_ms - person->unknown_checked_ms < kUnknownAgentRecheckMs) return false;
+      if (person->unknown_checked_ms &&
+          time_ms - *person->unknown_checked_ms < kUnknownAgentRecheckMs) {
+        return false;
+      }
     }
     auto last_call = inputs.calls.lastCallBefore(login, time_ms + kHourMs);
     std::lock_guard lock(mutex);

@@ -140,7 +140,7 @@ TEST(ApiRoutesTest, EachConcretePathReachesExactlyOneRoute) {
   }
 }
 
-TEST(ApiRoutesTest, IntegrationAccountsReachOnlyTheCrmFeed) {
+TEST(ApiRoutesTest, IntegrationAccountsReachOnlyTheFeeds) {
   std::set<std::string> reachable;
   for (const Route& route : apiRoutes()) {
     if (!route.roles.has(Role::kIntegration)) continue;
@@ -148,7 +148,7 @@ TEST(ApiRoutesTest, IntegrationAccountsReachOnlyTheCrmFeed) {
     if (route.pattern.starts_with("/v1/auth/")) continue;
     reachable.insert(name);
   }
-  EXPECT_EQ(reachable, (std::set<std::string>{"POST /v1/crm-events"}));
+  EXPECT_EQ(reachable, (std::set<std::string>{"POST /v1/crm-events", "POST /v1/calls"}));
 }
 
 // Who may call what, as docs/audit-api.md says.
@@ -184,6 +184,20 @@ TEST(ApiRoutesTest, RolesFollowTheContract) {
       {"DELETE /v1/holds/{}", {kD}},
       {"GET /v1/brands/{}/export", {kD}},
       {"DELETE /v1/brands/{}", {kD}},
+      {"POST /v1/calls", {kI}},
+      {"POST /v1/shifts", {kA}},
+      {"GET /v1/shifts", {kA, kU, kD}},
+      {"GET /v1/watchlist", {kA, kU, kD}},
+      {"PUT /v1/watchlist/{}", {kA, kD}},
+      {"DELETE /v1/watchlist/{}", {kA, kD}},
+      {"GET /v1/alerts", {kU, kD}},
+      {"GET /v1/alerts/{}", {kU, kD}},
+      {"POST /v1/alerts/{}/acknowledge", {kU, kD}},
+      {"POST /v1/alerts/{}/close", {kU, kD}},
+      {"GET /v1/detection/policy", {kA, kU, kD}},
+      {"POST /v1/detection/runs", {kU, kD}},
+      {"GET /v1/detection/runs", {kU, kD}},
+      {"GET /v1/detection/runs/{}", {kU, kD}},
   };
   std::set<std::string> listed;
   for (const Route& route : apiRoutes()) {
@@ -206,8 +220,10 @@ TEST(ApiRoutesTest, RolesFollowTheContract) {
 TEST(ApiRoutesTest, BodyLimitsFollowTheContract) {
   for (const Route& route : apiRoutes()) {
     const std::string name = nameOf(route);
-    if (name == "POST /v1/crm-events") {
+    if (name == "POST /v1/crm-events" || name == "POST /v1/calls") {
       EXPECT_EQ(route.max_body, 1024u * 1024u);
+    } else if (name == "POST /v1/shifts") {
+      EXPECT_EQ(route.max_body, 4u * 1024u * 1024u);
     } else {
       EXPECT_LE(route.max_body, 16u * 1024u) << name;
     }
@@ -217,13 +233,17 @@ TEST(ApiRoutesTest, BodyLimitsFollowTheContract) {
   }
 }
 
-TEST(ApiRoutesTest, OnlyQuestionsAndTheTrailTakeQueryParameters) {
+TEST(ApiRoutesTest, OnlyQuestionsListsAndTheTrailTakeQueryParameters) {
   const std::map<std::string, std::set<std::string>> expected = {
       {"GET /v1/audit/record", {"id", "from", "to", "limit", "after", "brand"}},
       {"GET /v1/audit/timeline", {"user", "from", "to", "limit", "after", "brand"}},
       {"GET /v1/audit/exports", {"team", "pii", "from", "to", "limit", "after", "brand"}},
       {"GET /v1/audit/incidents", {"from", "to", "limit", "after", "brand"}},
       {"GET /v1/trail", {"after", "limit"}},
+      {"GET /v1/alerts", {"status", "rule", "person", "from", "to", "before", "limit", "brand"}},
+      {"GET /v1/watchlist", {"brand"}},
+      {"PUT /v1/watchlist/{}", {"brand"}},
+      {"DELETE /v1/watchlist/{}", {"brand"}},
   };
   for (const Route& route : apiRoutes()) {
     std::set<std::string> params;
