@@ -168,6 +168,7 @@ StatusOr<JsonlConfig> parseJsonl(const Value& value) {
 }  // namespace
 
 StatusOr<OutputsConfig> parseOutputsConfig(const protocol::json::Value& outputs) {
+  if (outputs.kind == Value::Kind::kNull) return OutputsConfig{};  // no "outputs" member
   VIGIE_RETURN_IF_ERROR(checkMembers(outputs, "outputs", {"webhook", "syslog", "jsonl"}));
   OutputsConfig config;
   if (const Value* webhook = outputs.find("webhook")) {

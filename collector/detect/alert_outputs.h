@@ -54,7 +54,8 @@ struct OutputsConfig {
 
 // The "outputs" object of detection.json. Every output is optional; within one, unknown members,
 // wrong types and bad values are refused (kInvalidArgument naming the member, e.g.
-// "outputs.webhook.url: ..."). Files are not read here (makeAlertOutputs() does).
+// "outputs.webhook.url: ..."). Null (no "outputs" in the file) means no output. Files are not
+// read here (makeAlertOutputs() does).
 StatusOr<OutputsConfig> parseOutputsConfig(const protocol::json::Value& outputs);
 
 // An alert ready to leave: what outputs may see of it. The person is in `json` as a pseudonym

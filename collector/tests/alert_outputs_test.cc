@@ -129,6 +129,7 @@ TEST(AlertOutputConfig, ReadsEveryOutput) {
   EXPECT_EQ(some->syslog->app_name, "vigie");
   EXPECT_EQ(some->syslog->ca_file, "");
   EXPECT_TRUE(parseOutputsConfig(parseJson("{}")).isOk());
+  EXPECT_TRUE(parseOutputsConfig(protocol::json::Value{}).isOk());  // no "outputs" at all
 }
 
 TEST(AlertOutputConfig, RefusesEachBadMemberByName) {
