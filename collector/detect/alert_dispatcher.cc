@@ -153,6 +153,7 @@ Status AlertDispatcher::deliverPending(Worker& worker) {
           worker.stats.delivered += newly - refused;
           worker.stats.refused += refused;
           worker.stats.delivered_through = outgoing[through_index].id;
+          worker.stats.failing = false;
           settled_count = through_index + 1;
           changed_.notify_all();
           // Stopping cuts a batch short; what is left is delivered after the next start.

@@ -8,6 +8,7 @@
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -22,6 +23,7 @@
 
 #include "audit_fixture.h"
 #include "detect/alert_dispatcher.h"
+#include "detect/tls_client.h"
 #include "subprocess.h"
 #include "vigie/crypto/x509.h"
 #include "vigie/platform/atomic_file.h"
@@ -586,6 +588,8 @@ class Rsyslog {
   bool start(uint16_t port) {
     const std::string port_file = dir_.file("rsyslog.port");
     std::filesystem::remove(port_file);
+    // Messages from the network go to their own ruleset, and only they reach the file: rsyslog's
+    // own (start, stop, a probe's failed handshake) stay out of it.
     std::ofstream(dir_.file("rsyslog.conf"))
         << "global(workDirectory=\"" << dir_.file("rsyslog-work") << "\"\n"
         << "  defaultNetstreamDriver=\"gtls\"\n"
@@ -594,15 +598,34 @@ class Rsyslog {
         << "  defaultNetstreamDriverKeyFile=\"" << pki_.key_file << "\")\n"
         << "module(load=\"imtcp\" streamDriver.name=\"gtls\" streamDriver.mode=\"1\"\n"
         << "  streamDriver.authMode=\"anon\")\n"
-        << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port << "\"\n"
-        << "  listenPortFileName=\"" << port_file << "\")\n"
         << "template(name=\"raw\" type=\"string\" string=\"%rawmsg%\\n\")\n"
-        << "*.* action(type=\"omfile\" file=\"" << received() << "\" template=\"raw\")\n";
+        << "ruleset(name=\"received\") {\n"
+        << "  action(type=\"omfile\" file=\"" << received() << "\" template=\"raw\")\n"
+        << "}\n"
+        << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port << "\"\n"
+        << "  ruleset=\"received\" listenPortFileName=\"" << port_file << "\")\n";
     process_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
         binary_, "-n", "-f", dir_.file("rsyslog.conf"), "-i", dir_.file("rsyslog.pid")});
-    if (!eventually([&] { return !readFile(port_file).empty(); })) return false;
-    port_ = static_cast<uint16_t>(std::stoi(readFile(port_file)));
-    return true;
+    if (port == 0) {
+      // rsyslog writes the port it was given only when it chose it.
+      if (!eventually([&] { return !readFile(port_file).empty(); })) return false;
+      port_ = static_cast<uint16_t>(std::stoi(readFile(port_file)));
+      return true;
+    }
+    // Listening once a TLS handshake succeeds (a bare TCP probe would make it log a failed one).
+    port_ = port;
+    auto context = makeTlsClientContext("probe", pki_.ca_file, "127.0.0.1");
+    if (!context.isOk()) return false;
+    return eventually([&] {
+      try {
+        Poco::Net::SecureStreamSocket probe(*context);
+        probe.connect(Poco::Net::SocketAddress("127.0.0.1", port_), Poco::Timespan(1, 0));
+        probe.close();
+        return true;
+      } catch (const Poco::Exception&) {
+        return false;
+      }
+    });
   }
 
   void stop() {
@@ -651,7 +674,8 @@ TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
       << describe(*running);
 
   // Restarted while the connection is open and idle: the next alert goes on a new connection.
-  ASSERT_TRUE(eventually([&] { return lines(readFile(server.received())).size() == 3; }));
+  ASSERT_TRUE(eventually([&] { return lines(readFile(server.received())).size() == 3; }))
+      << readFile(server.received());
   server.stop();
   ASSERT_TRUE(server.start(config.port));
   sent.emplace_back(raise(4, Severity::kHigh, "copy_after_view"), "copy_after_view");
