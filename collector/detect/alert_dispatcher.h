@@ -48,8 +48,10 @@ class AlertDispatcher {
   // `pseudonyms` outlive the dispatcher.
   AlertDispatcher(AlertStore& alerts, const Pseudonyms& pseudonyms,
                   std::vector<AlertOutputPtr> outputs, DispatcherOptions options = {});
-  // Stops: wakes every thread and joins it. An attempt under way finishes first (bounded by the
-  // output's timeout); what it did not settle is delivered after the next start.
+  // Stops: wakes every thread and joins it. An attempt under way finishes first: against a
+  // receiver that accepts connections and never answers, that can take a few times the output's
+  // timeout (the handshake, the request and closing each wait that long). What it did not settle
+  // is delivered after the next start.
   ~AlertDispatcher();
   AlertDispatcher(const AlertDispatcher&) = delete;
   AlertDispatcher& operator=(const AlertDispatcher&) = delete;

@@ -80,8 +80,8 @@ class AlertOutput {
   virtual std::string_view name() const = 0;
   // Sends `alerts` (in id order), calling `settled` as they are delivered: after each one for the
   // network outputs, after the sync for the file. Returns the failure that stopped it (the rest
-  // is retried later), ok once every alert is settled. Never blocks longer than its timeout per
-  // alert.
+  // is retried later), ok once every alert is settled. Each network step (connect, handshake,
+  // send, answer) is bounded by the output's timeout.
   virtual Status deliver(std::span<const OutgoingAlert> alerts, const Settled& settled) = 0;
 };
 using AlertOutputPtr = std::unique_ptr<AlertOutput>;

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -545,25 +546,41 @@ TEST_F(AlertOutputDispatch, JsonlFileIsPrivateFollowsRotationAndResumesAfterRest
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
-TEST_F(AlertOutputDispatch, DeadWebhookDoesNotHoldBackTheFile) {
-  // Nothing listens on the webhook's port (the receiver is gone).
+TEST_F(AlertOutputDispatch, DeadWebhooksDoNotHoldBackTheFile) {
   const TestPki pki = makePki(dir_, "webhook", {"127.0.0.1"});
-  std::string dead_url;
+  // One webhook refuses connections (its receiver is gone); the other hangs: the connection is
+  // accepted by the kernel but nothing ever answers, so every attempt takes its full timeout.
+  std::string refusing_url;
   {
     WebhookReceiver gone(pki, {});
-    dead_url = gone.url();
+    refusing_url = gone.url();
   }
-  std::vector<AlertOutputPtr> outputs;
-  outputs.push_back(makeWebhookOutput({dead_url, pki.ca_file, "", 1}).value());
-  outputs.push_back(makeJsonlOutput({dir_.file("alerts.jsonl")}).value());
-  int64_t last = 0;
-  for (int n = 1; n <= 5; ++n) last = raise(n);
-  auto running = dispatcher(std::move(outputs));
-  ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, last, 20s)) << describe(*running);
-  EXPECT_EQ(lines(readFile(dir_.file("alerts.jsonl"))).size(), 5u);
-  ASSERT_TRUE(eventually([&] { return statsOf(*running, kWebhookOutput).failures >= 2; }));
-  EXPECT_EQ(alerts().deliveredThrough(kWebhookOutput).value(), 0);
-  EXPECT_TRUE(statsOf(*running, kWebhookOutput).failing);
+  Poco::Net::ServerSocket silent(Poco::Net::SocketAddress("127.0.0.1", 0));
+  const std::string silent_url =
+      "https://127.0.0.1:" + std::to_string(silent.address().port()) + "/hooks/vigie";
+  for (const auto& [url, hangs] : {std::pair{refusing_url, false}, std::pair{silent_url, true}}) {
+    SCOPED_TRACE(url);
+    const std::string file = dir_.file(hangs ? "alerts-2.jsonl" : "alerts-1.jsonl");
+    std::vector<AlertOutputPtr> outputs;
+    outputs.push_back(makeWebhookOutput({url, pki.ca_file, "", 1}).value());
+    outputs.push_back(makeJsonlOutput({file}).value());
+    // Each round has its own cursors: the store forgets the previous round's.
+    ASSERT_TRUE(alerts().setDeliveredThrough(kWebhookOutput, 0).isOk());
+    ASSERT_TRUE(alerts().setDeliveredThrough(kJsonlOutput, 0).isOk());
+    int64_t last = 0;
+    for (int n = 1; n <= 5; ++n) last = raise((hangs ? 20 : 10) + n);
+    auto running = dispatcher(std::move(outputs));
+    ASSERT_TRUE(running->waitForDeliveryForTest(kJsonlOutput, last, 20s)) << describe(*running);
+    EXPECT_EQ(lines(readFile(file)).size(), static_cast<size_t>(last));  // all in the store
+    if (hangs) {
+      // Done while the webhook's first attempt is still waiting for the TLS handshake.
+      EXPECT_EQ(statsOf(*running, kWebhookOutput).failures, 0u);
+    } else {
+      ASSERT_TRUE(eventually([&] { return statsOf(*running, kWebhookOutput).failures >= 2; }));
+      EXPECT_TRUE(statsOf(*running, kWebhookOutput).failing);
+    }
+    EXPECT_EQ(alerts().deliveredThrough(kWebhookOutput).value(), 0);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
