@@ -66,7 +66,8 @@ std::string member(const std::string& json, const std::string& key) {
   return json.substr(start, json.find_first_of(",}", start) - start);
 }
 
-// Waits for `condition` to hold, checking every 20 ms up to `timeout`.
+// Waits for `condition` to hold, checking every 20 ms up to `timeout`: for what another process
+// does (rsyslogd listening, writing its file), which gives nothing to wait on.
 template <typename F>
 bool eventually(F&& condition, std::chrono::milliseconds timeout = 20s) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -669,7 +670,8 @@ TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
                     "rsyslog-gnutls, or scripts/install-deps.sh)";
   const TestPki pki = makePki(dir_, "syslog", {"localhost", "127.0.0.1"});
   Rsyslog server(rsyslogd, dir_, pki);
-  ASSERT_TRUE(server.start(0)) << "rsyslogd did not start listening";
+  ASSERT_TRUE(server.start(0)) << "rsyslogd did not start listening (is rsyslog-gnutls, its TLS "
+                                  "driver, installed?)";
 
   SyslogConfig config;
   config.host = "127.0.0.1";
