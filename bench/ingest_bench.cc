@@ -1,16 +1,21 @@
 // Collector ingest into the embedded store, several agents at once: each thread plays one device
 // and hands the collector's decode -> verify -> store path (protocol::decodeBatch,
 // BatchIngestor, SQLCipher store with synchronous=FULL) its gzip batches, as the HTTPS handler
-// does after TLS. Prints events/s over all devices.
+// does after TLS. Prints events/s over all devices. With --rules on, the real-time detection
+// rules see every stored batch, as in the collector: default thresholds, a shift and a call for
+// the person so that the shift and call-window rules do their lookups, a 1 s tick.
 //
-//   ingest_bench [--devices 4] [--events 250000] [--batch-events 2000]   (events per device)
+//   ingest_bench [--devices 4] [--events 250000] [--batch-events 2000] [--rules off|on]
+//   (events per device)
 #include <chrono>
 #include <cstdio>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "audit/audit_service.h"
 #include "bench_support.h"
+#include "detect/realtime_detection.h"
 #include "sample_events.h"
 #include "temp_dir.h"
 #include "test_keys.h"
@@ -50,6 +55,7 @@ int run(int argc, char** argv) {
   int devices = 4;
   uint64_t events = 250'000;
   size_t per_batch = 2000;
+  bool rules = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string name = argv[i];
     if (name == "--devices")
@@ -58,6 +64,8 @@ int run(int argc, char** argv) {
       events = std::stoull(argv[i + 1]);
     else if (name == "--batch-events")
       per_batch = std::stoul(argv[i + 1]);
+    else if (name == "--rules")
+      rules = std::string(argv[i + 1]) == "on";
   }
   testing::TempDir dir(benchBaseDirectory());
   auto store = collector::openSqlCipherStore(dir.file("store.db"), testing::fixedKey(3));
@@ -75,7 +83,38 @@ int run(int argc, char** argv) {
     bodies.push_back(deviceBatches(record.device_id, record.chain_key, events, per_batch));
     records.push_back(std::move(record));
   }
-  collector::BatchIngestor ingestor(**store, platform::systemClock());
+  platform::Clock& clock = platform::systemClock();
+  std::unique_ptr<collector::AuditService> audit;
+  std::unique_ptr<collector::RealtimeDetection> detection;
+  if (rules) {
+    auto opened = collector::openAuditService(dir.file("store.db"), testing::fixedKey(3), clock);
+    if (!opened.isOk()) {
+      std::fprintf(stderr, "ingest_bench: %s\n", opened.status().toString().c_str());
+      return 1;
+    }
+    audit = std::move(opened).value();
+    const std::string user = testing::typicalCrmView(0).user;
+    auto shifts = collector::parseShiftLines(
+        R"({"who":")" + user + R"(","days":"mon-sun","start":"00:00","end":"24:00"})");
+    auto calls = collector::parseCallLines(
+        R"({"id":"K-1","agent":")" + user +
+        R"(","start":"2026-01-01T00:00:00.000Z","end":"2026-01-01T00:05:00.000Z"})");
+    if (!shifts.isOk() || !calls.isOk() || !audit->shifts.replace(*shifts).isOk() ||
+        !audit->calls.store("", *calls).isOk()) {
+      std::fprintf(stderr, "ingest_bench: cannot set up the rules' inputs\n");
+      return 1;
+    }
+    const collector::DetectionInputs inputs{audit->calls, audit->shifts, audit->watchlist,
+                                            audit->directory, audit->alerts};
+    auto started = collector::RealtimeDetection::start(
+        collector::DetectionPolicy{}, inputs, **store, clock, nullptr, std::chrono::seconds(1));
+    if (!started.isOk()) {
+      std::fprintf(stderr, "ingest_bench: %s\n", started.status().toString().c_str());
+      return 1;
+    }
+    detection = std::move(started).value();
+  }
+  collector::BatchIngestor ingestor(**store, clock, detection.get());
   std::vector<uint64_t> stored(static_cast<size_t>(devices));
   const auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
@@ -98,9 +137,17 @@ int run(int argc, char** argv) {
   uint64_t total = 0;
   for (uint64_t n : stored) total += n;
   std::printf(
-      "ingest: devices=%d stored=%llu in %.2f s -> %.0f events/s (decode + verify + store)\n",
-      devices, static_cast<unsigned long long>(total), seconds,
-      static_cast<double>(total) / seconds);
+      "ingest: devices=%d rules=%s stored=%llu in %.2f s -> %.0f events/s (decode + verify + "
+      "store%s)\n",
+      devices, rules ? "on" : "off", static_cast<unsigned long long>(total), seconds,
+      static_cast<double>(total) / seconds, rules ? " + rules" : "");
+  if (detection) {
+    const collector::EngineStats stats = detection->stats();
+    std::printf("rules: %llu events seen, %llu alerts raised, %llu errors\n",
+                static_cast<unsigned long long>(stats.events),
+                static_cast<unsigned long long>(stats.alerts_raised),
+                static_cast<unsigned long long>(stats.errors));
+  }
   return total == static_cast<uint64_t>(devices) * events ? 0 : 1;
 }
 

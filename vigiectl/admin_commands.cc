@@ -4,6 +4,7 @@
 #include "api_calls.h"
 #include "commands.h"
 #include "item_format.h"
+#include "object_builder.h"
 #include "password_input.h"
 #include "time_option.h"
 
@@ -12,66 +13,6 @@ namespace vigie::ctl {
 namespace json = protocol::json;
 
 namespace {
-
-// A JSON object written key by key (only strings and whole numbers are needed here).
-class ObjectBuilder {
- public:
-  ObjectBuilder& text(std::string_view key, std::string_view value) {
-    open(key);
-    json::appendString(body_, value);
-    return *this;
-  }
-  ObjectBuilder& number(std::string_view key, uint64_t value) {
-    open(key);
-    body_ += std::to_string(value);
-    return *this;
-  }
-  ObjectBuilder& raw(std::string_view key, std::string_view json_value) {
-    open(key);
-    body_ += json_value;
-    return *this;
-  }
-  std::string done() const { return body_ + "}"; }
-
- private:
-  void open(std::string_view key) {
-    body_ += body_.size() == 1 ? "" : ",";
-    json::appendString(body_, key);
-    body_ += ':';
-  }
-  std::string body_ = "{";
-};
-
-// Runs one call whose answer is a list of items, printed as a table (or JSON lines).
-int listItems(Context& context, const Invocation& invocation, std::vector<std::string> path,
-              std::string_view nothing) {
-  auto connection = connectSaved(context);
-  if (!connection.isOk()) return fail(context, connection.status());
-  ApiRequest request;
-  request.path = std::move(path);
-  auto answer = callForObject(*connection->client, request);
-  if (!answer.isOk()) return fail(context, answer.status());
-  auto page = parsePage(*answer);
-  if (!page.isOk()) return fail(context, page.status());
-  if (invocation.args.has("json")) {
-    for (const auto& item : page->items) context.out << toJson(item) << '\n';
-  } else if (page->items.empty()) {
-    context.err << nothing << '\n';
-  } else {
-    printObjectsTable(context.out, page->items);
-  }
-  return kExitOk;
-}
-
-// Runs one call answered by 204 (or any 2xx whose body does not matter) and says `done`.
-int change(Context& context, ApiRequest request, const std::string& done) {
-  auto connection = connectSaved(context);
-  if (!connection.isOk()) return fail(context, connection.status());
-  const Status status = callForNothing(*connection->client, request);
-  if (!status.isOk()) return fail(context, status);
-  context.out << done << '\n';
-  return kExitOk;
-}
 
 int accountsList(Context& context, const Invocation& invocation) {
   return listItems(context, invocation, {"v1", "accounts"}, "no accounts");

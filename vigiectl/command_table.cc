@@ -1,5 +1,6 @@
 #include <algorithm>
 
+#include "api_calls.h"
 #include "commands.h"
 #include "item_format.h"
 #include "vigie/version.h"
@@ -15,7 +16,7 @@ const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
     for (auto family : {sessionCommands, queryCommands, revealCommands, trailCommands,
-                        importCommands, adminCommands}) {
+                        importCommands, adminCommands, detectionCommands}) {
       for (auto& command : family()) all.push_back(std::move(command));
     }
     return all;
@@ -95,6 +96,40 @@ StatusOr<Connection> connectSaved(Context& context) {
   auto client = context.connect(settings);
   if (!client.isOk()) return client.status();
   return Connection{std::move(session.value()), std::move(client.value())};
+}
+
+int listItems(Context& context, const Invocation& invocation, ApiRequest request,
+              std::string_view nothing) {
+  auto connection = connectSaved(context);
+  if (!connection.isOk()) return fail(context, connection.status());
+  auto answer = callForObject(*connection->client, request);
+  if (!answer.isOk()) return fail(context, answer.status());
+  auto page = parsePage(*answer);
+  if (!page.isOk()) return fail(context, page.status());
+  if (invocation.args.has("json")) {
+    for (const auto& item : page->items) context.out << toJson(item) << '\n';
+  } else if (page->items.empty()) {
+    context.err << nothing << '\n';
+  } else {
+    printObjectsTable(context.out, page->items);
+  }
+  return kExitOk;
+}
+
+int listItems(Context& context, const Invocation& invocation, std::vector<std::string> path,
+              std::string_view nothing) {
+  ApiRequest request;
+  request.path = std::move(path);
+  return listItems(context, invocation, std::move(request), nothing);
+}
+
+int change(Context& context, ApiRequest request, const std::string& done) {
+  auto connection = connectSaved(context);
+  if (!connection.isOk()) return fail(context, connection.status());
+  const Status status = callForNothing(*connection->client, request);
+  if (!status.isOk()) return fail(context, status);
+  context.out << done << '\n';
+  return kExitOk;
 }
 
 int runVigiectl(Context& context, const std::vector<std::string>& args) {

@@ -52,6 +52,7 @@ std::vector<Command> revealCommands();
 std::vector<Command> trailCommands();
 std::vector<Command> importCommands();
 std::vector<Command> adminCommands();
+std::vector<Command> detectionCommands();
 
 // Runs `vigiectl ARGS...` (without the program name); returns the exit code.
 int runVigiectl(Context& context, const std::vector<std::string>& args);
@@ -68,5 +69,15 @@ struct Connection {
 };
 // Fails with "log in first" when there is no session.
 StatusOr<Connection> connectSaved(Context& context);
+
+// Runs one call whose answer is {"items": [...]}, printed as a table of their keys, or as JSON
+// lines with --json; says `nothing` on standard error when the list is empty.
+int listItems(Context& context, const Invocation& invocation, ApiRequest request,
+              std::string_view nothing);
+int listItems(Context& context, const Invocation& invocation, std::vector<std::string> path,
+              std::string_view nothing);
+
+// Runs one call answered by 204 (or any 2xx whose body does not matter) and says `done`.
+int change(Context& context, ApiRequest request, const std::string& done);
 
 }  // namespace vigie::ctl

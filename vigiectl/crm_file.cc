@@ -3,10 +3,9 @@
 #include <algorithm>
 #include <array>
 
-#include "csv_reader.h"
+#include "csv_table.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
-#include "vigie/protocol/utf8.h"
 
 namespace vigie::ctl {
 
@@ -24,32 +23,12 @@ constexpr size_t kMaxRecordId = 256;
 constexpr size_t kMaxFields = 64;
 constexpr size_t kMaxFieldName = 64;
 
-std::string at(size_t line) { return "line " + std::to_string(line) + ": "; }
+std::string at(size_t line) { return atLine(line); }
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-  return text;
-}
+std::string_view trim(std::string_view text) { return trimBlanks(text); }
 
 bool isColumn(std::string_view name) {
   return std::find(kColumns.begin(), kColumns.end(), name) != kColumns.end();
-}
-
-Status checkText(size_t line, std::string_view name, const std::string& value, size_t max) {
-  if (value.empty()) return Status::invalidArgument(at(line) + "missing " + std::string(name));
-  if (value.size() > max) {
-    return Status::invalidArgument(at(line) + std::string(name) + " is longer than " +
-                                   std::to_string(max) + " bytes");
-  }
-  if (!protocol::isValidUtf8(value)) {
-    return Status::invalidArgument(at(line) + std::string(name) + " is not valid UTF-8");
-  }
-  if (std::any_of(value.begin(), value.end(),
-                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
-    return Status::invalidArgument(at(line) + std::string(name) + " holds a control character");
-  }
-  return Status::ok();
 }
 
 bool isFieldName(std::string_view name) {
@@ -62,14 +41,14 @@ bool isFieldName(std::string_view name) {
 
 Status checkRecord(const CrmRecord& record) {
   const size_t line = record.line;
-  VIGIE_RETURN_IF_ERROR(checkText(line, "id", record.id, kMaxName));
+  VIGIE_RETURN_IF_ERROR(checkCellText(line, "id", record.id, kMaxName));
   if (record.time.empty()) return Status::invalidArgument(at(line) + "missing time");
   if (!protocol::parseUtcMillis(record.time)) {
     return Status::invalidArgument(at(line) + "bad time '" + record.time +
                                    "' (expected YYYY-MM-DDTHH:MM:SS.mmmZ, UTC)");
   }
-  VIGIE_RETURN_IF_ERROR(checkText(line, "user", record.user, kMaxName));
-  VIGIE_RETURN_IF_ERROR(checkText(line, "record_id", record.record_id, kMaxRecordId));
+  VIGIE_RETURN_IF_ERROR(checkCellText(line, "user", record.user, kMaxName));
+  VIGIE_RETURN_IF_ERROR(checkCellText(line, "record_id", record.record_id, kMaxRecordId));
   if (record.action.empty()) return Status::invalidArgument(at(line) + "missing action");
   if (std::find(kActions.begin(), kActions.end(), record.action) == kActions.end()) {
     return Status::invalidArgument(at(line) + "bad action '" + record.action +
@@ -131,53 +110,24 @@ StatusOr<CrmFormat> crmFormatFor(std::string_view path, std::string_view format_
 }
 
 StatusOr<std::vector<CrmRecord>> parseCrmCsv(std::string_view text) {
-  auto rows = readCsv(text);
+  CsvColumns columns;
+  columns.known.assign(kColumns.begin(), kColumns.end());
+  columns.required = {"id", "time", "user", "record_id", "action"};
+  columns.unknown_hint =
+      ": only id, time, user, record_id, action and fields are accepted — a CRM audit record "
+      "names the fields that changed, never their values";
+  auto rows = readCsvTable(text, columns);
   if (!rows.isOk()) return rows.status();
-  if (rows->empty()) return Status::invalidArgument("line 1: the file is empty (no header)");
-  const CsvRow& header = rows->front();
-  // Which record member each column fills.
-  std::vector<std::string> columns;
-  for (const auto& raw : header.cells) {
-    const std::string name(trim(raw));
-    if (!isColumn(name)) {
-      return Status::invalidArgument(
-          at(header.line) + "unknown column '" + name +
-          "': only id, time, user, record_id, action and fields are accepted — a CRM audit "
-          "record names the fields that changed, never their values");
-    }
-    if (std::find(columns.begin(), columns.end(), name) != columns.end()) {
-      return Status::invalidArgument(at(header.line) + "column '" + name + "' appears twice");
-    }
-    columns.push_back(name);
-  }
-  for (const auto required : kColumns) {
-    if (required != "fields" &&
-        std::find(columns.begin(), columns.end(), required) == columns.end()) {
-      return Status::invalidArgument(at(header.line) + "missing column '" + std::string(required) +
-                                     "'");
-    }
-  }
-
   std::vector<CrmRecord> records;
-  for (size_t r = 1; r < rows->size(); ++r) {
-    const CsvRow& row = (*rows)[r];
-    if (row.cells.size() == 1 && trim(row.cells[0]).empty()) continue;
-    if (row.cells.size() != columns.size()) {
-      return Status::invalidArgument(at(row.line) + "expected " + std::to_string(columns.size()) +
-                                     " cells, got " + std::to_string(row.cells.size()));
-    }
+  for (const CsvNamedRow& row : *rows) {
     CrmRecord record;
     record.line = row.line;
-    for (size_t c = 0; c < columns.size(); ++c) {
-      const std::string value(trim(row.cells[c]));
-      const std::string& column = columns[c];
-      if (column == "id") record.id = value;
-      if (column == "time") record.time = value;
-      if (column == "user") record.user = value;
-      if (column == "record_id") record.record_id = value;
-      if (column == "action") record.action = value;
-      if (column == "fields") record.fields = splitFields(value);
-    }
+    record.id = row.cell("id");
+    record.time = row.cell("time");
+    record.user = row.cell("user");
+    record.record_id = row.cell("record_id");
+    record.action = row.cell("action");
+    record.fields = splitFields(row.cell("fields"));
     VIGIE_RETURN_IF_ERROR(checkRecord(record));
     records.push_back(std::move(record));
   }
@@ -261,37 +211,10 @@ std::string crmEventLine(const CrmRecord& record) {
 
 std::vector<CrmChunk> chunkCrmRecords(const std::vector<CrmRecord>& records, size_t max_records,
                                       size_t max_bytes) {
-  std::vector<CrmChunk> chunks;
-  for (const auto& record : records) {
-    const std::string line = crmEventLine(record) + "\n";
-    if (chunks.empty() || chunks.back().records >= max_records ||
-        chunks.back().body.size() + line.size() > max_bytes) {
-      chunks.emplace_back();
-      chunks.back().first_line = record.line;
-    }
-    CrmChunk& chunk = chunks.back();
-    chunk.body += line;
-    ++chunk.records;
-    chunk.last_line = record.line;
-    chunk.file_lines.push_back(record.line);
-  }
-  return chunks;
-}
-
-std::string withFileLine(const std::string& message, const CrmChunk& chunk,
-                         const std::string& file) {
-  if (message.rfind("line ", 0) != 0) return message;
-  size_t number = 0;
-  size_t pos = 5;
-  while (pos < message.size() && message[pos] >= '0' && message[pos] <= '9' && number < 1'000'000) {
-    number = number * 10 + static_cast<size_t>(message[pos++] - '0');
-  }
-  if (pos == 5 || pos >= message.size() || message[pos] != ':' || number == 0 ||
-      number > chunk.file_lines.size()) {
-    return message;
-  }
-  return "request " + message.substr(0, pos) + " (line " +
-         std::to_string(chunk.file_lines[number - 1]) + " of " + file + ")" + message.substr(pos);
+  std::vector<NumberedLine> lines;
+  lines.reserve(records.size());
+  for (const auto& record : records) lines.push_back({record.line, crmEventLine(record)});
+  return chunkLines(lines, max_records, max_bytes);
 }
 
 }  // namespace vigie::ctl

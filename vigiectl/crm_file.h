@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "line_chunks.h"
 #include "vigie/protocol/status.h"
 
 namespace vigie::ctl {
@@ -38,22 +39,10 @@ StatusOr<std::vector<CrmRecord>> parseCrmJsonLines(std::string_view text);
 // The record as one NDJSON line of the API (no line end).
 std::string crmEventLine(const CrmRecord& record);
 
-// One request's worth of records: NDJSON lines, each ended by "\n".
-struct CrmChunk {
-  std::string body;
-  size_t records = 0;
-  size_t first_line = 0;  // file lines the chunk covers, for messages
-  size_t last_line = 0;
-  std::vector<size_t> file_lines;  // the file line of each body line
-};
-
-// Groups records in file order into chunks of at most `max_records` lines and `max_bytes` bytes.
+// The records as one request's worth of NDJSON lines each: at most `max_records` lines and
+// `max_bytes` bytes.
+using CrmChunk = LineChunk;
 std::vector<CrmChunk> chunkCrmRecords(const std::vector<CrmRecord>& records,
                                       size_t max_records = 1000, size_t max_bytes = 1u << 20);
-
-// The collector names a refused line by its number in the request ("line 3: ..."); this adds
-// where that line came from in the file. Other messages are returned as they are.
-std::string withFileLine(const std::string& message, const CrmChunk& chunk,
-                         const std::string& file);
 
 }  // namespace vigie::ctl

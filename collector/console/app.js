@@ -13,7 +13,7 @@
   const TOKEN_KEY = 'vigie.token';
   const PAGE_SIZE = 50;
   const PSEUDONYM = /^p-[0-9a-f]{10}$/;
-  const VIEWS = ['record', 'timeline', 'exports', 'incidents', 'reveals', 'trail', 'fleet'];
+  const VIEWS = ['record', 'timeline', 'exports', 'incidents', 'reveals', 'alerts', 'trail', 'fleet'];
 
   let me = null; // {user, role, brand} of the logged-in account
 
@@ -177,6 +177,7 @@
       showStatus(view + '-status', '');
     }
     $('trail-verify-result').hidden = true;
+    closeAlertDetail();
     for (const form of document.querySelectorAll('form.query')) form.reset();
   }
 
@@ -250,6 +251,7 @@
     }
     if (location.hash !== '#' + name) history.replaceState(null, '', '#' + name);
     if (name === 'reveals') loadReveals();
+    if (name === 'alerts') loadAlerts();
     if (name === 'trail') loadTrail();
     if (name === 'fleet') loadFleet();
   }
@@ -520,6 +522,166 @@
     return 'badge-wait';
   }
 
+  // ---- alerts ------------------------------------------------------------------------------
+
+  // An alert (collector/detect/alert_json.h): {id, rule, severity, status, person (pseudonym or
+  // null), device, brand, time, raised, summary, evidence: [{type, device, seq, time,
+  // record_id}], evidence_count, origin, verdict, comment, updated_by, updated}.
+  let openAlertId = null;
+
+  function severityBadge(severity) {
+    const text = asText(severity);
+    const kind = text === 'high' ? 'badge-bad' : text === 'medium' ? 'badge-wait' : 'badge-ok';
+    return el('span', { className: 'badge ' + kind, testid: 'alert-severity', text });
+  }
+
+  function alertStatusBadge(status) {
+    const text = asText(status);
+    const kind = text === 'open' ? 'badge-bad' : text === 'acknowledged' ? 'badge-wait' : 'badge-ok';
+    return el('span', { className: 'badge ' + kind, testid: 'alert-status', text });
+  }
+
+  const ALERT_COLUMNS = [
+    { title: '#', cell: (a) => asText(a.id) },
+    { title: 'Severity', cell: (a) => severityBadge(a.severity) },
+    { title: 'Rule', cell: (a) => el('code', { testid: 'alert-rule', text: asText(a.rule) }) },
+    { title: 'Status', cell: (a) => alertStatusBadge(a.status) },
+    { title: 'Time (UTC)', cell: (a) => asText(a.time), className: 'nowrap' },
+    { title: 'Person', cell: (a) => pseudonymCell(a.person), className: 'nowrap' },
+    { title: 'Summary', cell: (a) => asText(a.summary), className: 'details' },
+    {
+      title: '',
+      cell: (a) => {
+        const id = asText(a.id);
+        const button = el('button', { type: 'button', className: 'secondary', testid: 'alert-open', text: 'Details', data: { id } });
+        button.addEventListener('click', () => openAlert(id));
+        return button;
+      },
+    },
+  ];
+
+  // The list pages through `next_before`, shown to pagedTable as its `next` cursor.
+  function loadAlerts() {
+    const query = {
+      status: $('alerts-filter-status').value || undefined,
+      brand: brandOf('alerts-brand'),
+      limit: PAGE_SIZE,
+    };
+    return pagedTable($('alerts-results'), 'alerts-status', ALERT_COLUMNS, async (after) => {
+      const page = await api('GET', '/v1/alerts', { query: Object.assign({}, query, { before: after }) });
+      const next = page && Number.isInteger(page.next_before) ? String(page.next_before) : null;
+      return { items: page && page.items, next };
+    }, 'No alerts.');
+  }
+
+  function closeAlertDetail() {
+    openAlertId = null;
+    $('alert-detail').hidden = true;
+    $('alert-fields').replaceChildren();
+    $('alert-evidence').replaceChildren();
+    $('alert-comment').value = '';
+    showStatus('alert-action-status', '');
+  }
+
+  function showAlert(alert) {
+    const id = asText(alert.id);
+    openAlertId = id;
+    const detail = $('alert-detail');
+    detail.dataset.id = id;
+    detail.dataset.status = asText(alert.status);
+    $('alert-title').textContent = 'Alert ' + id + ': ' + asText(alert.rule);
+    const fields = $('alert-fields');
+    fields.replaceChildren();
+    const rows = [
+      ['Severity', severityBadge(alert.severity)],
+      ['Status', alertStatusBadge(alert.status)],
+      ['Summary', asText(alert.summary)],
+      ['Person', alert.person ? el('code', { className: 'pseudonym', testid: 'alert-person', text: asText(alert.person) }) : ''],
+      ['Device', asText(alert.device)],
+      ['Brand', asText(alert.brand)],
+      ['Time (UTC)', asText(alert.time)],
+      ['Raised (UTC)', asText(alert.raised)],
+      ['Origin', asText(alert.origin)],
+      ['Verdict', el('span', { testid: 'alert-verdict', text: asText(alert.verdict) })],
+      ['Comment', el('span', { testid: 'alert-comment-shown', text: asText(alert.comment) })],
+      ['Updated by', asText(alert.updated_by)],
+      ['Updated (UTC)', asText(alert.updated)],
+    ];
+    for (const [name, value] of rows) fields.append(el('dt', { text: name }), el('dd', null, value));
+
+    const evidence = Array.isArray(alert.evidence) ? alert.evidence : [];
+    const container = $('alert-evidence');
+    if (evidence.length === 0) {
+      container.replaceChildren(el('p', { className: 'muted', text: 'No evidence kept.' }));
+    } else {
+      const table = el('table', { className: 'data', testid: 'evidence-table' });
+      const head = el('tr');
+      for (const title of ['Type', 'Device', 'Seq', 'Time (UTC)', 'Record']) head.append(el('th', { text: title }));
+      table.append(el('thead', null, head));
+      const tbody = el('tbody');
+      for (const item of evidence) {
+        tbody.append(el('tr', { testid: 'evidence-row' },
+          el('td', null, el('code', { text: asText(item.type) })),
+          el('td', { className: 'mono', text: asText(item.device) }),
+          el('td', { text: asText(item.seq) }),
+          el('td', { className: 'nowrap', text: asText(item.time) }),
+          el('td', { text: asText(item.record_id) })));
+      }
+      table.append(tbody);
+      const total = Number(alert.evidence_count);
+      const note = Number.isInteger(total) && total > evidence.length
+        ? el('p', { className: 'muted', text: evidence.length + ' of ' + total + ' events kept.' })
+        : null;
+      container.replaceChildren(table, note || '');
+    }
+    const status = asText(alert.status);
+    $('alert-ack').hidden = status !== 'open';
+    $('alert-close-true').hidden = status === 'closed';
+    $('alert-close-false').hidden = status === 'closed';
+    $('alert-form').hidden = status === 'closed';
+    detail.hidden = false;
+  }
+
+  async function openAlert(id) {
+    showStatus('alert-action-status', '');
+    $('alert-comment').value = '';
+    try {
+      showAlert(await api('GET', '/v1/alerts/' + encodeURIComponent(id)));
+    } catch (error) {
+      showStatus('alerts-status', 'Alert ' + id + ': ' + describe(error), 'error');
+    }
+  }
+
+  // verdict: undefined to acknowledge, else 'true_positive' or 'false_positive'.
+  async function decideAlert(verdict) {
+    const id = openAlertId;
+    if (!id) return;
+    const comment = $('alert-comment').value.trim();
+    if (verdict && !comment) {
+      showStatus('alert-action-status', 'Say what was found before closing the alert.', 'error');
+      return;
+    }
+    const buttons = [$('alert-ack'), $('alert-close-true'), $('alert-close-false')];
+    for (const button of buttons) button.disabled = true;
+    try {
+      const path = '/v1/alerts/' + encodeURIComponent(id) + (verdict ? '/close' : '/acknowledge');
+      const body = verdict ? { verdict, comment } : comment ? { comment } : {};
+      const alert = await api('POST', path, { body });
+      $('alert-comment').value = '';
+      showAlert(alert);
+      showStatus(
+        'alert-action-status',
+        'Alert ' + id + (verdict ? ' closed as ' + verdict.replace('_', ' ') + '.' : ' acknowledged.'),
+        'ok',
+      );
+      loadAlerts();
+    } catch (error) {
+      showStatus('alert-action-status', 'Alert ' + id + ': ' + describe(error), 'error');
+    } finally {
+      for (const button of buttons) button.disabled = false;
+    }
+  }
+
   // ---- audit trail -------------------------------------------------------------------------
 
   const TRAIL_COLUMNS = [
@@ -619,6 +781,19 @@
     $('reveals-new').addEventListener('click', () => openRevealDialog(''));
     $('reveal-form').addEventListener('submit', onRevealSubmit);
     $('reveal-cancel').addEventListener('click', () => $('reveal-dialog').close());
+    $('alerts-form').addEventListener('submit', (event) => {
+      event.preventDefault();
+      closeAlertDetail();
+      loadAlerts();
+    });
+    $('alerts-filter-status').addEventListener('change', () => {
+      closeAlertDetail();
+      loadAlerts();
+    });
+    $('alert-form').addEventListener('submit', (event) => event.preventDefault());
+    $('alert-ack').addEventListener('click', () => decideAlert(undefined));
+    $('alert-close-true').addEventListener('click', () => decideAlert('true_positive'));
+    $('alert-close-false').addEventListener('click', () => decideAlert('false_positive'));
     $('trail-refresh').addEventListener('click', loadTrail);
     $('trail-verify').addEventListener('click', verifyTrail);
     $('fleet-refresh').addEventListener('click', loadFleet);

@@ -1,7 +1,10 @@
 // End-to-end test of the web console: a real vigie-collector on loopback, real TLS (the server
 // key is pinned, never ignored), headless Chromium driven through playwright-core.
 //
-//   node console_test.mjs PATH/TO/vigie-collector
+//   node console_test.mjs PATH/TO/vigie-collector PATH/TO/vigie-agent
+//
+// The agent is enrolled and fed one crm.view of a watch-listed record, so that the collector's
+// real-time rules raise a real alert for the Alerts view.
 //
 // Exit code 0 when every step passed, 1 otherwise (2 for bad usage).
 
@@ -10,6 +13,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -29,14 +33,16 @@ const ACCOUNTS = {
 const PSEUDONYM = /^p-[0-9a-f]{10}$/;
 
 const binary = process.argv[2];
-if (!binary) {
-  console.error('usage: node console_test.mjs PATH/TO/vigie-collector');
+const agentBinary = process.argv[3];
+if (!binary || !agentBinary) {
+  console.error('usage: node console_test.mjs PATH/TO/vigie-collector PATH/TO/vigie-agent');
   process.exit(2);
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigie-console-'));
 let collector = null;
 let collectorLog = '';
+let agent = null;
 const browsers = [];
 
 function step(text) {
@@ -93,6 +99,64 @@ async function stopCollector() {
   const timer = setTimeout(() => collector.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+// ---- a real agent, fed as a session sensor would ---------------------------------------------
+
+async function startAgent(base) {
+  const agentDir = path.join(dataDir, 'agent');
+  const socket = path.join(dataDir, 'agent.sock');
+  const enroll = spawnSync(
+    agentBinary,
+    ['enroll', '--collector', base, '--ca-file', path.join(dataDir, 'ca.pem'),
+      '--secret-file', path.join(dataDir, 'enrollment.secret'), '--data-dir', agentDir,
+      '--device-id', 'PC-114'],
+    { encoding: 'utf8', timeout: 60000 },
+  );
+  if (enroll.status !== 0) {
+    throw new Error(`vigie-agent enroll failed (status ${enroll.status}): ${enroll.stderr}${enroll.stdout}`);
+  }
+  agent = spawn(agentBinary, ['run', '--data-dir', agentDir, '--socket', socket, '--linger-ms', '20'], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  for (let i = 0; i < 200 && !fs.existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(fs.existsSync(socket), 'the agent did not open its socket');
+  return socket;
+}
+
+// One crm.view draft on the agent's socket; resolves to its reply line ("ok SEQ").
+function sendView(socket, recordId) {
+  const draft = {
+    type: 'crm.view',
+    session: '4',
+    data: { app: 'crm-web', screen: 'customer', record_id: recordId, mode: 'view', brand: 'Acme' },
+  };
+  return new Promise((resolve, reject) => {
+    const stream = net.createConnection(socket);
+    let text = '';
+    const timer = setTimeout(() => {
+      stream.destroy();
+      reject(new Error('the agent did not answer'));
+    }, 15000);
+    stream.setEncoding('utf8');
+    stream.on('connect', () => stream.write(JSON.stringify(draft) + '\n'));
+    stream.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) {
+        clearTimeout(timer);
+        stream.end();
+        resolve(text.slice(0, text.indexOf('\n')));
+      }
+    });
+    stream.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+function stopAgent() {
+  if (agent && agent.exitCode === null && agent.signalCode === null) agent.kill('SIGTERM');
 }
 
 // ---- the API from Node (seeding, and checks the browser cannot make) ------------------------
@@ -159,6 +223,30 @@ async function seedCrmRecords() {
   assert.equal(answer.status, 200, `crm-events: ${answer.status} ${answer.text}`);
   assert.equal(answer.json.accepted, lines.length, `crm-events: ${answer.text}`);
   await call('POST', '/v1/auth/logout', { token });
+}
+
+// A colleague's record on the watch-list, then viewed through the agent: the real-time engine
+// raises a "watchlist" alert at once. Returns the alert.
+async function raiseWatchlistAlert(base) {
+  const token = await apiLogin(ACCOUNTS.dpo1);
+  const put = await call('PUT', '/v1/watchlist/C-9001?brand=Acme', {
+    token,
+    body: { kind: 'colleague', login: 'jdupont', reason: "jdupont's own customer record" },
+  });
+  assert.equal(put.status, 200, `watchlist: ${put.status} ${put.text}`);
+  const socket = await startAgent(base);
+  const reply = await sendView(socket, 'C-9001');
+  assert.match(reply, /^ok /, 'the agent accepted the view');
+  let alert = null;
+  for (let i = 0; i < 150 && !alert; i++) {
+    const answer = await call('GET', '/v1/alerts?rule=watchlist', { token });
+    assert.equal(answer.status, 200, `alerts: ${answer.status} ${answer.text}`);
+    alert = answer.json.items[0] || null;
+    if (!alert) await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(alert, 'no watchlist alert was raised');
+  await call('POST', '/v1/auth/logout', { token });
+  return alert;
 }
 
 // ---- the browser ---------------------------------------------------------------------------
@@ -270,6 +358,10 @@ async function scenario() {
 
   await seedCrmRecords();
   step('CRM records seeded through the integration account');
+
+  const raised = await raiseWatchlistAlert(base);
+  assert.match(raised.person, PSEUDONYM);
+  step(`a real agent viewed watch-listed record C-9001: alert #${raised.id} (${raised.rule}, ${raised.severity})`);
 
   const pin = serverKeyPin();
 
@@ -433,6 +525,57 @@ async function scenario() {
   assert.match(await textOf(verdict), /ok/i);
   assert.equal(await verdict.getAttribute('data-ok'), 'true');
   step(`verify chain: ${await verdict.textContent()}`);
+
+  // The alert, from the list to its detail, acknowledged then closed.
+  await page.getByTestId('nav-alerts').click();
+  const alertRow = page.locator(`#alerts-results [data-testid=result-row]`, { hasText: 'C-9001' });
+  await alertRow.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  assert.equal(await textOf(alertRow.getByTestId('alert-rule')), 'watchlist');
+  assert.equal(await textOf(alertRow.getByTestId('alert-status')), 'open');
+  assert.equal(await textOf(alertRow.getByTestId('pseudonym')), raised.person);
+  const alertsText = await page.getByTestId('alerts-results').textContent();
+  assert.ok(!alertsText.includes('jdupont'), 'no login in the alerts list');
+  assert.ok(!alertsText.includes(os.userInfo().username + ' '), 'no login in the alerts list');
+  step(`alerts view lists #${raised.id} as open, person ${raised.person}`);
+
+  await alertRow.getByTestId('alert-open').click();
+  const detail = page.getByTestId('alert-detail');
+  await detail.waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  assert.equal(await detail.getAttribute('data-id'), String(raised.id));
+  const evidence = page.locator('#alert-evidence [data-testid=evidence-row]');
+  assert.ok((await evidence.count()) >= 1, 'the evidence is shown');
+  const evidenceText = await page.getByTestId('alert-evidence').textContent();
+  assert.ok(evidenceText.includes('crm.view') && evidenceText.includes('C-9001'), evidenceText);
+  assert.equal(await textOf(page.getByTestId('alert-person')), raised.person);
+  assert.ok(!(await detail.textContent()).includes('jdupont'), 'no login in the detail');
+  step(`detail of #${raised.id}: ${await evidence.count()} evidence row(s), ${evidenceText.includes('PC-114') ? 'device PC-114' : 'device shown'}`);
+
+  await page.getByTestId('alert-comment').fill('Looking into it with the team leader');
+  await page.getByTestId('alert-ack').click();
+  await waitUntil(page, 'the acknowledgement', () =>
+    document.querySelector('[data-testid=alert-detail]').dataset.status === 'acknowledged');
+  assert.ok(await page.getByTestId('alert-ack').isHidden(), 'no second acknowledgement');
+  step(`#${raised.id} acknowledged`);
+
+  await page.getByTestId('alert-close-true').click();
+  assert.match(await textOf(page.getByTestId('alert-action-status')), /before closing/i);
+  await page.getByTestId('alert-comment').fill('Confirmed: the agent opened a colleague record without a ticket');
+  await page.getByTestId('alert-close-true').click();
+  await waitUntil(page, 'the closing', () =>
+    document.querySelector('[data-testid=alert-detail]').dataset.status === 'closed');
+  assert.equal(await textOf(page.getByTestId('alert-verdict')), 'true_positive');
+  assert.ok(await page.getByTestId('alert-close-false').isHidden(), 'a closed alert offers no action');
+  await page.getByTestId('alerts-filter-status').selectOption('closed');
+  const closedRow = page.locator(`#alerts-results [data-testid=result-row]`, { hasText: 'C-9001' });
+  await waitUntil(page, 'the closed list', () =>
+    [...document.querySelectorAll('#alerts-results [data-testid=alert-status]')].some((n) => n.textContent === 'closed'));
+  assert.equal(await textOf(closedRow.getByTestId('alert-status')), 'closed');
+  const closedByApi = await call('GET', `/v1/alerts/${raised.id}`, {
+    token: await page.evaluate(() => sessionStorage.getItem('vigie.token')),
+  });
+  assert.equal(closedByApi.json.verdict, 'true_positive');
+  assert.equal(closedByApi.json.updated_by, ACCOUNTS.dpo2.user);
+  step(`#${raised.id} closed as a true positive with a comment`);
   await logout(page);
 
   // Too many failed logins: the console says when to retry.
@@ -461,6 +604,7 @@ async function main() {
     if (collectorLog) console.error('--- collector stderr (tail) ---\n' + collectorLog.slice(-4000));
   } finally {
     for (const browser of browsers) await browser.close().catch(() => {});
+    stopAgent();
     await stopCollector().catch(() => {});
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -470,6 +614,7 @@ async function main() {
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, () => {
     if (collector && collector.exitCode === null) collector.kill('SIGKILL');
+    if (agent && agent.exitCode === null) agent.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
     process.exit(1);
   });

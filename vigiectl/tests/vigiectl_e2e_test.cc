@@ -8,9 +8,11 @@
 #include <fstream>
 #include <regex>
 #include <sstream>
+#include <thread>
 
 #include "collector_process.h"
 #include "ctl_runner.h"
+#include "enrolled_agent.h"
 #include "temp_dir.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
@@ -260,6 +262,166 @@ TEST_F(VigiectlEndToEndTest, AuditorsWorkFromLoginToLogout) {
   EXPECT_NE(result.err.find("HTTP 401"), std::string::npos) << result.err;
 }
 
+TEST_F(VigiectlEndToEndTest, DetectionFromCallsAndShiftsToAClosedAlert) {
+  addAccount("admin1", "admin", "");
+  const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  auto at = [&](int minutes_ago) { return protocol::formatUtcMillis(now - minutes_ago * 60'000); };
+
+  // Calls from the telephony system: a bad row refuses the file, naming its line, and nothing is
+  // sent (the good file's three calls are all accepted afterwards).
+  login("integ");
+  const std::string bad_calls = dir_.file("bad-calls.csv");
+  std::ofstream(bad_calls) << "id,agent,start,end,record_id\n"
+                              "T-1,jdupont," +
+                                  at(30) + "," + at(25) +
+                                  ",C-1042\n"
+                                  "T-2,j dupont," +
+                                  at(20) + "," + at(15) + ",C-2000\n";
+  RunResult result = ctl({"calls", "import", bad_calls});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("line 3: agent must be a login"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("nothing sent"), std::string::npos) << result.err;
+
+  const std::string calls = dir_.file("calls.csv");
+  std::ofstream(calls) << "id,kind,agent,start,end,record_id,campaign\n"
+                          "T-1,call,jdupont," +
+                              at(30) + "," + at(25) +
+                              ",C-1042,recouvrement\n"
+                              "T-2,ticket,jdupont," +
+                              at(20) + "," + at(15) +
+                              ",,\n"
+                              "T-3,,mmartin," +
+                              at(10) + "," + at(5) + ",C-2000,\n";
+  result = ctl({"calls", "import", calls});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("3 accepted, 0 duplicates (3 calls in 1 request)"), std::string::npos)
+      << result.out;
+  result = ctl({"calls", "import", calls});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("0 accepted, 3 duplicates"), std::string::npos) << result.out;
+
+  // More than 1000 calls go in several requests.
+  const std::string many_calls = dir_.file("many-calls.csv");
+  {
+    std::ofstream out(many_calls);
+    out << "id,agent,start,end\n";
+    for (int i = 0; i < 1001; ++i)
+      out << "M-" << i << ",agent" << i % 7 << "," << at(60) << "," << at(59) << "\n";
+  }
+  result = ctl({"calls", "import", many_calls});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("1 001 accepted, 0 duplicates (1 001 calls in 2 requests)"),
+            std::string::npos)
+      << result.out;
+
+  // Working hours, set by an administrator.
+  login("admin1");
+  const std::string shifts = dir_.file("shifts.csv");
+  std::ofstream(shifts) << "who,days,start,end\n"
+                           "jdupont,mon-fri,08:00,16:30\n"
+                           "team:recouvrement,sat-sun,22:00,06:00\n";
+  result = ctl({"shifts", "import", shifts});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("2 accepted"), std::string::npos) << result.out;
+  std::ofstream(dir_.file("bad-shifts.csv")) << "who,days,start,end\nmmartin,mon-xyz,08:00,16:00\n";
+  result = ctl({"shifts", "import", dir_.file("bad-shifts.csv")});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("line 2: bad days 'mon-xyz'"), std::string::npos) << result.err;
+  result = ctl({"shifts", "list"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("mon-fri 08:00-16:30"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("team:recouvrement"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("mmartin"), std::string::npos) << result.out;
+
+  // A colleague's record on the watch-list, then viewed through a real agent: the real-time
+  // engine raises a watchlist alert.
+  login("dpo1");
+  result = ctl({"watchlist", "add", "C-1042", "--kind", "colleague", "--login", "jdupont",
+                "--reason", "jdupont's own customer record", "--brand", "Acme"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("colleague"), std::string::npos) << result.out;
+  result = ctl({"watchlist", "list"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("C-1042"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("jdupont "), std::string::npos) << "the login shows: " << result.out;
+
+  vigie::testing::EnrolledAgent agent(dir_.file("agent"), dir_.file("agent.sock"));
+  agent.enroll(collector_->url(), data_dir_, "PC-114");
+  agent.start();
+  agent.sendViews({"C-1042"});
+  std::vector<std::string> alerts;
+  for (int i = 0; i < 300 && alerts.empty(); ++i) {
+    result = ctl({"alerts", "list", "--rule", "watchlist", "--json"});
+    ASSERT_EQ(result.exit_code, 0) << describe(result);
+    alerts = lines(result.out);
+    if (alerts.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(alerts.size(), 1u) << result.out;
+  auto alert = protocol::json::parse(alerts[0]);
+  ASSERT_TRUE(alert.isOk()) << alerts[0];
+  const std::string id = std::to_string(alert->find("id")->magnitude);
+  EXPECT_EQ(alert->find("status")->string, "open");
+  EXPECT_TRUE(std::regex_match(alert->find("person")->string, std::regex("p-[0-9a-f]{10}")))
+      << alerts[0];
+
+  result = ctl({"alerts", "list", "--status", "open"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("watchlist"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("colleague's customer record C-1042"), std::string::npos) << result.out;
+  result = ctl({"alerts", "list", "--limit", "1", "--status", "closed"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.err.find("no alerts"), std::string::npos) << result.err;
+
+  result = ctl({"alerts", "show", id});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("evidence:"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("crm.view"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("PC-114"), std::string::npos) << result.out;
+
+  result = ctl({"alerts", "ack", id, "--comment", "looking into it"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("alert " + id + ": acknowledged"), std::string::npos) << result.out;
+  result = ctl({"alerts", "list", "--status", "acknowledged", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(lines(result.out).size(), 1u) << result.out;
+
+  result = ctl({"alerts", "close", id, "--verdict", "true_positive", "--comment",
+                "confirmed with the team leader"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("alert " + id + ": closed (true_positive)"), std::string::npos)
+      << result.out;
+  result = ctl({"alerts", "show", id, "--json"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find(R"("verdict":"true_positive")"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("confirmed with the team leader"), std::string::npos) << result.out;
+  result = ctl({"alerts", "show", "999999"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+
+  result = ctl({"watchlist", "remove", "C-1042", "--brand", "Acme"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  result = ctl({"watchlist", "list"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_EQ(result.out.find("C-1042"), std::string::npos) << result.out;
+
+  // The rules' settings, and a retrospective run over the stored events, waited for.
+  result = ctl({"detect", "policy"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("watchlist"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("off_shift"), std::string::npos) << result.out;
+  result =
+      ctl({"detect", "run", "--days", "2", "--rule", "volume", "--rule", "watchlist", "--wait"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  ASSERT_TRUE(std::regex_search(result.out, std::regex("run \\d+: done, \\d+ events, \\d+ alerts")))
+      << result.out;
+  result = ctl({"detect", "runs"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("done"), std::string::npos) << result.out;
+  result = ctl({"detect", "run", "--rule", "no_such_rule"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+}
+
 TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
   RunResult result = ctl({"--help"});
   EXPECT_EQ(result.exit_code, 0);
@@ -269,7 +431,10 @@ TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
         "reveal deny",   "reveal show",    "trail",           "trail verify",    "import-crm",
         "accounts list", "accounts add",   "accounts remove", "people set",      "devices assign",
         "fleet",         "retention show", "retention set",   "retention purge", "holds list",
-        "holds add",     "holds release",  "brand export",    "brand delete"}) {
+        "holds add",     "holds release",  "brand export",    "brand delete",    "calls import",
+        "shifts import", "shifts list",    "watchlist list",  "watchlist add",   "watchlist remove",
+        "alerts list",   "alerts show",    "alerts ack",      "alerts close",    "detect policy",
+        "detect run",    "detect runs"}) {
     EXPECT_NE(result.out.find(std::string("vigiectl ") + command), std::string::npos) << command;
     std::vector<std::string> args;
     std::istringstream words(command);
@@ -285,6 +450,9 @@ TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
   EXPECT_EQ(ctl({"record", "C-1", "--limit", "0"}).exit_code, 2);
   EXPECT_EQ(ctl({"record", "C-1", "--bogus"}).exit_code, 2);
   EXPECT_EQ(ctl({"brand", "delete", "acme", "--confirm", "acm"}).exit_code, 2);
+  EXPECT_EQ(ctl({"alerts", "close", "1", "--verdict", "maybe", "--comment", "x"}).exit_code, 2);
+  EXPECT_EQ(ctl({"watchlist", "add", "C-1", "--kind", "colleague", "--reason", "x"}).exit_code, 2);
+  EXPECT_EQ(ctl({"detect", "run", "--days", "3", "--from", "2026-01-01"}).exit_code, 2);
   EXPECT_EQ(ctl({"login", "--url", "http://127.0.0.1:1", "--ca", "x", "--user", "u"}).exit_code, 2);
   result = ctl({"whoami"});
   EXPECT_EQ(result.exit_code, 1);
