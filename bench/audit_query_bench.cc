@@ -22,7 +22,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <random>
@@ -31,8 +30,7 @@
 #include <vector>
 
 #include "audit/audit_service.h"
-#include "vigie/collector/collector_home.h"
-#include "vigie/platform/atomic_file.h"
+#include "store_location.h"
 #include "vigie/platform/clock.h"
 #include "vigie/protocol/utc_time.h"
 #include "vigie/sqlcipher/sqlite.h"
@@ -45,28 +43,6 @@ using collector::AuditService;
 using collector::Question;
 
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
-
-struct StoreLocation {
-  std::string file;
-  crypto::SecretKey key;
-};
-
-// An audit_data --store directory, else a collector data directory.
-StatusOr<StoreLocation> locateStore(const std::string& dir) {
-  if (std::filesystem::exists(dir + "/store.key")) {
-    auto bytes = platform::readSmallFile(dir + "/store.key", 64);
-    if (!bytes.isOk()) return bytes.status();
-    if (bytes->size() != crypto::SecretKey::kSize) {
-      return Status::invalidArgument(dir + "/store.key: expected 32 bytes");
-    }
-    return StoreLocation{dir + "/store.db",
-                         crypto::SecretKey(std::span<const uint8_t, crypto::SecretKey::kSize>(
-                             reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()))};
-  }
-  auto home = collector::openCollectorHome(dir);
-  if (!home.isOk()) return home.status();
-  return StoreLocation{home->store_file, home->store_key};
-}
 
 double loadAverage() {
   std::ifstream in("/proc/loadavg");

@@ -5,8 +5,8 @@
 # scripted session happens - a desktop CRM showing and editing customer records, a copy carrying
 # personal data, an export to Downloads, a screen lock - waits until the collector has verified
 # and stored what was captured, then shows what the collector holds and what an auditor asks it
-# through the audit API (people as pseudonyms). Run as root. With VIGIE_DEMO_KEEP=1 the collector
-# keeps serving the web console afterwards, until Ctrl-C.
+# through the audit API (people as pseudonyms) and the alerts the detection rules raised. Run as
+# root. With VIGIE_DEMO_KEEP=1 the collector keeps serving the web console afterwards, until Ctrl-C.
 # Everything lives under var/demo/ in the repository; run it again to add to the same store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -157,6 +157,8 @@ echo "-- who accessed customer C-104233:"
 "$vigiectl" record C-104233 --from "$since" --all
 echo "-- copies, exports and prints over the last day:"
 "$vigiectl" exports --from "$since" --all
+echo "-- alerts the detection rules raised in real time (here: a copy with an IBAN right after a view):"
+"$vigiectl" alerts list
 "$vigiectl" logout
 echo "(the trail of these questions: vigiectl trail, as demo-dpo; passwords in $demo/*.password)"
 

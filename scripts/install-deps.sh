@@ -9,6 +9,7 @@ packages=(
   libpoco-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   syslog-ng-core syslog-ng-mod-http nginx-light python3
+  rsyslog rsyslog-gnutls  # the syslog alert output's test talks to a real rsyslogd over TLS
   clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/run.sh)
   # the Linux session sensor (X11) and its tests on a private desktop with real applications
   libxcb1-dev libxcb-xfixes0-dev libxcb-res0-dev libxcb-screensaver0-dev

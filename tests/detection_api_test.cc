@@ -48,8 +48,6 @@ size_t count(const std::string& text, const std::string& what) {
 
 class DetectionApiTest : public ::testing::Test {
  protected:
-  // Decides every second; an access is justified by a call from 10 minutes before it to the
-  // moment itself, and the feed is taken as complete at once (the test posts calls first).
   void startCollector(const std::string& detection_json) {
     ASSERT_EQ(::mkdir(collector_dir_.c_str(), 0700), 0);
     std::ofstream(collector_dir_ + "/detection.json") << detection_json;
@@ -94,12 +92,19 @@ class DetectionApiTest : public ::testing::Test {
   std::map<std::string, std::string> tokens_;
 };
 
-constexpr char kFastRules[] =
-    R"({"tick_seconds":1,"rules":{"unjustified_access":{"before_minutes":10,"after_minutes":0,)"
-    R"("feed_delay_minutes":0},"off_shift":{"enabled":false}}})";
+// Decides every second; an access is justified by a call from 10 minutes before it to the moment
+// itself, the feed taken as complete at once (the test posts its calls first). Alerts also go to
+// a JSON-lines file.
+std::string fastRules(const std::string& alerts_file) {
+  return R"({"tick_seconds":1,"rules":{"unjustified_access":{"before_minutes":10,)"
+         R"("after_minutes":0,"feed_delay_minutes":0},"off_shift":{"enabled":false}},)"
+         R"("outputs":{"jsonl":{"path":")" +
+         alerts_file + R"("}}})";
+}
 
 TEST_F(DetectionApiTest, ColleaguesRecordAndUnjustifiedAccessRaiseExplainedPseudonymousAlerts) {
-  startCollector(kFastRules);
+  const std::string alerts_file = dir_.file("alerts.jsonl");
+  startCollector(fastRules(alerts_file));
   // The CTI: the person (the workstation login, root) is on a call about C-1 right now. A bad
   // line refuses the whole text, naming the line, and stores nothing.
   const std::string good = R"({"id":"K-1","agent":"root","start":")" + timeFromNow(-60000) +
@@ -150,6 +155,20 @@ TEST_F(DetectionApiTest, ColleaguesRecordAndUnjustifiedAccessRaiseExplainedPseud
   EXPECT_NE(unjustified.body.find("\"record_id\":\"C-77\""), std::string::npos);
   EXPECT_EQ(unjustified.body.find("\"record_id\":\"C-1\""), std::string::npos)
       << "C-1 was justified by its call: " << unjustified.body;
+
+  // The JSON-lines output has both, with the pseudonym and never the login.
+  std::string lines;
+  for (int i = 0; i < 100 && count(lines, "\n") < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream file(alerts_file);
+    lines.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
+  EXPECT_EQ(count(lines, "\n"), 2u) << lines;
+  EXPECT_EQ(count(lines, "\"person\":\"p-"), 2u) << lines;
+  EXPECT_EQ(lines.find("root"), std::string::npos) << lines;
+  struct stat info {};
+  ASSERT_EQ(::stat(alerts_file.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0600u);
 
   // Another brand's auditor sees none of it.
   EXPECT_EQ(client_->call("GET", "/v1/alerts", token("auditor-globex")).body,

@@ -6,12 +6,14 @@
 #include <Poco/Util/OptionSet.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <csignal>
 #include <iostream>
 #include <optional>
 
 #include "api/json_out.h"
 #include "audit/audit_service.h"
 #include "audit/purge_timer.h"
+#include "detect/alert_dispatcher.h"
 #include "detect/detection_config.h"
 #include "detect/realtime_detection.h"
 #include "detect/retro_runs.h"
@@ -195,11 +197,16 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     service.detection_policy = detection_config->rules;
     const DetectionInputs inputs{service.calls, service.shifts, service.watchlist,
                                  service.directory, service.alerts};
-    auto realtime =
-        RealtimeDetection::start(service.detection_policy, inputs, **store, clock, nullptr,
-                                 std::chrono::seconds(detection_config->tick_seconds));
+    auto outputs = makeAlertOutputs(detection_config->outputs);
+    if (!outputs.isOk()) return fail(outputs.status());
+    // Declared before what raises alerts, so that it is stopped after them.
+    AlertDispatcher dispatcher(service.alerts, service.pseudonyms, std::move(outputs).value());
+    auto realtime = RealtimeDetection::start(
+        service.detection_policy, inputs, **store, clock, [&dispatcher] { dispatcher.wake(); },
+        std::chrono::seconds(detection_config->tick_seconds));
     if (!realtime.isOk()) return fail(realtime.status());
-    RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock);
+    RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock,
+                   [&dispatcher] { dispatcher.wake(); });
     service.runs = &runs;
     BatchIngestor ingestor(**store, clock, realtime->get());
     auto server = CollectorServer::start(
@@ -315,6 +322,9 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
 }  // namespace vigie::collector
 
 int main(int argc, char** argv) {
+  // A peer that closes its connection (an agent, a browser, an alert receiver) must fail one
+  // write, not end the process.
+  std::signal(SIGPIPE, SIG_IGN);
   vigie::collector::CollectorApplication application;
   try {
     application.init(argc, argv);

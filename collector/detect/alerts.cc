@@ -246,11 +246,10 @@ StatusOr<int64_t> AlertStore::deliveredThrough(std::string_view output) {
 
 Status AlertStore::setDeliveredThrough(std::string_view output, int64_t id) {
   return db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db,
-                          "INSERT INTO alert_outputs(output, delivered_through) VALUES (?, ?)"
-                          " ON CONFLICT(output) DO UPDATE SET delivered_through ="
-                          " excluded.delivered_through",
-                          {output, id});
+    // The SQLite inside SQLCipher here (3.15) predates UPSERT; the row is only these two columns.
+    return sqlcipher::run(
+        db, "INSERT OR REPLACE INTO alert_outputs(output, delivered_through) VALUES (?, ?)",
+        {output, id});
   });
 }
 

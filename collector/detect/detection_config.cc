@@ -34,7 +34,9 @@ StatusOr<DetectionConfig> loadDetectionConfig(const std::string& path) {
       }
       config.tick_seconds = static_cast<int64_t>(value.magnitude);
     } else if (member.first == "outputs") {
-      config.outputs = std::move(member.second);
+      auto outputs = parseOutputsConfig(member.second);
+      if (!outputs.isOk()) return outputs.status().withContext(path);
+      config.outputs = std::move(outputs).value();
     } else {
       return Status::invalidArgument(path + ": " + member.first +
                                      ": unknown member (rules, outputs, tick_seconds)");

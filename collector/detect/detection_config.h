@@ -6,14 +6,14 @@
 
 #include <string>
 
+#include "detect/alert_outputs.h"
 #include "detect/detection_policy.h"
-#include "vigie/protocol/json.h"
 
 namespace vigie::collector {
 
 struct DetectionConfig {
   DetectionPolicy rules;
-  protocol::json::Value outputs;  // kNull when absent (see alert_outputs.h)
+  OutputsConfig outputs;  // none when absent
   // How often rules that wait (for the telephony feed, for silence) decide, in real time.
   int64_t tick_seconds = 30;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <deque>
 #include <map>
 #include <set>
@@ -18,9 +19,12 @@ using protocol::EventType;
 
 constexpr int64_t kHourMs = 3600 * 1000;
 constexpr int64_t kMinuteMs = 60 * 1000;
-// How often teams are read again, and how long "has no call" is believed, in engine time.
-constexpr int64_t kTeamsRefreshMs = 5 * kMinuteMs;
+// How often teams are read again (wall-clock time: a run goes through months in minutes).
+constexpr auto kTeamsRefresh = std::chrono::minutes(5);
+// How long "this person takes no calls" is believed, in the events' time: an hour in real time
+// (the feed may be late), a day after the fact (the feed is complete).
 constexpr int64_t kUnknownAgentRecheckMs = kHourMs;
+constexpr int64_t kUnknownAgentRecheckAfterTheFactMs = 24 * kHourMs;
 
 std::string hourKey(int64_t time_ms) {
   return protocol::formatUtcMillis(time_ms - time_ms % kHourMs).substr(0, 13);  // 2026-11-28T10
@@ -97,7 +101,7 @@ struct DetectionEngine::State {
   mutable std::mutex mutex;
   std::map<std::string, Person, std::less<>> people;
   std::map<std::string, std::string, std::less<>> teams;
-  int64_t teams_loaded_ms = INT64_MIN;
+  std::optional<std::chrono::steady_clock::time_point> teams_loaded;
   int64_t now_ms = INT64_MIN;
 
   std::atomic<uint64_t> events{0};
@@ -121,9 +125,10 @@ struct DetectionEngine::State {
     return found == teams.end() ? "" : found->second;
   }
 
-  void refreshTeams(int64_t at_ms) {
-    if (teams_loaded_ms != INT64_MIN && at_ms - teams_loaded_ms < kTeamsRefreshMs) return;
-    teams_loaded_ms = at_ms;
+  void refreshTeams() {
+    const auto now = std::chrono::steady_clock::now();
+    if (teams_loaded && now - *teams_loaded < kTeamsRefresh) return;
+    teams_loaded = now;
     auto loaded = inputs.directory.teams();
     if (loaded.isOk()) {
       teams = std::move(loaded).value();
@@ -454,7 +459,8 @@ struct DetectionEngine::State {
       person = &people[login];
       if (time_ms <= person->known_agent_until) return true;
       if (person->unknown_checked_ms &&
-          time_ms - *person->unknown_checked_ms < kUnknownAgentRecheckMs) {
+          time_ms - *person->unknown_checked_ms <
+              (options.realtime ? kUnknownAgentRecheckMs : kUnknownAgentRecheckAfterTheFactMs)) {
         return false;
       }
     }
@@ -553,7 +559,7 @@ void DetectionEngine::observe(const protocol::Event& event, std::string_view bra
   {
     std::lock_guard lock(state_->mutex);
     ++state_->events;
-    state_->refreshTeams(event.time_ms);
+    state_->refreshTeams();
     state_->observe(event, brand, drafts);
   }
   if (!drafts.empty()) state_->raise(drafts);
@@ -582,7 +588,7 @@ void DetectionEngine::advanceTo(int64_t now_ms) {
   {
     std::lock_guard lock(state_->mutex);
     state_->now_ms = std::max(state_->now_ms, now_ms);
-    state_->refreshTeams(now_ms);
+    state_->refreshTeams();
     state_->collectDue(now_ms, due, silences);
   }
   std::vector<AlertDraft> drafts;
