@@ -44,8 +44,11 @@ bool isActivity(EventType type) {
          type == EventType::kFileExport || type == EventType::kPrintJob;
 }
 
-uint64_t piiTotal(const protocol::PiiCounts& pii) {
-  return pii.email + pii.phone_fr + pii.iban + pii.payment_card + pii.nir;
+// The personal-data items of the classes the policy counts.
+uint64_t countedPii(const protocol::PiiCounts& pii, const CopyAfterViewPolicy& policy) {
+  return (policy.email ? pii.email : 0) + (policy.phone_fr ? pii.phone_fr : 0) +
+         (policy.iban ? pii.iban : 0) + (policy.payment_card ? pii.payment_card : 0) +
+         (policy.nir ? pii.nir : 0);
 }
 
 std::string piiDescription(const protocol::PiiCounts& pii) {
@@ -252,7 +255,7 @@ struct DetectionEngine::State {
   void copyAfterView(Person& person, const Event& event, std::string_view brand,
                      std::vector<AlertDraft>& out) {
     const auto& copy = std::get<protocol::ClipboardCopy>(event.data);
-    const uint64_t pii = piiTotal(copy.pii);
+    const uint64_t pii = countedPii(copy.pii, policy.copy_after_view);
     if (pii < static_cast<uint64_t>(policy.copy_after_view.min_pii) || !person.last_view) return;
     const int64_t since = event.time_ms - person.last_view->time_ms;
     if (since < 0 || since > policy.copy_after_view.window_seconds * 1000) return;
@@ -518,7 +521,9 @@ struct DetectionEngine::State {
   }
 
   void checkSilence(const Silence& silence, int64_t now, std::vector<AlertDraft>& out) {
-    auto calls = inputs.calls.callsOf(silence.login, silence.since_ms + 1, now, 20);
+    // Calls that started after the sensor's last event: one already under way when it went
+    // quiet may simply be a long call on one screen.
+    auto calls = inputs.calls.callsStarted(silence.login, silence.since_ms + 1, now, 20);
     if (!calls.isOk()) {
       fail("cannot read calls", calls.status());
       return;

@@ -122,16 +122,15 @@ StatusOr<bool> CallLog::justifies(std::string_view agent, std::string_view recor
   return found;
 }
 
-StatusOr<std::vector<Call>> CallLog::callsOf(std::string_view agent, int64_t from_ms, int64_t to_ms,
-                                             size_t limit) {
+StatusOr<std::vector<Call>> CallLog::callsStarted(std::string_view agent, int64_t from_ms,
+                                                  int64_t to_ms, size_t limit) {
   std::vector<Call> found;
   Status read = db_.with([&](sqlite3* db) {
     return sqlcipher::run(
         db,
         "SELECT call_id, kind, agent, start_ms, end_ms, record_id, campaign FROM calls"
-        " WHERE agent = ?1 AND start_ms BETWEEN ?2 AND ?3 AND end_ms >= ?4"
-        " ORDER BY start_ms LIMIT ?5",
-        {agent, from_ms - kMaxCallMs, to_ms, from_ms, static_cast<int64_t>(limit)},
+        " WHERE agent = ?1 AND start_ms >= ?2 AND start_ms < ?3 ORDER BY start_ms LIMIT ?4",
+        {agent, from_ms, to_ms, static_cast<int64_t>(limit)},
         [&](sqlite3_stmt* s) { found.push_back(readCall(s)); });
   });
   if (!read.isOk()) return read;

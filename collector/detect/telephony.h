@@ -47,9 +47,9 @@ class CallLog {
   // Whether a call of `agent` about `record_id` overlaps [from_ms, to_ms].
   StatusOr<bool> justifies(std::string_view agent, std::string_view record_id, int64_t from_ms,
                            int64_t to_ms);
-  // The calls of `agent` overlapping [from_ms, to_ms], oldest first (at most `limit`).
-  StatusOr<std::vector<Call>> callsOf(std::string_view agent, int64_t from_ms, int64_t to_ms,
-                                      size_t limit);
+  // The calls of `agent` that started in [from_ms, to_ms), oldest first (at most `limit`).
+  StatusOr<std::vector<Call>> callsStarted(std::string_view agent, int64_t from_ms, int64_t to_ms,
+                                           size_t limit);
   // The time of the agent's latest call starting before `before_ms`, or 0.
   StatusOr<int64_t> lastCallBefore(std::string_view agent, int64_t before_ms);
 
