@@ -97,7 +97,7 @@ class DetectionApiTest : public ::testing::Test {
 // a JSON-lines file.
 std::string fastRules(const std::string& alerts_file) {
   return R"({"tick_seconds":1,"rules":{"unjustified_access":{"before_minutes":10,)"
-         R"("after_minutes":0,"feed_delay_minutes":0},"off_shift":{"enabled":false}},)"
+         R"("after_minutes":0,"feed_delay_minutes":0,"min_records":2},"off_shift":{"enabled":false}},)"
          R"("outputs":{"jsonl":{"path":")" +
          alerts_file + R"("}}})";
 }

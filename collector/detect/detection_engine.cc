@@ -87,6 +87,10 @@ struct Person {
   std::deque<PendingView> pending;
   int64_t known_agent_until = INT64_MIN;      // a call seen recently enough: the rule applies
   std::optional<int64_t> unknown_checked_ms;  // when the calls last said "no call"
+  // This UTC day's accesses no call justified, and their distinct records.
+  int64_t unjustified_day = -1;
+  std::vector<Evidence> unjustified;
+  std::set<std::string, std::less<>> unjustified_records;
   // sensor silence
   bool session_active = false;
   int64_t last_sensor_ms = 0;
@@ -503,6 +507,22 @@ struct DetectionEngine::State {
     draft.evidence = {access};
     const std::string window = std::to_string(u.before_minutes) + " min before to " +
                                std::to_string(u.after_minutes) + " min after";
+    if (!due.view.vip) {
+      // One record opened by mistake is ordinary; several in a day are a pattern.
+      std::lock_guard lock(mutex);
+      Person& person = people[due.login];
+      const int64_t day = access.time_ms / (24 * kHourMs);
+      if (person.unjustified_day != day) {
+        person.unjustified_day = day;
+        person.unjustified.clear();
+        person.unjustified_records.clear();
+      }
+      if (person.unjustified.size() < kMaxEvidencePerAlert) person.unjustified.push_back(access);
+      person.unjustified_records.insert(access.record_id);
+      if (person.unjustified_records.size() < static_cast<size_t>(u.min_records)) return;
+      draft.evidence = person.unjustified;
+      draft.time_ms = person.unjustified.front().time_ms;
+    }
     if (due.view.vip) {
       draft.key = "watchlist:" + due.login + ":" + due.view.brand + ":" + access.record_id + ":" +
                   dayKey(access.time_ms);
@@ -511,11 +531,13 @@ struct DetectionEngine::State {
       draft.summary = "watch-listed (VIP) record " + access.record_id +
                       " viewed with no call about it from " + window;
     } else {
-      draft.key = "unjustified_access:" + due.login + ":" + hourKey(access.time_ms);
+      draft.key = "unjustified_access:" + due.login + ":" + dayKey(access.time_ms);
       draft.rule = kRuleUnjustifiedAccess;
       draft.severity = Severity::kMedium;
-      draft.summary =
-          "customer records viewed with no call, ticket or callback about them from " + window;
+      draft.summary = std::to_string(u.min_records) +
+                      " or more customer records viewed in the day with no call, ticket or "
+                      "callback about them from " +
+                      window;
     }
     out.push_back(std::move(draft));
   }

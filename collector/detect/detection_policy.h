@@ -74,6 +74,7 @@ struct UnjustifiedAccessPolicy {
   int64_t after_minutes = 10;      // ...or this long after it justifies it
   int64_t feed_delay_minutes = 5;  // how late the telephony feed may deliver (real time only)
   int64_t known_agent_days = 30;   // the rule applies to people with a call in this period
+  int64_t min_records = 3;  // distinct records with no call, per person and day, before an alert
 };
 
 struct SensorSilentPolicy {
