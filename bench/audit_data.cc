@@ -3,7 +3,7 @@
 // popularity, events of every common kind over some months, and the CRM's own audit records.
 // Everything goes through the collector's real write path: EventStore::putDevice and
 // EventStore::write (batches of --batch events of one device, valid per-device sequence
-// numbers), Directory::setPerson / assignDevice and CrmRecords::store.
+// numbers), Directory::setPerson / assignDevice, ShiftCalendar::replace and CrmRecords::store.
 //
 //   audit_data --store DIR | --collector-data DIR
 //              [--events 10000000] [--devices 500] [--people 800] [--records 2000000]
@@ -189,6 +189,7 @@ class Generator {
 
   Status makePeople() {
     const int half = (options_.people + 1) / 2;
+    std::vector<collector::Shift> shifts;
     for (int p = 0; p < options_.people; ++p) {
       Person person;
       person.login = personLogin(static_cast<size_t>(p));
@@ -197,9 +198,12 @@ class Generator {
       person.device = p % options_.devices;
       person.brand = static_cast<int>(brandOf(person.device));
       VIGIE_RETURN_IF_ERROR(audit_.directory.setPerson(person.login, person.team, {}));
+      // Their working hours, for the detection rules (in UTC: run those with TZ=UTC).
+      shifts.push_back({person.login, 0x7f, person.shift == 0 ? 8 * 60 : 14 * 60,
+                        person.shift == 0 ? 14 * 60 : 20 * 60});
       people_.push_back(std::move(person));
     }
-    return Status::ok();
+    return audit_.shifts.replace(shifts);
   }
 
   // One day: who works (by shift), then `count` events at times spread over both shifts, in
