@@ -26,19 +26,9 @@ using testing::HttpAnswer;
 using testing::HttpsClient;
 using testing::Subprocess;
 using testing::TempDir;
+using testing::timeFromNow;
 
 constexpr char kPassword[] = "correct horse battery";
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// A time `offset_ms` from now, as the API writes times.
-std::string timeFromNow(int64_t offset_ms) {
-  return protocol::formatUtcMillis(nowMs() + offset_ms);
-}
 
 // A window around now for questions: the last day and the next.
 std::string window() {

@@ -25,18 +25,9 @@ using testing::HttpAnswer;
 using testing::HttpsClient;
 using testing::Subprocess;
 using testing::TempDir;
+using testing::timeFromNow;
 
 constexpr char kPassword[] = "correct horse battery";
-
-int64_t nowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string timeFromNow(int64_t offset_ms) {
-  return protocol::formatUtcMillis(nowMs() + offset_ms);
-}
 
 size_t count(const std::string& text, const std::string& what) {
   size_t found = 0;

@@ -148,12 +148,9 @@ int holdsAdd(Context& context, const Invocation& invocation) {
   if (args.has("brand")) body.text("brand", args.text("brand"));
   if (args.has("user")) body.text("user", args.text("user"));
   if (args.has("record")) body.text("record_id", args.text("record"));
-  for (const char* option : {"from", "to"}) {
-    if (!args.has(option)) continue;
-    auto time = parseTimeOption(option, args.text(option));
-    if (!time.isOk()) return usage(context, invocation, time.status().message());
-    body.text(option, *time);
-  }
+  auto period = periodOptions(args);
+  if (!period.isOk()) return usage(context, invocation, period.status().message());
+  for (const auto& [option, time] : *period) body.text(option, time);
   auto connection = connectSaved(context);
   if (!connection.isOk()) return fail(context, connection.status());
   ApiRequest request;

@@ -134,12 +134,9 @@ int alertsList(Context& context, const Invocation& invocation) {
   for (const char* option : {"status", "rule", "person"}) {
     if (args.has(option)) request.query.emplace_back(option, args.text(option));
   }
-  for (const char* option : {"from", "to"}) {
-    if (!args.has(option)) continue;
-    auto time = parseTimeOption(option, args.text(option));
-    if (!time.isOk()) return usage(context, invocation, time.status().message());
-    request.query.emplace_back(option, *time);
-  }
+  auto period = periodOptions(args);
+  if (!period.isOk()) return usage(context, invocation, period.status().message());
+  for (const auto& [option, time] : *period) request.query.emplace_back(option, time);
   addBrand(invocation, request);
   auto limit = args.number("limit", 0, 1, 1'000'000);
   if (!limit.isOk()) return usage(context, invocation, limit.status().message());
@@ -289,12 +286,9 @@ int detectRun(Context& context, const Invocation& invocation) {
   auto days = args.number("days", 0, 1, 366);
   if (!days.isOk()) return usage(context, invocation, days.status().message());
   if (args.has("days")) body.number("days", *days);
-  for (const char* option : {"from", "to"}) {
-    if (!args.has(option)) continue;
-    auto time = parseTimeOption(option, args.text(option));
-    if (!time.isOk()) return usage(context, invocation, time.status().message());
-    body.text(option, *time);
-  }
+  auto period = periodOptions(args);
+  if (!period.isOk()) return usage(context, invocation, period.status().message());
+  for (const auto& [option, time] : *period) body.text(option, time);
   auto connection = connectSaved(context);
   if (!connection.isOk()) return fail(context, connection.status());
   ApiRequest request;

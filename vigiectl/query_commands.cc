@@ -89,12 +89,11 @@ int runQuestion(Context& context, const Invocation& invocation, std::string_view
   const ParsedArgs& args = invocation.args;
   std::string from;
   std::string to;
-  for (const char* option : {"from", "to"}) {
-    if (!args.has(option)) continue;
-    auto time = parseTimeOption(option, args.text(option));
-    if (!time.isOk()) return usage(context, invocation, time.status().message());
-    query.emplace_back(option, *time);
-    (std::string_view(option) == "from" ? from : to) = *time;
+  auto period = periodOptions(args);
+  if (!period.isOk()) return usage(context, invocation, period.status().message());
+  for (const auto& [option, time] : *period) {
+    query.emplace_back(option, time);
+    (option == "from" ? from : to) = time;
   }
   if (!from.empty() && !to.empty() &&
       *protocol::parseUtcMillis(from) >= *protocol::parseUtcMillis(to)) {

@@ -41,22 +41,7 @@ int request(Context& context, const Invocation& invocation) {
 }
 
 int list(Context& context, const Invocation& invocation) {
-  auto connection = connectSaved(context);
-  if (!connection.isOk()) return fail(context, connection.status());
-  ApiRequest call;
-  call.path = {"v1", "reveals"};
-  auto answer = callForObject(*connection->client, call);
-  if (!answer.isOk()) return fail(context, answer.status());
-  auto page = parsePage(*answer);
-  if (!page.isOk()) return fail(context, page.status());
-  if (invocation.args.has("json")) {
-    for (const auto& item : page->items) context.out << toJson(item) << '\n';
-  } else if (page->items.empty()) {
-    context.err << "no reveal requests\n";
-  } else {
-    printObjectsTable(context.out, page->items);
-  }
-  return kExitOk;
+  return listItems(context, invocation, {"v1", "reveals"}, "no reveal requests");
 }
 
 int decide(Context& context, const Invocation& invocation, const char* decision) {

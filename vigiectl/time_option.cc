@@ -15,4 +15,15 @@ StatusOr<std::string> parseTimeOption(std::string_view option, std::string_view 
   return full;
 }
 
+StatusOr<std::vector<std::pair<std::string, std::string>>> periodOptions(const ParsedArgs& args) {
+  std::vector<std::pair<std::string, std::string>> period;
+  for (const char* option : {"from", "to"}) {
+    if (!args.has(option)) continue;
+    auto time = parseTimeOption(option, args.text(option));
+    if (!time.isOk()) return time.status();
+    period.emplace_back(option, std::move(time).value());
+  }
+  return period;
+}
+
 }  // namespace vigie::ctl

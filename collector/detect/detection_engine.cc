@@ -39,6 +39,22 @@ Evidence evidenceOf(const Event& event) {
   return item;
 }
 
+// An alert about `event`: its person, device and time, the event as evidence. Rules override
+// what differs (an earlier start, more evidence).
+AlertDraft draftAbout(const Event& event, std::string_view rule, Severity severity, std::string key,
+                      std::string_view brand) {
+  AlertDraft draft;
+  draft.key = std::move(key);
+  draft.rule = std::string(rule);
+  draft.severity = severity;
+  draft.user = event.user;
+  draft.device = event.device;
+  draft.brand = std::string(brand);
+  draft.time_ms = event.time_ms;
+  draft.evidence = {evidenceOf(event)};
+  return draft;
+}
+
 bool isActivity(EventType type) {
   return type == EventType::kCrmView || type == EventType::kClipboardCopy ||
          type == EventType::kFileExport || type == EventType::kPrintJob;
@@ -207,14 +223,10 @@ struct DetectionEngine::State {
     auto rate = [](const std::optional<double>& value) {
       return value ? std::to_string(static_cast<int64_t>(*value + 0.5)) + "/h" : "unknown";
     };
-    AlertDraft draft;
-    draft.key = "volume:" + event.user + ":" + hourKey(event.time_ms);
-    draft.rule = kRuleVolume;
-    draft.severity =
-        static_cast<double>(count) >= 2 * threshold ? Severity::kHigh : Severity::kMedium;
-    draft.user = event.user;
-    draft.device = event.device;
-    draft.brand = std::string(brand);
+    AlertDraft draft = draftAbout(
+        event, kRuleVolume,
+        static_cast<double>(count) >= 2 * threshold ? Severity::kHigh : Severity::kMedium,
+        "volume:" + event.user + ":" + hourKey(event.time_ms), brand);
     draft.time_ms = person.hour_views.front().time_ms;
     draft.summary = std::to_string(count) + " record views within the hour; own baseline " +
                     rate(own) + ", team baseline " + rate(peers);
@@ -241,18 +253,11 @@ struct DetectionEngine::State {
     const auto on =
         inputs.shifts.onShift(event.user, team, event.time_ms, policy.off_shift.grace_minutes);
     if (!on || *on) return;
-    AlertDraft draft;
-    draft.key = "off_shift:" + event.user + ":" + dayKey(event.time_ms);
-    draft.rule = kRuleOffShift;
-    draft.severity = Severity::kMedium;
-    draft.user = event.user;
-    draft.device = event.device;
-    draft.brand = std::string(brand);
-    draft.time_ms = event.time_ms;
+    AlertDraft draft = draftAbout(event, kRuleOffShift, Severity::kMedium,
+                                  "off_shift:" + event.user + ":" + dayKey(event.time_ms), brand);
     draft.summary = "activity outside working hours (" +
                     inputs.shifts.scheduleOf(event.user, team) + ", " +
                     std::to_string(policy.off_shift.grace_minutes) + " min grace)";
-    draft.evidence = {evidenceOf(event)};
     out.push_back(std::move(draft));
   }
 
@@ -263,14 +268,10 @@ struct DetectionEngine::State {
     if (pii < static_cast<uint64_t>(policy.copy_after_view.min_pii) || !person.last_view) return;
     const int64_t since = event.time_ms - person.last_view->time_ms;
     if (since < 0 || since > policy.copy_after_view.window_seconds * 1000) return;
-    AlertDraft draft;
-    draft.key = "copy_after_view:" + event.user + ":" + hourKey(event.time_ms);
-    draft.rule = kRuleCopyAfterView;
     const bool banking = copy.pii.iban + copy.pii.payment_card + copy.pii.nir > 0;
-    draft.severity = banking ? Severity::kHigh : Severity::kMedium;
-    draft.user = event.user;
-    draft.device = event.device;
-    draft.brand = std::string(brand);
+    AlertDraft draft =
+        draftAbout(event, kRuleCopyAfterView, banking ? Severity::kHigh : Severity::kMedium,
+                   "copy_after_view:" + event.user + ":" + hourKey(event.time_ms), brand);
     draft.time_ms = person.last_view->time_ms;
     draft.summary = "copy carrying " + piiDescription(copy.pii) + " " +
                     std::to_string(since / 1000) + " s after viewing record " +
@@ -308,14 +309,9 @@ struct DetectionEngine::State {
       why = std::to_string(recent.size()) + " exports and print jobs within the hour";
     }
     if (why.empty()) return;
-    AlertDraft draft;
-    draft.key = "mass_export:" + event.user + ":" + hourKey(event.time_ms);
-    draft.rule = kRuleMassExport;
-    draft.severity = removable ? Severity::kHigh : Severity::kMedium;
-    draft.user = event.user;
-    draft.device = event.device;
-    draft.brand = std::string(brand);
-    draft.time_ms = event.time_ms;
+    AlertDraft draft =
+        draftAbout(event, kRuleMassExport, removable ? Severity::kHigh : Severity::kMedium,
+                   "mass_export:" + event.user + ":" + hourKey(event.time_ms), brand);
     draft.summary = why + (removable ? ", to removable media or a network share" : "");
     draft.evidence = {recent.begin(), recent.end()};
     out.push_back(std::move(draft));
@@ -327,50 +323,34 @@ struct DetectionEngine::State {
     if (!watched) return false;
     if (watched->kind == "vip") return true;
     const bool own = watched->login == event.user;
-    AlertDraft draft;
-    draft.key = "watchlist:" + event.user + ":" + view.brand + ":" + view.record_id + ":" +
-                dayKey(event.time_ms);
-    draft.rule = kRuleWatchlist;
-    draft.severity = own ? Severity::kHigh : Severity::kMedium;
-    draft.user = event.user;
-    draft.device = event.device;
-    draft.brand = view.brand;
-    draft.time_ms = event.time_ms;
+    AlertDraft draft = draftAbout(event, kRuleWatchlist, own ? Severity::kHigh : Severity::kMedium,
+                                  "watchlist:" + event.user + ":" + view.brand + ":" +
+                                      view.record_id + ":" + dayKey(event.time_ms),
+                                  view.brand);
     draft.summary = (own ? "the person's own customer record " : "a colleague's customer record ") +
                     view.record_id + " was viewed";
-    draft.evidence = {evidenceOf(event)};
     out.push_back(std::move(draft));
     return false;
   }
 
   void sensorLost(const Event& event, std::string_view brand, std::vector<AlertDraft>& out) {
-    AlertDraft draft;
-    draft.key = "sensor_silent:" + event.device + ":" + std::to_string(event.seq);
-    draft.rule = kRuleSensorSilent;
-    draft.severity = Severity::kHigh;
-    draft.user = event.user;
-    draft.device = event.device;
-    draft.brand = std::string(brand);
-    draft.time_ms = event.time_ms;
+    AlertDraft draft =
+        draftAbout(event, kRuleSensorSilent, Severity::kHigh,
+                   "sensor_silent:" + event.device + ":" + std::to_string(event.seq), brand);
     draft.summary = "the session sensor stopped while the session was open (sensor_lost)";
-    draft.evidence = {evidenceOf(event)};
     out.push_back(std::move(draft));
   }
 
   void agentIntegrity(const Event& event, std::string_view brand, std::vector<AlertDraft>& out) {
     const auto& report = std::get<protocol::AgentIntegrity>(event.data);
-    AlertDraft draft;
-    draft.key = "integrity:" + event.device + ":" + std::to_string(event.seq);
-    draft.rule = kRuleIntegrity;
-    draft.severity = Severity::kHigh;
-    draft.device = event.device;
-    draft.brand = std::string(brand);
-    draft.time_ms = event.time_ms;
+    AlertDraft draft =
+        draftAbout(event, kRuleIntegrity, Severity::kHigh,
+                   "integrity:" + event.device + ":" + std::to_string(event.seq), brand);
+    draft.user.clear();  // about the device's records, not about a person
     draft.summary =
         "the agent reported " +
         std::string(protocol::enumNames(report.incident)[static_cast<size_t>(report.incident)]) +
         ": " + report.detail;
-    draft.evidence = {evidenceOf(event)};
     out.push_back(std::move(draft));
   }
 

@@ -159,11 +159,20 @@ TEST_F(DetectionRulesTest, AKilledSensorAndChainIncidentsFire) {
   rules.observe(numbered(full, 2), "");
   rules.observeIncident({"PC-1", 9, "fork", "seq 9 already stored", kMonday, false, 0, 0}, "");
   rules.observeIncident({"PC-1", 12, "gap", "explained", kMonday, true, 10, 11}, "");
-  auto raised = alerts();
-  ASSERT_EQ(raised.size(), 2u);
+  protocol::Event unreadable = makeEvent(EventType::kAgentIntegrity, "gina", kMonday);
+  std::get<protocol::AgentIntegrity>(unreadable.data).detail = "queue.db unreadable";
+  rules.observe(numbered(unreadable, 3), "");
+  auto raised = alerts();  // newest first
+  ASSERT_EQ(raised.size(), 3u);
   EXPECT_EQ(raised[0].draft.rule, "integrity");
-  EXPECT_EQ(raised[0].draft.severity, Severity::kHigh);
-  EXPECT_EQ(raised[1].draft.rule, "sensor_silent");
+  EXPECT_EQ(raised[0].draft.user, "") << "about the device, not a person";
+  EXPECT_NE(raised[0].draft.summary.find("queue.db unreadable"), std::string::npos);
+  ASSERT_EQ(raised[0].draft.evidence.size(), 1u);
+  EXPECT_EQ(raised[0].draft.evidence[0].seq, 3u);
+  EXPECT_EQ(raised[1].draft.rule, "integrity");
+  EXPECT_EQ(raised[1].draft.severity, Severity::kHigh);
+  EXPECT_EQ(raised[2].draft.rule, "sensor_silent");
+  EXPECT_EQ(raised[2].draft.user, "gina");
 }
 
 TEST_F(DetectionRulesTest, CallsWhileTheSensorIsSilentFire) {

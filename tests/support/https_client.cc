@@ -3,6 +3,10 @@
 #include <curl/curl.h>
 #include <strings.h>
 
+#include <chrono>
+
+#include "vigie/protocol/utc_time.h"
+
 namespace vigie::testing {
 namespace {
 
@@ -77,6 +81,12 @@ std::string jsonText(const std::string& json, const std::string& key) {
   if (at == std::string::npos) return "";
   const size_t start = at + marker.size();
   return json.substr(start, json.find('"', start) - start);
+}
+
+std::string timeFromNow(int64_t offset_ms) {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  return protocol::formatUtcMillis(now.count() + offset_ms);
 }
 
 }  // namespace vigie::testing

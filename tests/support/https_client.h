@@ -3,6 +3,7 @@
 // A plain HTTPS client for end-to-end tests of the collector's audit API: libcurl, the collector
 // CA pinned, peer and host name verified.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,8 @@ class HttpsClient {
 
 // A single JSON string value from a flat answer: jsonText(R"({"a":"b"})", "a") == "b".
 std::string jsonText(const std::string& json, const std::string& key);
+
+// A time `offset_ms` from now, as the API writes times (YYYY-MM-DDTHH:MM:SS.mmmZ).
+std::string timeFromNow(int64_t offset_ms);
 
 }  // namespace vigie::testing
