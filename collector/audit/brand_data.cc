@@ -59,7 +59,7 @@ Status BrandData::exportAll(std::string_view brand,
 StatusOr<BrandDeletion> BrandData::erase(std::string_view brand) {
   BrandDeletion result;
   Status done = db_.transaction([&](sqlite3* db) -> Status {
-    for (const char* table : {"events", "crm_records"}) {
+    for (const char* table : {"events", "crm_records", "calls", "alerts"}) {
       const std::string t = table;
       VIGIE_RETURN_IF_ERROR(sqlcipher::run(
           db, "SELECT count(*) FROM " + t + " WHERE brand = ? AND " + heldCondition(t), {brand},

@@ -9,7 +9,7 @@ namespace {
 
 struct ClassRows {
   const char* name;
-  const char* table;   // events or crm_records
+  const char* table;   // events, crm_records, calls or alerts
   const char* filter;  // which rows of the table belong to the class
 };
 
@@ -19,6 +19,8 @@ constexpr ClassRows kClasses[] = {
     {"crm", "crm_records", "1"},
     {"sessions", "events", "(type LIKE 'session.%' OR type LIKE 'notice.%')"},
     {"agent", "events", "type LIKE 'agent.%'"},
+    {"calls", "calls", "1"},
+    {"alerts", "alerts", "1"},
 };
 
 constexpr int64_t kDayMs = 24 * 3600 * 1000;
@@ -36,6 +38,20 @@ sqlcipher::Arg optionalArg(const std::optional<std::string>& text) {
 
 }  // namespace
 
+namespace {
+
+// Whether a row of `table` concerns the hold's record. An alert concerns every record its
+// evidence names.
+std::string recordMatch(const std::string& table) {
+  if (table == "alerts") {
+    return "EXISTS (SELECT 1 FROM alert_evidence ev WHERE ev.alert_id = alerts.id"
+           " AND ev.record_id = h.record_id)";
+  }
+  return "h.record_id = " + table + ".record_id";
+}
+
+}  // namespace
+
 std::string heldCondition(std::string_view table) {
   const std::string t(table);
   return "EXISTS (SELECT 1 FROM holds h WHERE h.released_ms IS NULL"
@@ -45,9 +61,9 @@ std::string heldCondition(std::string_view table) {
          " AND (h.user IS NULL OR h.user = " +
          t +
          ".user)"
-         " AND (h.record_id IS NULL OR h.record_id = " +
-         t +
-         ".record_id)"
+         " AND (h.record_id IS NULL OR " +
+         recordMatch(t) +
+         ")"
          " AND " +
          t + ".time_ms >= h.from_ms AND " + t + ".time_ms < h.to_ms)";
 }

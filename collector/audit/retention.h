@@ -45,7 +45,8 @@ struct PurgeReport {
   int64_t held = 0;                                     // past retention but kept for a legal hold
 };
 
-// The SQL condition "row of `table` is covered by an active hold" (events or crm_records).
+// The SQL condition "row of `table` is covered by an active hold" (events, crm_records, calls,
+// alerts).
 std::string heldCondition(std::string_view table);
 
 class Retention {

@@ -85,7 +85,7 @@ StatusOr<CallImportResult> CallLog::store(std::string_view brand, const std::vec
   Status done = db_.transaction([&](sqlite3* db) -> Status {
     auto stmt = sqlcipher::prepare(
         db,
-        "INSERT OR IGNORE INTO calls(brand, call_id, kind, agent, start_ms, end_ms, record_id,"
+        "INSERT OR IGNORE INTO calls(brand, call_id, kind, user, time_ms, end_ms, record_id,"
         " campaign, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!stmt.isOk()) return stmt.status();
     for (const Call& call : calls) {
@@ -113,7 +113,7 @@ StatusOr<bool> CallLog::justifies(std::string_view agent, std::string_view recor
   bool found = false;
   Status read = db_.with([&](sqlite3* db) {
     return sqlcipher::run(db,
-                          "SELECT 1 FROM calls WHERE agent = ?1 AND start_ms BETWEEN ?2 AND ?3"
+                          "SELECT 1 FROM calls WHERE user = ?1 AND time_ms BETWEEN ?2 AND ?3"
                           " AND end_ms >= ?4 AND record_id = ?5 LIMIT 1",
                           {agent, from_ms - kMaxCallMs, to_ms, from_ms, record_id},
                           [&](sqlite3_stmt*) { found = true; });
@@ -128,8 +128,8 @@ StatusOr<std::vector<Call>> CallLog::callsStarted(std::string_view agent, int64_
   Status read = db_.with([&](sqlite3* db) {
     return sqlcipher::run(
         db,
-        "SELECT call_id, kind, agent, start_ms, end_ms, record_id, campaign FROM calls"
-        " WHERE agent = ?1 AND start_ms >= ?2 AND start_ms < ?3 ORDER BY start_ms LIMIT ?4",
+        "SELECT call_id, kind, user, time_ms, end_ms, record_id, campaign FROM calls"
+        " WHERE user = ?1 AND time_ms >= ?2 AND time_ms < ?3 ORDER BY time_ms LIMIT ?4",
         {agent, from_ms, to_ms, static_cast<int64_t>(limit)},
         [&](sqlite3_stmt* s) { found.push_back(readCall(s)); });
   });
@@ -140,7 +140,7 @@ StatusOr<std::vector<Call>> CallLog::callsStarted(std::string_view agent, int64_
 StatusOr<int64_t> CallLog::lastCallBefore(std::string_view agent, int64_t before_ms) {
   int64_t last = 0;
   Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, "SELECT max(start_ms) FROM calls WHERE agent = ? AND start_ms < ?",
+    return sqlcipher::run(db, "SELECT max(time_ms) FROM calls WHERE user = ? AND time_ms < ?",
                           {agent, before_ms},
                           [&](sqlite3_stmt* s) { last = sqlcipher::columnInt(s, 0); });
   });

@@ -112,7 +112,7 @@ TEST_F(RetentionTest, DefaultsAreSixMonthsForEveryClass) {
     EXPECT_EQ(c.justification, "") << c.name;
     EXPECT_TRUE(Retention::isClass(c.name));
   }
-  EXPECT_EQ(names, (Strings{"access", "exports", "crm", "sessions", "agent"}));
+  EXPECT_EQ(names, (Strings{"access", "exports", "crm", "sessions", "agent", "calls", "alerts"}));
   EXPECT_FALSE(Retention::isClass("trail"));
 }
 
@@ -177,8 +177,13 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastItsRetentionPerClass) {
   ASSERT_EQ(events(), 8);
   int64_t held = -1;
   const auto purged = purge(&held);
-  EXPECT_EQ(purged, (std::map<std::string, int64_t>{
-                        {"access", 1}, {"exports", 1}, {"crm", 2}, {"sessions", 1}, {"agent", 1}}));
+  EXPECT_EQ(purged, (std::map<std::string, int64_t>{{"access", 1},
+                                                    {"exports", 1},
+                                                    {"crm", 2},
+                                                    {"sessions", 1},
+                                                    {"agent", 1},
+                                                    {"calls", 0},
+                                                    {"alerts", 0}}));
   EXPECT_EQ(held, 0);
   EXPECT_EQ(events(), 4);
   EXPECT_EQ(count("SELECT count(*) FROM events WHERE time_ms < " + std::to_string(daysAgo(183))),
@@ -191,8 +196,13 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastItsRetentionPerClass) {
   for (const auto& [name, n] : again) EXPECT_EQ(n, 0) << name;
   clock_.advance(2 * kDayMs);
   const auto later = purge();
-  EXPECT_EQ(later, (std::map<std::string, int64_t>{
-                       {"access", 1}, {"exports", 1}, {"crm", 1}, {"sessions", 1}, {"agent", 1}}));
+  EXPECT_EQ(later, (std::map<std::string, int64_t>{{"access", 1},
+                                                   {"exports", 1},
+                                                   {"crm", 1},
+                                                   {"sessions", 1},
+                                                   {"agent", 1},
+                                                   {"calls", 0},
+                                                   {"alerts", 0}}));
   EXPECT_EQ(events(), 0);
   EXPECT_EQ(crmRows(), 0);
 }
@@ -246,6 +256,40 @@ TEST_F(RetentionTest, HoldOnARecordKeepsItsEvents) {
   purge(&held);
   EXPECT_EQ(held, 1);
   EXPECT_EQ(remainingUsers(), (Strings{"mlefevre:C-2"}));
+}
+
+// Calls from the CTI and alerts name people too: they are purged by age like the events, and an
+// alert is kept by a hold on any record its evidence names (its evidence goes with it).
+TEST_F(RetentionTest, CallsAndAlertsArePurgedByAgeUnlessHeld) {
+  auto calls = parseCallLines("{\"id\":\"K-1\",\"agent\":\"jdupont\",\"start\":\"" +
+                              protocol::formatUtcMillis(daysAgo(200)) + "\",\"end\":\"" +
+                              protocol::formatUtcMillis(daysAgo(200) + kMinuteMs) +
+                              "\",\"record_id\":\"C-1\"}\n" +
+                              "{\"id\":\"K-2\",\"agent\":\"jdupont\",\"start\":\"" +
+                              protocol::formatUtcMillis(daysAgo(10)) + "\",\"end\":\"" +
+                              protocol::formatUtcMillis(daysAgo(10) + kMinuteMs) + "\"}");
+  ASSERT_TRUE(calls.isOk()) << calls.status().toString();
+  ASSERT_TRUE(audit_->calls.store("acme", *calls).isOk());
+  for (const auto& [key, record, age] :
+       {std::tuple{"a:1", "C-1", 200}, std::tuple{"a:2", "C-9", 200},
+        std::tuple{"a:3", "C-1", 10}}) {
+    AlertDraft draft{key,          "watchlist", Severity::kMedium,
+                     "jdupont",    "dev-a",     "acme",
+                     daysAgo(age), "why",       {{"dev-a", 1, daysAgo(age), "crm.view", record}},
+                     "realtime"};
+    ASSERT_TRUE(audit_->alerts.raise(draft).isOk());
+  }
+  LegalHold h;
+  h.record_id = "C-9";
+  hold(h);
+  int64_t held = -1;
+  const auto purged = purge(&held);
+  EXPECT_EQ(purged.at("calls"), 1);
+  EXPECT_EQ(purged.at("alerts"), 1);
+  EXPECT_EQ(held, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM calls WHERE call_id = 'K-2'"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM alerts WHERE key IN ('a:2', 'a:3')"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM alert_evidence"), 2) << "the purged alert's went with it";
 }
 
 TEST_F(RetentionTest, HoldOnABrandKeepsThatBrandOnly) {
@@ -514,7 +558,9 @@ TEST_F(RetentionTest, PurgeAndRecordWritesTheTrail) {
   EXPECT_EQ(entry.action, "retention.purge");
   EXPECT_EQ(entry.outcome, 200);
   EXPECT_EQ(entry.time_ms, now_);
-  EXPECT_EQ(entry.detail, R"({"access":1,"exports":1,"crm":2,"sessions":1,"agent":1,"held":0})");
+  EXPECT_EQ(
+      entry.detail,
+      R"({"access":1,"exports":1,"crm":2,"sessions":1,"agent":1,"calls":0,"alerts":0,"held":0})");
   EXPECT_TRUE(json::parse(entry.detail).isOk());
   EXPECT_TRUE(audit_->trail.verify()->ok);
 }
