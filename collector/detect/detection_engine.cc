@@ -548,6 +548,18 @@ struct DetectionEngine::State {
   }
 };
 
+std::span<const EventType> detectionEventTypes() {
+  // Every sensor type (any of them shows the sensor alive), and the agent's gaps and integrity
+  // reports.
+  static constexpr EventType kTypes[] = {
+      EventType::kCrmView,       EventType::kAppFocus,           EventType::kClipboardCopy,
+      EventType::kFileExport,    EventType::kPrintJob,           EventType::kSessionLogon,
+      EventType::kSessionLogoff, EventType::kSessionLock,        EventType::kSessionUnlock,
+      EventType::kNoticeShown,   EventType::kNoticeAcknowledged, EventType::kAgentGap,
+      EventType::kAgentIntegrity};
+  return kTypes;
+}
+
 DetectionEngine::DetectionEngine(const DetectionPolicy& policy, DetectionInputs inputs,
                                  EngineOptions options)
     : state_(std::make_unique<State>(policy, inputs, std::move(options))) {}

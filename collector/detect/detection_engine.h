@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,6 +48,9 @@ struct EngineStats {
   uint64_t alerts_updated = 0;  // evidence added to an existing one
   uint64_t errors = 0;          // alerts that could not be stored (logged)
 };
+
+// The event types the rules read; a run after the fact reads only these.
+std::span<const protocol::EventType> detectionEventTypes();
 
 class DetectionEngine {
  public:

@@ -197,6 +197,8 @@ StatusOr<RunInfo> RetroRuns::execute(int64_t id, const RunRequest& request) {
       EventQuery query;
       query.from_ms = hour;
       query.to_ms = std::min(hour + kHourMs, request.to_ms);
+      const auto types = detectionEventTypes();
+      query.types.assign(types.begin(), types.end());
       std::vector<StoredEvent> events;
       VIGIE_RETURN_IF_ERROR(store_.forEachEvent(query, [&](const StoredEvent& stored) {
         if (stored.integrity != Integrity::kBadMac) events.push_back(stored);

@@ -182,6 +182,15 @@ class SqlCipherStore final : public EventStore {
     if (query.device_id) sql += " AND d.device_id = ?3";
     if (query.user) sql += " AND e.user = ?4";
     if (query.record_id) sql += " AND e.record_id = ?5";
+    if (!query.types.empty()) {
+      // Type names are the protocol's own constants, not input: written into the SQL so that
+      // the (type, time) index serves a period without a person or a record.
+      sql += " AND e.type IN (";
+      for (size_t i = 0; i < query.types.size(); ++i) {
+        sql += (i == 0 ? "'" : ",'") + std::string(protocol::typeName(query.types[i])) + "'";
+      }
+      sql += ")";
+    }
     sql += " ORDER BY e.time_ms, d.device_id, e.seq";
     auto stmt = sqlcipher::prepare(db_.get(), sql);
     if (!stmt.isOk()) return stmt.status();

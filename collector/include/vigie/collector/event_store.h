@@ -84,6 +84,7 @@ struct EventQuery {
   std::optional<std::string> device_id;
   std::optional<std::string> user;
   std::optional<std::string> record_id;  // crm.view record identifier
+  std::vector<protocol::EventType> types;  // empty: every type
   int64_t from_ms = INT64_MIN;
   int64_t to_ms = INT64_MAX;  // exclusive
   size_t limit = SIZE_MAX;
