@@ -9,7 +9,9 @@ packages=(
   libpoco-dev libcurl4-openssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   syslog-ng-core syslog-ng-mod-http nginx-light python3
-  rsyslog rsyslog-gnutls  # the syslog alert output's test talks to a real rsyslogd over TLS
+  # the syslog alert output's test talks to a real rsyslogd over TLS: its libraries here, the
+  # program itself unpacked below (the rsyslog package conflicts with syslog-ng's)
+  libestr0 libfastjson4 liblognorm5 libgnutls30
   clang libclang-rt-14-dev  # the libFuzzer targets (fuzz/run.sh)
   # the Linux session sensor (X11) and its tests on a private desktop with real applications
   libxcb1-dev libxcb-xfixes0-dev libxcb-res0-dev libxcb-screensaver0-dev
@@ -18,6 +20,21 @@ packages=(
   libcups2-dev cups cups-client  # print jobs: libcups in the sensor, a real cupsd in its tests
 )
 
+# rsyslogd and its TLS driver, unpacked from Debian's packages into a directory of their own
+# rather than installed: rsyslog and syslog-ng (the benchmark's peer) may not both be installed.
+rsyslog_root=/opt/vigie/test-tools/rsyslog
+unpack_rsyslog() {
+  [[ -x /usr/sbin/rsyslogd || -x $rsyslog_root/usr/sbin/rsyslogd ]] && return 0
+  echo "install-deps: unpacking rsyslog into $rsyslog_root (for the syslog output's test)"
+  local work
+  work=$(mktemp -d)
+  (cd "$work" && { apt-get download -qq rsyslog rsyslog-gnutls 2>/dev/null ||
+    { apt-get update -qq && apt-get download -qq rsyslog rsyslog-gnutls; }; } >/dev/null)
+  mkdir -p "$rsyslog_root"
+  for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$rsyslog_root"; done
+  rm -rf "$work"
+}
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
@@ -25,6 +42,7 @@ done
 # Debian packages npm apart from nodejs; other builds of nodejs bundle it (and conflict with it).
 command -v npm >/dev/null || missing+=(npm)
 if ((${#missing[@]} == 0)); then
+  [[ $(id -u) -ne 0 ]] || unpack_rsyslog
   exit 0
 fi
 
@@ -36,3 +54,4 @@ echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+unpack_rsyslog

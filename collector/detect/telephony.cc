@@ -1,54 +1,7 @@
 #include "detect/telephony.h"
 
-#include <algorithm>
-
-#include "audit/json_lines.h"
-#include "audit/text_rules.h"
-
 namespace vigie::collector {
 namespace {
-
-namespace json = protocol::json;
-
-constexpr std::string_view kKinds[] = {"call", "ticket", "callback"};
-// Longer calls are refused; also bounds the index range a lookup scans.
-constexpr int64_t kMaxCallMs = 24LL * 3600 * 1000;
-
-StatusOr<Call> parseCall(const json::Value& object) {
-  Call call;
-  auto id = requiredText(object, "id", 128);
-  if (!id.isOk()) return id.status();
-  call.call_id = std::move(*id);
-  auto kind = optionalText(object, "kind", 16, "call");
-  if (!kind.isOk()) return kind.status();
-  if (std::find(std::begin(kKinds), std::end(kKinds), *kind) == std::end(kKinds)) {
-    return Status::invalidArgument("\"kind\" must be call, ticket or callback");
-  }
-  call.kind = std::move(*kind);
-  auto agent = requiredText(object, "agent", 64);
-  if (!agent.isOk()) return agent.status();
-  if (!isValidName(*agent)) {
-    return Status::invalidArgument(
-        "\"agent\" must be a login: 1-64 characters of A-Z a-z 0-9 . _ @ -");
-  }
-  call.agent = std::move(*agent);
-  auto start = requiredTime(object, "start");
-  if (!start.isOk()) return start.status();
-  auto end = requiredTime(object, "end");
-  if (!end.isOk()) return end.status();
-  if (*end < *start || *end - *start > kMaxCallMs) {
-    return Status::invalidArgument("\"end\" must be after \"start\", within 24 hours");
-  }
-  call.start_ms = *start;
-  call.end_ms = *end;
-  auto record_id = optionalText(object, "record_id", 256, "");
-  if (!record_id.isOk()) return record_id.status();
-  call.record_id = std::move(*record_id);
-  auto campaign = optionalText(object, "campaign", 128, "");
-  if (!campaign.isOk()) return campaign.status();
-  call.campaign = std::move(*campaign);
-  return call;
-}
 
 Call readCall(sqlite3_stmt* s) {
   Call call;
@@ -63,21 +16,6 @@ Call readCall(sqlite3_stmt* s) {
 }
 
 }  // namespace
-
-StatusOr<std::vector<Call>> parseCallLines(std::string_view text) {
-  std::vector<Call> calls;
-  const JsonLinesFormat format{"call",
-                               kMaxCallLines,
-                               {"id", "kind", "agent", "start", "end", "record_id", "campaign"},
-                               "calls carry identifiers only: no phone numbers, no recordings"};
-  VIGIE_RETURN_IF_ERROR(forEachJsonLine(text, format, [&](const json::Value& object) -> Status {
-    auto call = parseCall(object);
-    if (!call.isOk()) return call.status();
-    calls.push_back(std::move(call).value());
-    return Status::ok();
-  }));
-  return calls;
-}
 
 StatusOr<CallImportResult> CallLog::store(std::string_view brand, const std::vector<Call>& calls) {
   CallImportResult result;
@@ -115,7 +53,8 @@ StatusOr<bool> CallLog::justifies(std::string_view agent, std::string_view recor
     return sqlcipher::run(db,
                           "SELECT 1 FROM calls WHERE user = ?1 AND time_ms BETWEEN ?2 AND ?3"
                           " AND end_ms >= ?4 AND record_id = ?5 LIMIT 1",
-                          {agent, from_ms - kMaxCallMs, to_ms, from_ms, record_id},
+                          {agent, from_ms - kMaxCallDurationMs /* bounds the index range */, to_ms,
+                           from_ms, record_id},
                           [&](sqlite3_stmt*) { found = true; });
   });
   if (!read.isOk()) return read;

@@ -12,25 +12,10 @@
 #include <vector>
 
 #include "audit/audit_db.h"
+#include "detect/call_lines.h"
 #include "vigie/platform/clock.h"
 
 namespace vigie::collector {
-
-inline constexpr size_t kMaxCallLines = 1000;
-
-struct Call {
-  std::string call_id;        // the CTI's id: (brand, call_id) is stored once
-  std::string kind = "call";  // call, ticket, callback
-  std::string agent;          // the person's login
-  int64_t start_ms = 0;
-  int64_t end_ms = 0;     // >= start_ms
-  std::string record_id;  // the customer record the call is about ("" when unknown)
-  std::string campaign;
-};
-
-// JSON lines: {"id","kind"?,"agent","start","end","record_id"?,"campaign"?}. Any bad line refuses
-// the whole text, naming the line.
-StatusOr<std::vector<Call>> parseCallLines(std::string_view text);
 
 struct CallImportResult {
   size_t accepted = 0;

@@ -587,10 +587,28 @@ TEST_F(AlertOutputDispatch, DeadWebhooksDoNotHoldBackTheFile) {
 // ---------------------------------------------------------------------------------------------
 // Syslog, against a real rsyslogd on loopback: imtcp with the GnuTLS stream driver.
 
+// Where scripts/install-deps.sh unpacks rsyslog when the package cannot be installed (it
+// conflicts with syslog-ng's, which the benchmarks use).
+constexpr char kUnpackedRsyslog[] = "/opt/vigie/test-tools/rsyslog";
+
 std::string findRsyslogd() {
-  for (const char* candidate :
-       {"/usr/sbin/rsyslogd", "/sbin/rsyslogd", "/usr/local/sbin/rsyslogd"}) {
-    if (::access(candidate, X_OK) == 0) return candidate;
+  const std::string unpacked = std::string(kUnpackedRsyslog) + "/usr/sbin/rsyslogd";
+  for (const std::string& candidate :
+       {std::string("/usr/sbin/rsyslogd"), std::string("/sbin/rsyslogd"), unpacked}) {
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// The module directory an unpacked rsyslogd needs (-M); empty for an installed one.
+std::string rsyslogModules(const std::string& binary) {
+  if (!binary.starts_with(kUnpackedRsyslog)) return "";
+  std::error_code ignored;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::string(kUnpackedRsyslog) + "/usr/lib", ignored)) {
+    if (std::filesystem::exists(entry.path() / "rsyslog" / "imtcp.so")) {
+      return (entry.path() / "rsyslog").string();
+    }
   }
   return "";
 }
@@ -622,8 +640,12 @@ class Rsyslog {
         << "}\n"
         << "input(type=\"imtcp\" address=\"127.0.0.1\" port=\"" << port << "\"\n"
         << "  ruleset=\"received\" listenPortFileName=\"" << port_file << "\")\n";
-    process_ = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-        binary_, "-n", "-f", dir_.file("rsyslog.conf"), "-i", dir_.file("rsyslog.pid")});
+    std::vector<std::string> argv = {
+        binary_, "-n", "-f", dir_.file("rsyslog.conf"), "-i", dir_.file("rsyslog.pid")};
+    if (const std::string modules = rsyslogModules(binary_); !modules.empty()) {
+      argv.insert(argv.end(), {"-M", modules});
+    }
+    process_ = std::make_unique<testing::Subprocess>(argv);
     if (port == 0) {
       // rsyslog writes the port it was given only when it chose it.
       if (!eventually([&] { return !readFile(port_file).empty(); })) return false;
@@ -666,8 +688,7 @@ class Rsyslog {
 TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
   const std::string rsyslogd = findRsyslogd();
   if (rsyslogd.empty())
-    GTEST_SKIP() << "rsyslogd is not installed (apt-get install rsyslog "
-                    "rsyslog-gnutls, or scripts/install-deps.sh)";
+    GTEST_SKIP() << "rsyslogd is not installed (scripts/install-deps.sh unpacks it)";
   const TestPki pki = makePki(dir_, "syslog", {"localhost", "127.0.0.1"});
   Rsyslog server(rsyslogd, dir_, pki);
   ASSERT_TRUE(server.start(0)) << "rsyslogd did not start listening (is rsyslog-gnutls, its TLS "
