@@ -125,7 +125,6 @@ struct DetectionEngine::State {
   std::map<std::string, Person, std::less<>> people;
   std::map<std::string, std::string, std::less<>> teams;
   std::optional<std::chrono::steady_clock::time_point> teams_loaded;
-  int64_t now_ms = INT64_MIN;
 
   std::atomic<uint64_t> events{0};
   std::atomic<uint64_t> raised{0};
@@ -355,7 +354,6 @@ struct DetectionEngine::State {
   }
 
   void observe(const Event& event, std::string_view brand, std::vector<AlertDraft>& out) {
-    now_ms = std::max(now_ms, event.time_ms);
     Person& person = people[event.user];
     person.device = event.device;
     if (protocol::isSensorType(event.type)) person.last_sensor_ms = event.time_ms;
@@ -606,7 +604,6 @@ void DetectionEngine::advanceTo(int64_t now_ms) {
   std::vector<State::Silence> silences;
   {
     std::lock_guard lock(state_->mutex);
-    state_->now_ms = std::max(state_->now_ms, now_ms);
     state_->refreshTeams();
     state_->collectDue(now_ms, due, silences);
   }
@@ -615,6 +612,8 @@ void DetectionEngine::advanceTo(int64_t now_ms) {
   for (const auto& silence : silences) state_->checkSilence(silence, now_ms, drafts);
   if (!drafts.empty()) state_->raise(drafts);
 }
+
+bool DetectionEngine::runs(std::string_view rule) const { return state_->runs(rule); }
 
 EngineStats DetectionEngine::stats() const {
   return {state_->events.load(), state_->raised.load(), state_->updated.load(),

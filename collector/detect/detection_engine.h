@@ -69,6 +69,8 @@ class DetectionEngine {
   void advanceTo(int64_t now_ms);
 
   EngineStats stats() const;
+  // Whether this engine runs `rule` (listed in its options, or enabled by the policy).
+  bool runs(std::string_view rule) const;
 
  private:
   struct State;

@@ -7,7 +7,7 @@ StatusOr<std::unique_ptr<RealtimeDetection>> RealtimeDetection::start(
     platform::Clock& clock, std::function<void()> on_alert, std::chrono::milliseconds tick) {
   std::unique_ptr<RealtimeDetection> detection(
       new RealtimeDetection(policy, inputs, clock, std::move(on_alert)));
-  if (policy.enabled(kRuleVolume)) {
+  if (detection->engine_.runs(kRuleVolume)) {
     const int64_t now = clock.nowUnixMillis();
     auto counts = store.hourlyCounts(protocol::EventType::kCrmView,
                                      now - policy.volume.baseline_days * 24 * 3600 * 1000, now);
@@ -45,9 +45,7 @@ void RealtimeDetection::stored(const DeviceRecord& device, std::span<const Event
   for (const EventToStore& stored_event : events) {
     // An event whose MAC does not hold is evidence of tampering, not of behaviour.
     if (stored_event.integrity == Integrity::kBadMac) continue;
-    const protocol::Event& event = *stored_event.event;
-    const auto* view = std::get_if<protocol::CrmView>(&event.data);
-    engine_.observe(event, view != nullptr && !view->brand.empty() ? view->brand : device.brand);
+    engine_.observe(*stored_event.event, eventBrand(*stored_event.event, device.brand));
   }
   for (const Incident& incident : incidents) engine_.observeIncident(incident, device.brand);
   notifyIfRaised(before);

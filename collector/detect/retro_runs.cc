@@ -177,15 +177,10 @@ StatusOr<RunInfo> RetroRuns::execute(int64_t id, const RunRequest& request) {
   options.realtime = false;
   options.raise_from_ms = request.from_ms;
   DetectionEngine engine(policy_, inputs_, options);
-  const bool all = request.rules.empty();
-  auto runs = [&](std::string_view rule) {
-    return all ? policy_.enabled(rule)
-               : std::find(request.rules.begin(), request.rules.end(), rule) != request.rules.end();
-  };
 
   Status outcome = [&]() -> Status {
     int64_t from = request.from_ms;
-    if (runs(kRuleVolume)) {
+    if (engine.runs(kRuleVolume)) {
       const int64_t warm_from = request.from_ms - policy_.volume.baseline_days * kDayMs;
       auto counts = store_.hourlyCounts(protocol::EventType::kCrmView, warm_from, from);
       if (!counts.isOk()) return counts.status();
@@ -212,7 +207,7 @@ StatusOr<RunInfo> RetroRuns::execute(int64_t id, const RunRequest& request) {
     }
     // Accesses near the end still get their whole call window.
     engine.advanceTo(request.to_ms + kDayMs);
-    if (runs(kRuleIntegrity)) {
+    if (engine.runs(kRuleIntegrity)) {
       auto incidents = store_.incidents(std::nullopt);
       if (!incidents.isOk()) return incidents.status();
       for (const Incident& incident : *incidents) {

@@ -346,8 +346,7 @@ class SqlCipherStore final : public EventStore {
       sqlcipher::bindInt(s, 7, static_cast<int>(item.integrity));
       sqlcipher::bindInt(s, 8, batch.received_ms);
       bindText(s, 9, body);
-      const auto* view = std::get_if<protocol::CrmView>(&event.data);
-      bindText(s, 10, view != nullptr && !view->brand.empty() ? view->brand : device.brand);
+      bindText(s, 10, eventBrand(event, device.brand));
       VIGIE_RETURN_IF_ERROR(sqlcipher::stepDone(s, db_.get(), "store: insert event"));
     }
     for (const Incident& incident : batch.incidents)

@@ -57,6 +57,12 @@ struct Incident {
   uint64_t last_missing = 0;
 };
 
+// The client brand an event belongs to: the crm.view's own, else its device's assignment.
+inline std::string_view eventBrand(const protocol::Event& event, std::string_view device_brand) {
+  const auto* view = std::get_if<protocol::CrmView>(&event.data);
+  return view != nullptr && !view->brand.empty() ? std::string_view(view->brand) : device_brand;
+}
+
 struct EventToStore {
   const protocol::Event* event;
   std::string_view json;  // the event as the device sent it; empty: the store encodes it
@@ -83,7 +89,7 @@ struct StoredEvent {
 struct EventQuery {
   std::optional<std::string> device_id;
   std::optional<std::string> user;
-  std::optional<std::string> record_id;  // crm.view record identifier
+  std::optional<std::string> record_id;    // crm.view record identifier
   std::vector<protocol::EventType> types;  // empty: every type
   int64_t from_ms = INT64_MIN;
   int64_t to_ms = INT64_MAX;  // exclusive
