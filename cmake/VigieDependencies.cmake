@@ -18,3 +18,5 @@ endif()
 pkg_check_modules(XCB REQUIRED IMPORTED_TARGET xcb xcb-xfixes xcb-res xcb-screensaver)
 # ... and CUPS, whose job notifications tell it about print jobs.
 find_package(Cups REQUIRED)
+# ... and sd-bus (libsystemd), its client of the desktop's notification service.
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)

@@ -18,6 +18,8 @@ packages=(
   xvfb openbox xdotool xclip xterm x11-xserver-utils chromium
   nodejs  # the web console's test drives chromium with playwright-core (tests/console)
   libcups2-dev cups cups-client  # print jobs: libcups in the sensor, a real cupsd in its tests
+  # notices: sd-bus in the sensor; a real session bus and notification daemon in its tests
+  libsystemd-dev dbus-daemon dbus-bin dunst systemd  # dunstctl history asks with busctl
 )
 
 # rsyslogd and its TLS driver, unpacked from Debian's packages into a directory of their own

@@ -3,6 +3,8 @@
 #include <fstream>
 
 #include "vigie/protocol/json.h"
+#include "vigie/protocol/utc_time.h"
+#include "vigie/protocol/utf8.h"
 
 namespace vigie::session {
 namespace {
@@ -12,6 +14,10 @@ using Kind = json::Value::Kind;
 
 constexpr size_t kMaxPolicyBytes = 1 << 20;
 constexpr size_t kMaxPatternBytes = 1024;
+constexpr size_t kMaxListItems = 32;
+constexpr uint64_t kMaxRetentionDays = 36500;
+constexpr std::string_view kDayNames[kDaysPerWeek] = {"mon", "tue", "wed", "thu",
+                                                      "fri", "sat", "sun"};
 
 // Reads members of one object, naming the path in every error, refusing unknown members.
 class Reader {
@@ -41,6 +47,43 @@ class Reader {
     }
     return value->string;
   }
+
+  // A list of texts, each at most `max` bytes; empty when absent unless required.
+  StatusOr<std::vector<std::string>> texts(std::string_view name, bool required,
+                                           size_t max) const {
+    std::vector<std::string> out;
+    Status status;
+    const auto* items = array(name, status);
+    if (!status.isOk()) return status;
+    if (items == nullptr || items->empty()) {
+      if (required) return fail(name, "required, at least one");
+      return out;
+    }
+    if (items->size() > kMaxListItems) {
+      return fail(name, "more than " + std::to_string(kMaxListItems) + " items");
+    }
+    for (size_t i = 0; i < items->size(); ++i) {
+      const std::string item = std::string(name) + "[" + std::to_string(i) + "]";
+      if ((*items)[i].kind != Kind::kString) return fail(item, "must be a string");
+      if ((*items)[i].string.size() > max) {
+        return fail(item, "longer than " + std::to_string(max) + " bytes");
+      }
+      out.push_back((*items)[i].string);
+    }
+    return out;
+  }
+
+  // A non-negative integer; `fallback` when absent.
+  StatusOr<uint64_t> integer(std::string_view name, uint64_t fallback) const {
+    const json::Value* value = object_.find(name);
+    if (value == nullptr) return fallback;
+    if (value->kind != Kind::kInteger || value->negative) {
+      return fail(name, "must be a non-negative integer");
+    }
+    return value->magnitude;
+  }
+
+  const json::Value* find(std::string_view name) const { return object_.find(name); }
 
   StatusOr<bool> boolean(std::string_view name) const {
     const json::Value* value = object_.find(name);
@@ -203,14 +246,134 @@ StatusOr<WatchedPlace> parsePlace(const json::Value& value, const std::string& p
   return place;
 }
 
+StatusOr<NoticeText> parseNotice(const json::Value& value) {
+  const Reader reader(value, "notice");
+  if (Status s = reader.check({"controller", "contact", "purposes", "recipients"}); !s.isOk()) {
+    return s;
+  }
+  NoticeText notice;
+  auto controller = reader.text("controller", true);
+  if (!controller.isOk()) return controller.status();
+  notice.controller = *controller;
+  auto contact = reader.text("contact", true);
+  if (!contact.isOk()) return contact.status();
+  notice.contact = *contact;
+  auto purposes = reader.texts("purposes", true, protocol::kMaxLongText);
+  if (!purposes.isOk()) return purposes.status();
+  notice.purposes = std::move(*purposes);
+  auto recipients = reader.texts("recipients", false, protocol::kMaxShortText);
+  if (!recipients.isOk()) return recipients.status();
+  notice.recipients = std::move(*recipients);
+  return notice;
+}
+
+// "HH:MM", 00:00 to 23:59, or 24:00 when `end`; minutes since midnight.
+StatusOr<int> parseClock(const Reader& reader, std::string_view name, bool end) {
+  auto text = reader.text(name, true);
+  if (!text.isOk()) return text.status();
+  const std::string& t = *text;
+  auto digit = [&t](size_t i) { return t[i] >= '0' && t[i] <= '9'; };
+  if (t.size() != 5 || t[2] != ':' || !digit(0) || !digit(1) || !digit(3) || !digit(4)) {
+    return reader.fail(name, "must be \"HH:MM\"");
+  }
+  const int hours = (t[0] - '0') * 10 + (t[1] - '0');
+  const int minutes = (t[3] - '0') * 10 + (t[4] - '0');
+  const bool midnight = end && hours == 24 && minutes == 0;
+  if (!midnight && (hours > 23 || minutes > 59)) {
+    return reader.fail(name, "not a time of day (00:00 to 23:59" +
+                                 std::string(end ? ", or 24:00)" : ")"));
+  }
+  return hours * 60 + minutes;
+}
+
+StatusOr<RecordingPeriod> parsePeriod(const json::Value& value, const std::string& path) {
+  const Reader reader(value, path);
+  if (Status s = reader.check({"days", "start", "end", "what"}); !s.isOk()) return s;
+  RecordingPeriod period;
+  auto days = reader.texts("days", true, protocol::kMaxShortText);
+  if (!days.isOk()) return days.status();
+  for (size_t i = 0; i < days->size(); ++i) {
+    const std::string item = "days[" + std::to_string(i) + "]";
+    int day = 0;
+    while (day < kDaysPerWeek && kDayNames[day] != (*days)[i]) ++day;
+    if (day == kDaysPerWeek) {
+      return reader.fail(item, "unknown day \"" + (*days)[i] + "\" (mon, tue, ... sun)");
+    }
+    if (period.onDay(day)) return reader.fail(item, "\"" + (*days)[i] + "\" given twice");
+    period.days = static_cast<uint8_t>(period.days | 1 << day);
+  }
+  auto start = parseClock(reader, "start", false);
+  if (!start.isOk()) return start.status();
+  period.start_minute = *start;
+  auto end = parseClock(reader, "end", true);
+  if (!end.isOk()) return end.status();
+  period.end_minute = *end;
+  if (period.end_minute <= period.start_minute) return reader.fail("end", "must be after start");
+  auto what = reader.text("what", true, protocol::kMaxLongText);
+  if (!what.isOk()) return what.status();
+  if (what->empty()) return reader.fail("what", "must not be empty");
+  period.what = *what;
+  return period;
+}
+
+StatusOr<std::vector<Retention>> parseRetention(const json::Value& value) {
+  const Reader reader(value, "retention_days");
+  if (value.kind != Kind::kObject) return reader.fail("", "must be an object");
+  std::vector<Retention> retention;
+  for (const json::Member& member : value.object) {
+    if (member.first.empty() || member.first.size() > protocol::kMaxShortText) {
+      return reader.fail(member.first, "not an event class name");
+    }
+    auto days = reader.integer(member.first, 0);
+    if (!days.isOk()) return days.status();
+    if (*days < 1 || *days > kMaxRetentionDays) {
+      return reader.fail(member.first,
+                         "must be a number of days from 1 to " + std::to_string(kMaxRetentionDays));
+    }
+    retention.push_back({member.first, *days});
+  }
+  return retention;
+}
+
+// The members the collector sets when it activates a policy (docs/fleet.md).
+Status parseActivation(const Reader& reader, SessionPolicy& policy) {
+  auto serial = reader.integer("serial", 0);
+  if (!serial.isOk()) return serial.status();
+  policy.serial = *serial;
+  auto activated = reader.text("activated", false);
+  if (!activated.isOk()) return activated.status();
+  if (!activated->empty()) {
+    // UTC, with or without milliseconds: "2026-12-01T08:00:00Z" or "...:00.000Z".
+    std::string with_millis = *activated;
+    if (with_millis.size() == 20 && with_millis.back() == 'Z') with_millis.insert(19, ".000");
+    if (!protocol::parseUtcMillis(with_millis)) {
+      return reader.fail("activated", "must be a UTC time such as \"2026-12-01T08:00:00Z\"");
+    }
+    policy.activated = *activated;
+  }
+  if (const json::Value* retention = reader.find("retention_days")) {
+    auto parsed = parseRetention(*retention);
+    if (!parsed.isOk()) return parsed.status();
+    policy.retention_days = std::move(*parsed);
+  }
+  return Status::ok();
+}
+
 }  // namespace
+
+std::string noticeVersion(const SessionPolicy& policy) {
+  return protocol::truncateUtf8(std::to_string(policy.serial) + "/" + policy.version,
+                                protocol::kMaxShortText);
+}
 
 StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDirectories& user) {
   auto document = json::parse(text);
   if (!document.isOk()) return Status::invalidArgument("policy: " + document.status().message());
   const Reader reader(*document, "");
-  if (Status s =
-          reader.check({"policy_version", "applications", "clipboard", "print", "watched_places"});
+  // upload and queue are the agent service's members (docs/fleet.md): accepted, not read here.
+  if (Status s = reader.check({"policy_version", "applications", "clipboard", "print",
+                               "watched_places", "notice", "recording_periods", "serial",
+                               "activated", "retention_days", "upload", "queue"});
       !s.isOk()) {
     return s;
   }
@@ -247,6 +410,20 @@ StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDire
     }
   }
   if (!status.isOk()) return status;
+  if (const json::Value* notice = reader.find("notice")) {
+    auto parsed = parseNotice(*notice);
+    if (!parsed.isOk()) return parsed.status();
+    policy.notice = std::move(*parsed);
+  }
+  if (const auto* periods = reader.array("recording_periods", status)) {
+    for (size_t i = 0; i < periods->size(); ++i) {
+      auto period = parsePeriod((*periods)[i], "recording_periods[" + std::to_string(i) + "]");
+      if (!period.isOk()) return period.status();
+      policy.recording_periods.push_back(std::move(*period));
+    }
+  }
+  if (!status.isOk()) return status;
+  if (Status activation = parseActivation(reader, policy); !activation.isOk()) return activation;
   return policy;
 }
 

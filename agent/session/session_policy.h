@@ -3,8 +3,11 @@
 // What the session sensor records, read from a JSON policy file (docs/session-sensor.md): which
 // applications are CRMs and how their window titles name screens and records, which other
 // applications count as work tools, where exported files are watched, whose clipboard copies
-// are recorded. Applications the policy does not name produce no window event at all.
+// are recorded. Applications the policy does not name produce no window event at all. The same
+// document tells the person what is recorded, why, for how long, whom to ask, and when calls may
+// be recorded (the notice and recording periods of docs/fleet.md).
 
+#include <cstdint>
 #include <optional>
 #include <regex>
 #include <string>
@@ -43,13 +46,48 @@ struct WatchedPlace {
 
 enum class ClipboardSources { kNamed, kAll, kNone };
 
+// Who records, why, who reads it and whom to ask: the information given to the person.
+struct NoticeText {
+  std::string controller;
+  std::string contact;
+  std::vector<std::string> purposes;
+  std::vector<std::string> recipients;
+};
+
+// Days of the week are bits of RecordingPeriod::days: bit 0 is Monday, bit 6 Sunday.
+constexpr int kDaysPerWeek = 7;
+
+// A weekly time span, in the workstation's local time, when calls may be recorded or listened to.
+struct RecordingPeriod {
+  uint8_t days = 0;
+  int start_minute = 0;  // minutes since local midnight
+  int end_minute = 0;    // after start_minute, at most 24:00
+  std::string what;      // what happens to calls then, in the employer's words
+  bool onDay(int weekday) const { return (days >> weekday & 1) != 0; }
+};
+
+// How long the collector keeps each class of events ("access", "exports", ...), in days.
+struct Retention {
+  std::string event_class;
+  uint64_t days = 0;
+};
+
 struct SessionPolicy {
   std::string version;
   std::vector<ApplicationRule> applications;
   ClipboardSources clipboard = ClipboardSources::kNamed;
   bool print = false;  // record the person's print jobs
   std::vector<WatchedPlace> watched_places;
+  std::optional<NoticeText> notice;
+  std::vector<RecordingPeriod> recording_periods;
+  // Set by the collector when it activates a policy; 0, "" and empty for a local file.
+  uint64_t serial = 0;
+  std::string activated;
+  std::vector<Retention> retention_days;
 };
+
+// The version a notice shown under `policy` carries: "<serial>/<policy_version>".
+std::string noticeVersion(const SessionPolicy& policy);
 
 // Where "~" and "$USER" in watched paths point.
 struct UserDirectories {

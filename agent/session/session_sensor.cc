@@ -36,6 +36,10 @@ void SessionSensor::end() {
       draftLine(protocol::EventType::kSessionLogoff, protocol::SessionChange{}, session_id_));
 }
 
+void SessionSensor::recordNotice(protocol::Notice notice) {
+  emit(protocol::EventType::kNoticeShown, std::move(notice));
+}
+
 void SessionSensor::emit(protocol::EventType type, protocol::Payload data) {
   link_.send(draftLine(type, std::move(data), session_id_));
 }
@@ -104,11 +108,16 @@ void SessionSensor::onPrintJob(const platform::PrintJobDone& job) {
 std::optional<int64_t> SessionSensor::nextTimerMillis() const {
   std::optional<int64_t> due = link_.retryDueMillis();
   if (pending_window_ && (!due || window_due_ < *due)) due = window_due_;
+  if (const auto notice_in = notices_ ? notices_->nextDueInMillis() : std::nullopt) {
+    const int64_t notice_due = platform::steadyMillis() + *notice_in;
+    if (!due || notice_due < *due) due = notice_due;
+  }
   return due;
 }
 
 void SessionSensor::onTimer() {
   if (pending_window_ && platform::steadyMillis() >= window_due_) considerWindow(*pending_window_);
+  if (notices_ != nullptr) notices_->onTime();
   link_.retry();
 }
 

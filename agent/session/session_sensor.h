@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "notice_board.h"
 #include "service_link.h"
 #include "session_policy.h"
 #include "vigie/platform/desktop_watcher.h"
@@ -26,6 +27,10 @@ class SessionSensor final : public platform::DesktopListener {
   static std::string logonLine(const std::string& session_id);
   // Sends session.logoff and closes the link.
   void end();
+  // Notices are shown on this sensor's timers; `board` outlives the sensor's run.
+  void setNoticeBoard(NoticeBoard* board) { notices_ = board; }
+  // notice.shown for a notice the desktop accepted.
+  void recordNotice(protocol::Notice notice);
 
   void onForegroundWindow(const platform::ForegroundWindow& window) override;
   void onClipboardChange(const platform::ClipboardChange& change) override;
@@ -47,6 +52,7 @@ class SessionSensor final : public platform::DesktopListener {
   int64_t window_due_ = 0;
   std::string last_window_event_;  // data of the last window event, "" after an unnamed window
   std::optional<bool> locked_;
+  NoticeBoard* notices_ = nullptr;
 };
 
 }  // namespace vigie::session

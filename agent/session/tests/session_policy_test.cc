@@ -46,6 +46,42 @@ TEST(SessionPolicyTest, ReadsAWholePolicy) {
   EXPECT_TRUE(policy->watched_places[1].mount_points);
 }
 
+TEST(SessionPolicyTest, ReadsTheNoticeThePeriodsAndWhatTheCollectorSets) {
+  auto policy = parseSessionPolicy(R"j({
+    "policy_version": "2026-12-a",
+    "notice": {"controller": "Acme Contact SAS", "contact": "dpo@acme.example",
+               "purposes": ["Security of customer data"], "recipients": ["Security team"]},
+    "recording_periods": [
+      {"days": ["mon", "fri"], "start": "09:00", "end": "12:30", "what": "Calls recorded"},
+      {"days": ["sun"], "start": "22:00", "end": "24:00", "what": "Night shift"}],
+    "serial": 4, "activated": "2026-12-01T08:00:00Z",
+    "retention_days": {"access": 183, "alerts": 365},
+    "upload": {"batch_events": 2000}, "queue": {"max_age_days": 30}
+  })j",
+                                   kUser);
+  ASSERT_TRUE(policy.isOk()) << policy.status().toString();
+  ASSERT_TRUE(policy->notice.has_value());
+  EXPECT_EQ(policy->notice->controller, "Acme Contact SAS");
+  EXPECT_EQ(policy->notice->contact, "dpo@acme.example");
+  EXPECT_EQ(policy->notice->purposes, std::vector<std::string>{"Security of customer data"});
+  EXPECT_EQ(policy->notice->recipients, std::vector<std::string>{"Security team"});
+  ASSERT_EQ(policy->recording_periods.size(), 2u);
+  const RecordingPeriod& morning = policy->recording_periods[0];
+  EXPECT_EQ(morning.days, 0b0010001);
+  EXPECT_TRUE(morning.onDay(0));
+  EXPECT_FALSE(morning.onDay(1));
+  EXPECT_EQ(morning.start_minute, 9 * 60);
+  EXPECT_EQ(morning.end_minute, 12 * 60 + 30);
+  EXPECT_EQ(morning.what, "Calls recorded");
+  EXPECT_EQ(policy->recording_periods[1].end_minute, 24 * 60);
+  EXPECT_EQ(policy->serial, 4u);
+  EXPECT_EQ(policy->activated, "2026-12-01T08:00:00Z");
+  ASSERT_EQ(policy->retention_days.size(), 2u);
+  EXPECT_EQ(policy->retention_days[1].event_class, "alerts");
+  EXPECT_EQ(policy->retention_days[1].days, 365u);
+  EXPECT_EQ(noticeVersion(*policy), "4/2026-12-a");
+}
+
 TEST(SessionPolicyTest, DefaultsAreTheNarrowOnes) {
   auto policy = parseSessionPolicy(R"j({"policy_version": "v"})j", kUser);
   ASSERT_TRUE(policy.isOk());
@@ -53,6 +89,10 @@ TEST(SessionPolicyTest, DefaultsAreTheNarrowOnes) {
   EXPECT_EQ(policy->clipboard, ClipboardSources::kNamed);
   EXPECT_FALSE(policy->print);
   EXPECT_TRUE(policy->watched_places.empty());
+  EXPECT_FALSE(policy->notice.has_value());
+  EXPECT_TRUE(policy->recording_periods.empty());
+  EXPECT_EQ(policy->serial, 0u);
+  EXPECT_EQ(noticeVersion(*policy), "0/v");
 }
 
 struct BadPolicy {
@@ -96,7 +136,52 @@ INSTANTIATE_TEST_SUITE_P(
                   "applications: must be an array"},
         BadPolicy{
             R"j({"policy_version":"v","applications":[{"app":"a","process":"x","focus":1}]})j",
-            "focus: must be true or false"}));
+            "focus: must be true or false"},
+        BadPolicy{R"j({"policy_version":"v","notice":{"contact":"c","purposes":["p"]}})j",
+                  "notice.controller: required"},
+        BadPolicy{R"j({"policy_version":"v","notice":{"controller":"c","contact":"c",
+                     "purposes":[]}})j",
+                  "notice.purposes: required, at least one"},
+        BadPolicy{R"j({"policy_version":"v","notice":{"controller":"c","contact":"c",
+                     "purposes":["p", 3]}})j",
+                  "notice.purposes[1]: must be a string"},
+        BadPolicy{R"j({"policy_version":"v","notice":{"controller":"c","contact":"c",
+                     "purposes":["p"],"email":"x"}})j",
+                  "notice.email: unknown member"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["mon"],
+                     "start":"9:00","end":"12:00","what":"w"}]})j",
+                  "recording_periods[0].start: must be \"HH:MM\""},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["mon"],
+                     "start":"09:00","end":"24:01","what":"w"}]})j",
+                  "recording_periods[0].end: not a time of day"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["mon"],
+                     "start":"24:00","end":"24:00","what":"w"}]})j",
+                  "recording_periods[0].start: not a time of day"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["mon"],
+                     "start":"12:00","end":"12:00","what":"w"}]})j",
+                  "recording_periods[0].end: must be after start"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["mon","tue","mon"],
+                     "start":"09:00","end":"12:00","what":"w"}]})j",
+                  "recording_periods[0].days[2]: \"mon\" given twice"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["monday"],
+                     "start":"09:00","end":"12:00","what":"w"}]})j",
+                  "recording_periods[0].days[0]: unknown day"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":[],
+                     "start":"09:00","end":"12:00","what":"w"}]})j",
+                  "recording_periods[0].days: required"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":[{"days":["sat"],
+                     "start":"09:00","end":"12:00"}]})j",
+                  "recording_periods[0].what: required"},
+        BadPolicy{R"j({"policy_version":"v","recording_periods":{}})j",
+                  "recording_periods: must be an array"},
+        BadPolicy{R"j({"policy_version":"v","serial":"4"})j",
+                  "serial: must be a non-negative integer"},
+        BadPolicy{R"j({"policy_version":"v","activated":"yesterday"})j",
+                  "activated: must be a UTC time"},
+        BadPolicy{R"j({"policy_version":"v","retention_days":{"access":0}})j",
+                  "retention_days.access: must be a number of days"},
+        BadPolicy{R"j({"policy_version":"v","retention_days":[183]})j",
+                  "retention_days: must be an object"}));
 
 TEST(SessionPolicyTest, AMissingFileIsNotFound) {
   auto policy = loadSessionPolicy("/nonexistent/policy.json", kUser);
@@ -115,6 +200,9 @@ TEST(SessionPolicyTest, TheShippedExamplePolicyIsValid) {
   ASSERT_TRUE(policy.isOk()) << policy.status().toString();
   EXPECT_EQ(policy->applications.size(), 2u);
   EXPECT_EQ(policy->watched_places.front().path, "/home/amelie/Downloads");
+  ASSERT_TRUE(policy->notice.has_value());
+  EXPECT_FALSE(policy->notice->purposes.empty());
+  EXPECT_EQ(policy->recording_periods.size(), 1u);
 }
 
 }  // namespace
