@@ -14,6 +14,7 @@
 #include "vigie/crypto/x509.h"
 #include "vigie/platform/atomic_file.h"
 #include "vigie/platform/host_name.h"
+#include "vigie/platform/local_time.h"
 #include "vigie/platform/peer_identity.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utf8.h"
@@ -73,8 +74,9 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
   auto listener = platform::listenLocal(config.socket_path, 0666);
   if (!listener.isOk()) return listener.status();
   service->intake_ = std::make_unique<EventIntake>(*service->queue_);
-  service->server_ =
-      std::make_unique<SensorServer>(std::move(listener).value(), *service->intake_, clock);
+  service->journal_ = std::make_unique<UserJournal>(clock, platform::processTimeZone());
+  service->server_ = std::make_unique<SensorServer>(std::move(listener).value(), *service->intake_,
+                                                    *service->journal_, clock);
   if (service->enrollment_) VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
   return service;
 }

@@ -4,18 +4,11 @@
 
 #include "vigie/crypto/uuid_generator.h"
 #include "vigie/protocol/json_codec.h"
+#include "vigie/protocol/my_data.h"
 
 namespace vigie::agent {
 namespace {
-
 using protocol::Event;
-
-// One line of a client's batch: either an event waiting to be stored, or a reply already known.
-struct LineResult {
-  std::string reply;       // set when the line was refused
-  size_t event_index = 0;  // into the batch's events, when reply is empty
-};
-
 }  // namespace
 
 struct SensorServer::Connection {
@@ -25,8 +18,8 @@ struct SensorServer::Connection {
 };
 
 SensorServer::SensorServer(platform::LocalListenerPtr listener, EventIntake& intake,
-                           platform::Clock& clock)
-    : listener_(std::move(listener)), intake_(intake), clock_(clock) {
+                           UserJournal& journal, platform::Clock& clock)
+    : listener_(std::move(listener)), intake_(intake), journal_(journal), clock_(clock) {
   acceptor_ = std::thread([this] { acceptLoop(); });
 }
 
@@ -85,7 +78,47 @@ void SensorServer::recordSensorLost(Connection& connection, const std::string& s
   lost.type = protocol::EventType::kAgentGap;
   lost.data = protocol::AgentGap{protocol::GapReason::kSensorLost, {}, 0, 0};
   std::vector<Event> events{std::move(lost)};
-  (void)intake_.submit(events);  // on failure the queue counts it in its own disk_full gap
+  // On failure the queue counts it in its own disk_full gap.
+  if (intake_.submit(events).isOk()) journal_.record(events.front());
+}
+
+std::string SensorServer::answerRequest(const platform::PeerIdentity& peer,
+                                        const std::string& request) {
+  if (request != "my_data") return "error unknown request \"" + request + "\"\n";
+  // The peer's user as the kernel says: a request cannot name anyone.
+  const UserDay day = journal_.today(peer.user);
+  std::string out = protocol::myDataHeaderLine(
+                        {peer.user, day.since_ms, day.dropped, day.entries.size()}) +
+                    "\n";
+  for (const protocol::MyDataEntry& entry : day.entries) {
+    out += protocol::myDataEntryLine(entry) + "\n";
+  }
+  out += std::string(protocol::kMyDataEnd) + "\n";
+  return out;
+}
+
+void SensorServer::storeAndReply(std::vector<LineResult>& lines, std::vector<Event>& events,
+                                 std::optional<std::string>& open_session, std::string& replies) {
+  const Status stored = intake_.submit(events);
+  if (stored.isOk()) {
+    for (const Event& event : events) {
+      if (event.type == protocol::EventType::kSessionLogon) open_session = event.session;
+      if (event.type == protocol::EventType::kSessionLogoff) open_session.reset();
+      journal_.record(event);
+    }
+  }
+  for (const LineResult& line : lines) {
+    if (!line.reply.empty()) {
+      replies += line.reply;
+    } else if (stored.isOk()) {
+      replies += "ok " + std::to_string(events[line.event_index].seq);
+    } else {
+      replies += "error not stored: " + stored.toString();
+    }
+    replies += '\n';
+  }
+  lines.clear();
+  events.clear();
 }
 
 std::optional<std::string> SensorServer::serve(Connection& connection) {
@@ -105,6 +138,7 @@ std::optional<std::string> SensorServer::serve(Connection& connection) {
 
     std::vector<LineResult> lines;
     std::vector<Event> events;
+    std::string replies;
     size_t start = 0;
     for (size_t newline; (newline = buffer.find('\n', start)) != std::string::npos;
          start = newline + 1) {
@@ -116,6 +150,17 @@ std::optional<std::string> SensorServer::serve(Connection& connection) {
         continue;
       }
       if (line.empty()) continue;
+      auto request = protocol::requestOf(line);
+      if (!request.isOk()) {
+        lines.push_back({"error " + request.status().message()});
+        continue;
+      }
+      if (request->has_value()) {
+        // Lines before it are stored first: the answer includes them.
+        storeAndReply(lines, events, open_session, replies);
+        replies += answerRequest(peer, **request);
+        continue;
+      }
       auto draft = protocol::draftFromJson(line);
       if (!draft.isOk()) {
         lines.push_back({"error " + draft.status().message()});
@@ -142,24 +187,7 @@ std::optional<std::string> SensorServer::serve(Connection& connection) {
       buffer.clear();
     }
 
-    const Status stored = intake_.submit(events);
-    if (stored.isOk()) {
-      for (const Event& event : events) {
-        if (event.type == protocol::EventType::kSessionLogon) open_session = event.session;
-        if (event.type == protocol::EventType::kSessionLogoff) open_session.reset();
-      }
-    }
-    std::string replies;
-    for (const LineResult& line : lines) {
-      if (!line.reply.empty()) {
-        replies += line.reply;
-      } else if (stored.isOk()) {
-        replies += "ok " + std::to_string(events[line.event_index].seq);
-      } else {
-        replies += "error not stored: " + stored.toString();
-      }
-      replies += '\n';
-    }
+    storeAndReply(lines, events, open_session, replies);
     if (!replies.empty() && !stream.writeAll(replies).isOk()) return open_session;
   }
 }

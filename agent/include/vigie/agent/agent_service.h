@@ -8,6 +8,7 @@
 #include "vigie/agent/event_queue.h"
 #include "vigie/agent/sensor_server.h"
 #include "vigie/agent/uploader.h"
+#include "vigie/agent/user_journal.h"
 #include "vigie/platform/clock.h"
 
 namespace vigie::agent {
@@ -46,6 +47,7 @@ class AgentService {
   bool certificateRenewalDue(int64_t& next_check_ms);
   EventQueuePtr queue_;
   std::unique_ptr<EventIntake> intake_;
+  std::unique_ptr<UserJournal> journal_;  // what each person can read back today
   std::unique_ptr<SensorServer> server_;
   std::optional<Enrollment> enrollment_;
   HttpTransportPtr transport_;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vigie/agent/event_intake.h"
+#include "vigie/agent/user_journal.h"
 #include "vigie/platform/clock.h"
 #include "vigie/platform/local_socket.h"
 
@@ -19,11 +20,14 @@ namespace vigie::agent {
 // cannot name another. Lines over the size limit, malformed drafts and agent.* types are refused
 // one by one; the connection stays open. A connection that sent session.logon and ends without
 // session.logoff (the sensor was killed or crashed) leaves an agent.gap with reason sensor_lost.
+// Events stored are journaled for their person; a {"request":"my_data"} line is answered with
+// the journal of the peer's user, never anyone else's.
 class SensorServer {
  public:
   static constexpr size_t kMaxConnections = 64;
 
-  SensorServer(platform::LocalListenerPtr listener, EventIntake& intake, platform::Clock& clock);
+  SensorServer(platform::LocalListenerPtr listener, EventIntake& intake, UserJournal& journal,
+               platform::Clock& clock);
   ~SensorServer();  // stops accepting, closes connections, joins threads
 
   SensorServer(const SensorServer&) = delete;
@@ -31,14 +35,25 @@ class SensorServer {
 
  private:
   struct Connection;
+  // One line of a client's batch: either an event waiting to be stored, or a reply already known.
+  struct LineResult {
+    std::string reply;       // set when the line was refused or answered
+    size_t event_index = 0;  // into the batch's events, when reply is empty
+  };
   void acceptLoop();
   // Serves until the connection ends; returns the session still open on it, if any.
   std::optional<std::string> serve(Connection& connection);
+  // Stores `events`, journals them, and appends one reply per line in order.
+  void storeAndReply(std::vector<LineResult>& lines, std::vector<protocol::Event>& events,
+                     std::optional<std::string>& open_session, std::string& replies);
+  // The answer to a request line, terminator included.
+  std::string answerRequest(const platform::PeerIdentity& peer, const std::string& request);
   // Records an agent.gap (reason sensor_lost) for a session sensor that went away unannounced.
   void recordSensorLost(Connection& connection, const std::string& session);
 
   platform::LocalListenerPtr listener_;
   EventIntake& intake_;
+  UserJournal& journal_;
   platform::Clock& clock_;
   std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
