@@ -5,15 +5,22 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "../cli/command_line.h"
+#include "my_data_client.h"
+#include "notice_board.h"
 #include "service_link.h"
 #include "session_policy.h"
 #include "session_sensor.h"
+#include "status_report.h"
+#include "vigie/platform/clock.h"
 #include "vigie/platform/desktop_watcher.h"
+#include "vigie/platform/local_time.h"
+#include "vigie/platform/notifier.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
 
@@ -30,15 +37,26 @@ print jobs (printer, pages, copies, kind of document - never its name or content
 policy asks for them, and when the session is opened, locked, unlocked and closed. It never
 records keystrokes, screens or the content of copies and files. It hands the events to the
 agent service (vigie-agent), which stamps them with your account as the system reports it.
+It tells you in a desktop notification what is recorded, why, for how long and whom to ask, at
+the start of the session and when the policy changes, and when calls may be recorded or
+listened to (the policy's recording periods). Each notice shown is itself recorded.
+
+  vigie-session --status     the policy in force, today's recording periods, and how many
+                             events were recorded about you today
+  vigie-session --my-data    the list of what was recorded about you today (--json: as JSON)
 
 Options:
-  --policy FILE      session policy: CRM rules, watched places, clipboard sources, print
-                     (default /etc/vigie/session-policy.json; see docs/session-sensor.md)
+  --policy FILE      session policy: CRM rules, watched places, clipboard sources, print,
+                     notice and recording periods (default /run/vigie-agent/policy.json, the
+                     policy the agent service received, else /etc/vigie/session-policy.json;
+                     see docs/session-sensor.md)
   --socket PATH      the agent service's socket (default /run/vigie-agent/agent.sock)
   --session-id ID    login session id recorded on events (default $XDG_SESSION_ID, else the
                      X display, e.g. x11:0)
   --display NAME     X display (default $DISPLAY)
   --debounce-ms N    how long a window must stay in front to count (default 150)
+  --status           print the status described above and exit
+  --my-data          print what was recorded about you today and exit (--json for JSON)
   --help             print this help     --version   print the version
 
 It stops on SIGTERM, SIGINT or SIGHUP, or when the desktop session ends, and records the
@@ -67,9 +85,41 @@ std::string defaultSessionId(const std::string& display) {
          (display.empty() ? std::string(env_display != nullptr ? env_display : "") : display);
 }
 
+// The policy the agent service published from the collector, else the local one.
+std::string defaultPolicyPath() {
+  constexpr char kPublished[] = "/run/vigie-agent/policy.json";
+  std::error_code error;
+  return std::filesystem::exists(kPublished, error) ? kPublished : "/etc/vigie/session-policy.json";
+}
+
+int printStatus(const agent::cli::Options& options, const std::string& socket) {
+  const std::string path = options.text("policy", defaultPolicyPath());
+  auto policy = loadSessionPolicy(path, currentUser());
+  if (!policy.isOk()) {
+    std::cerr << "vigie-session: " << policy.status().toString() << "\n";
+    return 1;
+  }
+  const StatusOr<MyData> data = fetchMyData(socket);
+  std::cout << statusText(*policy, path, data, platform::processTimeZone(),
+                          platform::systemClock().nowUnixMillis());
+  return data.isOk() ? 0 : 1;
+}
+
+int printMyData(const agent::cli::Options& options, const std::string& socket) {
+  auto data = fetchMyData(socket);
+  if (!data.isOk()) {
+    std::cerr << "vigie-session: " << data.status().toString() << "\n";
+    return 1;
+  }
+  std::cout << (options.flag("json") ? myDataJson(*data)
+                                     : myDataText(*data, platform::processTimeZone()));
+  return 0;
+}
+
 int run(const std::vector<std::string>& args) {
   auto options = agent::cli::Options::parse(
-      args, {"policy", "socket", "session-id", "display", "debounce-ms"}, {"help", "version"});
+      args, {"policy", "socket", "session-id", "display", "debounce-ms"},
+      {"help", "version", "status", "my-data", "json"});
   if (!options.isOk()) {
     std::cerr << "vigie-session: " << options.status().message()
               << "\nTry 'vigie-session --help'.\n";
@@ -83,6 +133,13 @@ int run(const std::vector<std::string>& args) {
     std::cout << "vigie-session " << kVersion << "\n";
     return 0;
   }
+  const std::string socket = options->text("socket", "/run/vigie-agent/agent.sock");
+  if (options->flag("status")) return printStatus(*options, socket);
+  if (options->flag("my-data")) return printMyData(*options, socket);
+  if (options->flag("json")) {
+    std::cerr << "vigie-session: --json goes with --my-data\n";
+    return 2;
+  }
   auto debounce = options->number("debounce-ms", SessionSensor::kDefaultDebounceMillis, 0, 10000);
   if (!debounce.isOk()) {
     std::cerr << "vigie-session: " << debounce.status().message() << "\n";
@@ -95,8 +152,7 @@ int run(const std::vector<std::string>& args) {
     return 2;
   }
 
-  auto policy =
-      loadSessionPolicy(options->text("policy", "/etc/vigie/session-policy.json"), currentUser());
+  auto policy = loadSessionPolicy(options->text("policy", defaultPolicyPath()), currentUser());
   if (!policy.isOk()) {
     std::cerr << "vigie-session: " << policy.status().toString() << "\n";
     return 1;
@@ -114,9 +170,13 @@ int run(const std::vector<std::string>& args) {
     return 1;
   }
 
-  ServiceLink link(options->text("socket", "/run/vigie-agent/agent.sock"),
-                   SessionSensor::logonLine(session_id));
+  ServiceLink link(socket, SessionSensor::logonLine(session_id));
   SessionSensor sensor(*policy, link, session_id, static_cast<int64_t>(*debounce));
+  platform::NotifierPtr notifier = platform::newDesktopNotifier("Vigie");
+  NoticeBoard notices(
+      *notifier, [&sensor](protocol::Notice notice) { sensor.recordNotice(std::move(notice)); },
+      platform::systemClock(), platform::processTimeZone());
+  sensor.setNoticeBoard(&notices);
   g_watcher = watcher->get();
   struct sigaction action {};
   action.sa_handler = onStopSignal;
@@ -128,6 +188,7 @@ int run(const std::vector<std::string>& args) {
             << policy->version << " (" << policy->applications.size() << " applications, "
             << policy->watched_places.size() << " watched places)\n";
   link.open();
+  notices.sessionStarted(*policy);
   const Status ended = (*watcher)->run(sensor);
   sensor.end();
   g_watcher = nullptr;
