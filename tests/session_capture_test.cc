@@ -1,10 +1,13 @@
 // The real session sensor on a real X11 desktop (Xvfb + openbox), driven by real applications
 // (xterm, xclip, Chromium, cp/mv, xset), feeding the real agent service, and once end to end to
 // the real collector. Each test checks the events that reach the queue, and that copied
-// personal data never appears anywhere outside the sensor's memory.
+// personal data never appears anywhere outside the sensor's memory. Notices go to a real
+// notification daemon (dunst on a private D-Bus session bus); "my data" is asked by two local
+// accounts.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -12,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -23,11 +27,13 @@
 
 #include "collector_process.h"
 #include "desktop_session.h"
+#include "notification_daemon.h"
 #include "socket_recorder.h"
 #include "subprocess.h"
 #include "temp_dir.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/event_store.h"
+#include "vigie/protocol/json.h"
 #include "vigie/protocol/json_codec.h"
 
 namespace vigie {
@@ -184,12 +190,15 @@ class SessionCaptureTest : public ::testing::Test {
 
   // vigie-session as the unprivileged user, its stderr captured.
   // Print jobs are followed at `cups_server`; by default a closed port (no print system).
+  // `environment`: more NAME=value settings for it (its notification bus, its time zone).
   std::unique_ptr<Subprocess> startSensor(const std::string& socket,
-                                          const std::string& cups_server = "127.0.0.1:9") {
-    auto sensor = std::make_unique<Subprocess>(
-        desktop_.on({"CUPS_SERVER=" + cups_server, VIGIE_SESSION_BINARY, "--policy", policy_,
-                     "--socket", socket, "--session-id", kSession}),
-        kNobody, /*capture_stderr=*/true);
+                                          const std::string& cups_server = "127.0.0.1:9",
+                                          std::vector<std::string> environment = {}) {
+    environment.insert(environment.end(),
+                       {"CUPS_SERVER=" + cups_server, VIGIE_SESSION_BINARY, "--policy", policy_,
+                        "--socket", socket, "--session-id", kSession});
+    auto sensor = std::make_unique<Subprocess>(desktop_.on(std::move(environment)), kNobody,
+                                               /*capture_stderr=*/true);
     // Started once it has connected: its own logon is queued (a second sensor in the same test
     // must not take the first one's logon for its own).
     const size_t logons = ofType(EventType::kSessionLogon).size();
@@ -584,6 +593,208 @@ TEST_F(SessionCaptureTest, ChromiumCrmPagesAndCopiesReachTheCollector) {
   std::string stored;
   for (const protocol::Event& event : storedAt(collector_dir)) stored += protocol::toJson(event);
   expectNoPersonalData("the collector", stored);
+}
+
+// A POSIX TZ under which the local clock reads `hh:mm:ss` `lead_s` seconds from now: local
+// times chosen by the test, so a recording period can end seconds after the session starts.
+std::string zoneReading(int hh, int mm, int ss, int lead_s) {
+  const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count() +
+                        lead_s;
+  const int64_t want = hh * 3600 + mm * 60 + ss;
+  const int64_t east = ((want - now_s % 86400) % 86400 + 86400) % 86400;
+  char zone[32];
+  // POSIX counts offsets west of Greenwich as positive: "VIG-h:m:s" is h:m:s east.
+  std::snprintf(zone, sizeof zone, "TZ=VIG-%02d:%02d:%02d", static_cast<int>(east / 3600),
+                static_cast<int>(east / 60 % 60), static_cast<int>(east % 60));
+  return zone;
+}
+
+std::vector<protocol::Notice> noticesIn(const std::vector<protocol::Event>& events) {
+  std::vector<protocol::Notice> notices;
+  for (const protocol::Event& event : events) {
+    if (event.type == EventType::kNoticeShown) {
+      notices.push_back(std::get<protocol::Notice>(event.data));
+    }
+  }
+  return notices;
+}
+
+TEST_F(SessionCaptureTest, NoticesReachTheNotificationDaemonAndAreRecordedAsShown) {
+  testing::NotificationDaemon daemon(desktop_, kNobody);
+  ASSERT_TRUE(daemon.ready()) << "dbus-run-session/dunst did not start";
+  // Two back-to-back periods, every day; the session starts 12 s before the first one ends.
+  std::ofstream(policy_) << R"j({
+    "policy_version": "e2e-notice", "serial": 7, "activated": "2026-12-01T08:00:00Z",
+    "applications": [{"app": "crm-desktop", "brand": "Acme Energie", "process": "^CrmDesktop$",
+                      "screens": [{"screen": "customer", "title": "^Fiche client ([A-Z]-[0-9]+)"}]}],
+    "retention_days": {"access": 183, "alerts": 365},
+    "notice": {"controller": "Acme Contact SAS", "contact": "dpo@acme-contact.example",
+               "purposes": ["Security of the customer data entrusted to us"],
+               "recipients": ["Information security team"]},
+    "recording_periods": [
+      {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "11:59",
+       "end": "12:00", "what": "Calls are recorded for quality"},
+      {"days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"], "start": "12:00",
+       "end": "12:01", "what": "Calls are listened to for training"}],
+    "upload": {"batch_events": 100}, "queue": {"max_age_days": 30}
+  })j";
+  auto agent = startAgent();
+  auto sensor =
+      startSensor(socket_, "127.0.0.1:9", {daemon.busVariable(), zoneReading(11, 59, 48, 0)});
+
+  // Shown at start: what is recorded, and the period in progress; at 12:00 local, its end and
+  // the next one's start.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  std::vector<protocol::Notice> notices;
+  while (notices.size() < 4 && std::chrono::steady_clock::now() < deadline) {
+    notices = noticesIn(queued());
+    if (notices.size() < 4) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  const std::vector<protocol::Notice> expected{{"processing", "7/e2e-notice"},
+                                               {"recording_period_start", "7/e2e-notice"},
+                                               {"recording_period_end", "7/e2e-notice"},
+                                               {"recording_period_start", "7/e2e-notice"}};
+  ASSERT_EQ(notices, expected);
+  for (const protocol::Event& event : ofType(EventType::kNoticeShown)) {
+    EXPECT_EQ(event.user, "nobody");
+    EXPECT_EQ(event.session, kSession);
+  }
+
+  // What dunst received, in the order shown (its history lists the newest first).
+  std::vector<testing::ReceivedNotification> received = daemon.received();
+  std::reverse(received.begin(), received.end());
+  ASSERT_EQ(received.size(), 4u);
+  for (const auto& notification : received) EXPECT_EQ(notification.app_name, "Vigie");
+  EXPECT_EQ(received[0].summary, "Vigie records how customer data is handled in this session");
+  for (const char* part :
+       {"Purposes: Security of the customer data entrusted to us.",
+        "Kept: 183 days: screens and records viewed; 365 days: alerts about unusual use.",
+        "Read by: Information security team.", "Controller: Acme Contact SAS.",
+        "dpo@acme-contact.example", "Never keystrokes, screens or contents.",
+        "customer records viewed or edited in the CRMs of Acme Energie (screen, record id)",
+        "copies from these applications",
+        "vigie-session --my-data"}) {
+    EXPECT_NE(received[0].body.find(part), std::string::npos) << part << "\n" << received[0].body;
+  }
+  EXPECT_EQ(received[1].summary, "Calls may be recorded or listened to (period in progress)");
+  EXPECT_EQ(received[1].body, "Calls are recorded for quality\nToday from 11:59 to 12:00.");
+  EXPECT_EQ(received[2].summary, "Calls are no longer recorded or listened to");
+  EXPECT_EQ(received[2].body, "The period from 11:59 to 12:00 has ended.");
+  EXPECT_EQ(received[3].summary, "Calls may now be recorded or listened to");
+  EXPECT_EQ(received[3].body, "Calls are listened to for training\nToday from 12:00 to 12:01.");
+
+  // The ids dunst gave are those the sensor reported.
+  sensor->signal(SIGTERM);
+  ASSERT_EQ(sensor->wait(), 0);
+  const std::string messages = sensor->readAllOutput();
+  for (const auto& notification : received) {
+    EXPECT_NE(messages.find("notification " + std::to_string(notification.id) + ")"),
+              std::string::npos)
+        << messages;
+  }
+}
+
+TEST_F(SessionCaptureTest, WithoutANotificationServiceNoNoticeIsRecordedAsShown) {
+  writePolicy();
+  auto agent = startAgent();
+  auto sensor = startSensor(socket_, "127.0.0.1:9",
+                            {"DBUS_SESSION_BUS_ADDRESS=unix:path=" + dir_.file("no-bus")});
+  sensor->signal(SIGTERM);
+  ASSERT_EQ(sensor->wait(), 0);
+  const std::string messages = sensor->readAllOutput();
+  EXPECT_NE(messages.find("notice processing not shown, no D-Bus session bus"), std::string::npos)
+      << messages;
+  // The notice was tried before the sensor's loop ran: its logoff comes after any notice.shown.
+  ASSERT_TRUE(waitForEvent([](auto& e) { return e.type == EventType::kSessionLogoff; }));
+  EXPECT_TRUE(ofType(EventType::kNoticeShown).empty());
+}
+
+// A local account that exists for one test.
+class LocalAccount {
+ public:
+  explicit LocalAccount(std::string name) : name_(std::move(name)) {
+    runToEnd({"/usr/sbin/userdel", name_});  // left over by an interrupted run
+    created_ = runToEnd({"/usr/sbin/useradd", "--system", "--no-create-home", "--shell",
+                         "/usr/sbin/nologin", name_})
+                   .first == 0;
+    const passwd* entry = ::getpwnam(name_.c_str());
+    uid_ = entry != nullptr ? static_cast<int>(entry->pw_uid) : -1;
+  }
+  ~LocalAccount() {
+    if (created_) runToEnd({"/usr/sbin/userdel", name_});
+  }
+  bool ready() const { return created_ && uid_ >= 0; }
+  const std::string& name() const { return name_; }
+  // argv run as this account, through setpriv.
+  std::vector<std::string> as(std::vector<std::string> argv) const {
+    const std::string id = std::to_string(uid_);
+    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=" + id, "--regid=" + id,
+                               "--clear-groups", "--"});
+    return argv;
+  }
+
+ private:
+  std::string name_;
+  int uid_ = -1;
+  bool created_ = false;
+};
+
+TEST_F(SessionCaptureTest, EachPersonReadsTheirOwnDataOfTodayAndNoOneElses) {
+  LocalAccount ann("vigie-e2e-ann");
+  LocalAccount bob("vigie-e2e-bob");
+  ASSERT_TRUE(ann.ready() && bob.ready()) << "useradd failed";
+  writePolicy();
+  auto agent = startAgent();
+  const auto send = [this](const LocalAccount& account, const std::string& record) {
+    const std::string draft = R"({"type":"crm.view","session":"s-)" + account.name() +
+                              R"(","data":{"app":"crm-web","screen":"customer","record_id":")" +
+                              record + R"(","mode":"view","brand":"Acme"}})";
+    auto [status, output] = runToEnd(account.as(
+        {"/bin/sh", "-c",
+         "echo '" + draft + "' | " + VIGIE_AGENT_BINARY + " send --socket " + socket_}));
+    EXPECT_EQ(status, 0) << output;
+  };
+  send(ann, "C-ANN-1");
+  send(bob, "C-BOB-1");
+  send(ann, "C-ANN-2");
+
+  for (const LocalAccount* account : {&ann, &bob}) {
+    auto [status, json] = runToEnd(
+        account->as({VIGIE_SESSION_BINARY, "--my-data", "--json", "--socket", socket_}));
+    ASSERT_EQ(status, 0) << json;
+    auto answer = protocol::json::parse(json);
+    ASSERT_TRUE(answer.isOk()) << json;
+    ASSERT_NE(answer->find("user"), nullptr);
+    EXPECT_EQ(answer->find("user")->string, account->name());
+    const std::string mine = account == &ann ? "C-ANN-" : "C-BOB-";
+    const std::string theirs = account == &ann ? "C-BOB-" : "C-ANN-";
+    const auto& entries = answer->find("entries")->array;
+    EXPECT_EQ(entries.size(), account == &ann ? 2u : 1u) << json;
+    for (const auto& entry : entries) {
+      EXPECT_EQ(entry.find("session")->string, "s-" + account->name());
+      EXPECT_EQ(entry.find("data")->find("record_id")->string.rfind(mine, 0), 0u) << json;
+    }
+    EXPECT_EQ(json.find(theirs), std::string::npos) << json;
+
+    auto [text_status, text] =
+        runToEnd(account->as({VIGIE_SESSION_BINARY, "--my-data", "--socket", socket_}));
+    EXPECT_EQ(text_status, 0) << text;
+    EXPECT_NE(text.find("about " + account->name() + " today"), std::string::npos) << text;
+    EXPECT_NE(text.find("record_id " + mine + "1"), std::string::npos) << text;
+    EXPECT_EQ(text.find(theirs), std::string::npos) << text;
+
+    auto [status_status, status_text] = runToEnd(account->as(
+        {VIGIE_SESSION_BINARY, "--status", "--policy", policy_, "--socket", socket_}));
+    EXPECT_EQ(status_status, 0) << status_text;
+    EXPECT_NE(status_text.find("Policy in force: e2e-1 (serial 0"), std::string::npos)
+        << status_text;
+    EXPECT_NE(status_text.find(std::string("  crm.view          ") +
+                               (account == &ann ? "2" : "1")),
+              std::string::npos)
+        << status_text;
+  }
 }
 
 TEST_F(SessionCaptureTest, BadPolicyOrNoDisplayIsAClearError) {

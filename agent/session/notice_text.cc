@@ -57,7 +57,7 @@ std::string recordedText(const SessionPolicy& policy) {
                     " (screen, record id)");
   }
   if (focus) parts.push_back("when the work applications named by the policy are in front");
-  if (policy.clipboard == ClipboardSources::kNamed) {
+  if (policy.clipboard == ClipboardSources::kNamed && !policy.applications.empty()) {
     parts.push_back(
         "copies from these applications (origin, size, kinds of personal data - never the text)");
   } else if (policy.clipboard == ClipboardSources::kAll) {

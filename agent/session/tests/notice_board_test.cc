@@ -173,6 +173,9 @@ TEST(NoticeTextTest, APolicyWithoutNoticeStillSaysWhatIsRecorded) {
   EXPECT_EQ(message.body.find("copies"), std::string::npos) << message.body;
   EXPECT_NE(message.body.find("Kept: as your employer's policy states."), std::string::npos);
   EXPECT_EQ(message.body.find("Purposes"), std::string::npos);
+  // Copies "from the applications of the policy" when it names none: none are recorded.
+  policy.clipboard = ClipboardSources::kNamed;
+  EXPECT_EQ(processingNotice(policy).body.find("copies"), std::string::npos);
 }
 
 }  // namespace
