@@ -87,9 +87,8 @@ std::string SensorServer::answerRequest(const platform::PeerIdentity& peer,
   if (request != "my_data") return "error unknown request \"" + request + "\"\n";
   // The peer's user as the kernel says: a request cannot name anyone.
   const UserDay day = journal_.today(peer.user);
-  std::string out = protocol::myDataHeaderLine(
-                        {peer.user, day.since_ms, day.dropped, day.entries.size()}) +
-                    "\n";
+  std::string out =
+      protocol::myDataHeaderLine({peer.user, day.since_ms, day.dropped, day.entries.size()}) + "\n";
   for (const protocol::MyDataEntry& entry : day.entries) {
     out += protocol::myDataEntryLine(entry) + "\n";
   }

@@ -28,7 +28,7 @@ void UserJournal::rollOver(int64_t now_ms) {
 void UserJournal::record(const protocol::Event& event) {
   if (event.user.empty()) return;
   protocol::MyDataEntry entry{event.seq, event.time_ms, event.session, event.type,
-                     protocol::dataToJson(event.data)};
+                              protocol::dataToJson(event.data)};
   const size_t size = entry.data_json.size() + entry.session.size() + sizeof entry;
   std::lock_guard lock(mu_);
   rollOver(clock_.nowUnixMillis());

@@ -27,8 +27,9 @@ StatusOr<std::optional<std::string>> requestOf(std::string_view line) {
 std::string myDataHeaderLine(const MyDataHeader& header) {
   std::string out = "{\"user\":";
   json::appendString(out, header.user);
-  out += ",\"since\":\"" + formatUtcMillis(header.since_ms) + "\",\"dropped\":" +
-         std::to_string(header.dropped) + ",\"entries\":" + std::to_string(header.entries) + "}";
+  out += ",\"since\":\"" + formatUtcMillis(header.since_ms) +
+         "\",\"dropped\":" + std::to_string(header.dropped) +
+         ",\"entries\":" + std::to_string(header.entries) + "}";
   return out;
 }
 
@@ -36,7 +37,8 @@ std::string myDataEntryLine(const MyDataEntry& entry) {
   std::string out = "{\"seq\":" + std::to_string(entry.seq) + ",\"time\":\"" +
                     formatUtcMillis(entry.time_ms) + "\",\"session\":";
   json::appendString(out, entry.session);
-  out += ",\"type\":\"" + std::string(typeName(entry.type)) + "\",\"data\":" + entry.data_json + "}";
+  out +=
+      ",\"type\":\"" + std::string(typeName(entry.type)) + "\",\"data\":" + entry.data_json + "}";
   return out;
 }
 

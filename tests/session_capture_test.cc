@@ -674,8 +674,7 @@ TEST_F(SessionCaptureTest, NoticesReachTheNotificationDaemonAndAreRecordedAsShow
         "Read by: Information security team.", "Controller: Acme Contact SAS.",
         "dpo@acme-contact.example", "Never keystrokes, screens or contents.",
         "customer records viewed or edited in the CRMs of Acme Energie (screen, record id)",
-        "copies from these applications",
-        "vigie-session --my-data"}) {
+        "copies from these applications", "vigie-session --my-data"}) {
     EXPECT_NE(received[0].body.find(part), std::string::npos) << part << "\n" << received[0].body;
   }
   EXPECT_EQ(received[1].summary, "Calls may be recorded or listened to (period in progress)");
@@ -730,8 +729,8 @@ class LocalAccount {
   // argv run as this account, through setpriv.
   std::vector<std::string> as(std::vector<std::string> argv) const {
     const std::string id = std::to_string(uid_);
-    argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=" + id, "--regid=" + id,
-                               "--clear-groups", "--"});
+    argv.insert(argv.begin(),
+                {"/usr/bin/setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups", "--"});
     return argv;
   }
 
@@ -751,9 +750,9 @@ TEST_F(SessionCaptureTest, EachPersonReadsTheirOwnDataOfTodayAndNoOneElses) {
     const std::string draft = R"({"type":"crm.view","session":"s-)" + account.name() +
                               R"(","data":{"app":"crm-web","screen":"customer","record_id":")" +
                               record + R"(","mode":"view","brand":"Acme"}})";
-    auto [status, output] = runToEnd(account.as(
-        {"/bin/sh", "-c",
-         "echo '" + draft + "' | " + VIGIE_AGENT_BINARY + " send --socket " + socket_}));
+    auto [status, output] = runToEnd(
+        account.as({"/bin/sh", "-c",
+                    "echo '" + draft + "' | " + VIGIE_AGENT_BINARY + " send --socket " + socket_}));
     EXPECT_EQ(status, 0) << output;
   };
   send(ann, "C-ANN-1");
@@ -761,8 +760,8 @@ TEST_F(SessionCaptureTest, EachPersonReadsTheirOwnDataOfTodayAndNoOneElses) {
   send(ann, "C-ANN-2");
 
   for (const LocalAccount* account : {&ann, &bob}) {
-    auto [status, json] = runToEnd(
-        account->as({VIGIE_SESSION_BINARY, "--my-data", "--json", "--socket", socket_}));
+    auto [status, json] =
+        runToEnd(account->as({VIGIE_SESSION_BINARY, "--my-data", "--json", "--socket", socket_}));
     ASSERT_EQ(status, 0) << json;
     auto answer = protocol::json::parse(json);
     ASSERT_TRUE(answer.isOk()) << json;
@@ -785,13 +784,12 @@ TEST_F(SessionCaptureTest, EachPersonReadsTheirOwnDataOfTodayAndNoOneElses) {
     EXPECT_NE(text.find("record_id " + mine + "1"), std::string::npos) << text;
     EXPECT_EQ(text.find(theirs), std::string::npos) << text;
 
-    auto [status_status, status_text] = runToEnd(account->as(
-        {VIGIE_SESSION_BINARY, "--status", "--policy", policy_, "--socket", socket_}));
+    auto [status_status, status_text] = runToEnd(
+        account->as({VIGIE_SESSION_BINARY, "--status", "--policy", policy_, "--socket", socket_}));
     EXPECT_EQ(status_status, 0) << status_text;
     EXPECT_NE(status_text.find("Policy in force: e2e-1 (serial 0"), std::string::npos)
         << status_text;
-    EXPECT_NE(status_text.find(std::string("  crm.view          ") +
-                               (account == &ann ? "2" : "1")),
+    EXPECT_NE(status_text.find(std::string("  crm.view          ") + (account == &ann ? "2" : "1")),
               std::string::npos)
         << status_text;
   }

@@ -117,9 +117,9 @@ int printMyData(const agent::cli::Options& options, const std::string& socket) {
 }
 
 int run(const std::vector<std::string>& args) {
-  auto options = agent::cli::Options::parse(
-      args, {"policy", "socket", "session-id", "display", "debounce-ms"},
-      {"help", "version", "status", "my-data", "json"});
+  auto options =
+      agent::cli::Options::parse(args, {"policy", "socket", "session-id", "display", "debounce-ms"},
+                                 {"help", "version", "status", "my-data", "json"});
   if (!options.isOk()) {
     std::cerr << "vigie-session: " << options.status().message()
               << "\nTry 'vigie-session --help'.\n";

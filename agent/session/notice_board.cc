@@ -87,8 +87,8 @@ void NoticeBoard::deliver() {
       return;
     }
     retry_delay_ms_ = 0;
-    std::cerr << "vigie-session: notice " << next.message.id << " shown (version "
-              << next.version << ", notification " << *shown << ")\n";
+    std::cerr << "vigie-session: notice " << next.message.id << " shown (version " << next.version
+              << ", notification " << *shown << ")\n";
     record_(protocol::Notice{next.message.id, next.version});
     pending_.pop_front();
   }

@@ -61,8 +61,9 @@ std::string recordedText(const SessionPolicy& policy) {
     parts.push_back(
         "copies from these applications (origin, size, kinds of personal data - never the text)");
   } else if (policy.clipboard == ClipboardSources::kAll) {
-    parts.push_back("copies to the clipboard (origin, size, kinds of personal data - never the "
-                    "text)");
+    parts.push_back(
+        "copies to the clipboard (origin, size, kinds of personal data - never the "
+        "text)");
   }
   std::set<std::string> places;
   for (const WatchedPlace& place : policy.watched_places) {

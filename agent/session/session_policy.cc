@@ -49,8 +49,7 @@ class Reader {
   }
 
   // A list of texts, each at most `max` bytes; empty when absent unless required.
-  StatusOr<std::vector<std::string>> texts(std::string_view name, bool required,
-                                           size_t max) const {
+  StatusOr<std::vector<std::string>> texts(std::string_view name, bool required, size_t max) const {
     std::vector<std::string> out;
     Status status;
     const auto* items = array(name, status);
@@ -280,8 +279,8 @@ StatusOr<int> parseClock(const Reader& reader, std::string_view name, bool end) 
   const int minutes = (t[3] - '0') * 10 + (t[4] - '0');
   const bool midnight = end && hours == 24 && minutes == 0;
   if (!midnight && (hours > 23 || minutes > 59)) {
-    return reader.fail(name, "not a time of day (00:00 to 23:59" +
-                                 std::string(end ? ", or 24:00)" : ")"));
+    return reader.fail(
+        name, "not a time of day (00:00 to 23:59" + std::string(end ? ", or 24:00)" : ")"));
   }
   return hours * 60 + minutes;
 }

@@ -14,7 +14,9 @@ using Kind = json::Value::Kind;
 
 constexpr const char* kDayNames[kDaysPerWeek] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
 
-std::string two(int n) { return std::string(1, static_cast<char>('0' + n / 10)) + static_cast<char>('0' + n % 10); }
+std::string two(int n) {
+  return std::string(1, static_cast<char>('0' + n / 10)) + static_cast<char>('0' + n % 10);
+}
 
 std::string localClock(const platform::TimeZone& zone, int64_t unix_ms) {
   const platform::LocalTime local = zone.toLocal(unix_ms);
@@ -63,9 +65,9 @@ std::string periodLine(const SessionPolicy& policy, const platform::TimeZone& zo
   }
   if (auto next = nextPeriodAfter(periods, zone, now_ms)) {
     const RecordingPeriod& period = periods[next->index];
-    out += std::string("Next recording period: ") + kDayNames[zone.toLocal(next->start_ms).weekday] +
-           " " + clockText(period.start_minute) + " to " + clockText(period.end_minute) + ": " +
-           period.what + "\n";
+    out += std::string("Next recording period: ") +
+           kDayNames[zone.toLocal(next->start_ms).weekday] + " " + clockText(period.start_minute) +
+           " to " + clockText(period.end_minute) + ": " + period.what + "\n";
   }
   return out;
 }
@@ -81,8 +83,8 @@ std::string statusText(const SessionPolicy& policy, const std::string& policy_pa
                     ", notice version " + noticeVersion(policy) + ") from " + policy_path + "\n";
   if (policy.notice) {
     for (const std::string& purpose : policy.notice->purposes) out += "Purpose: " + purpose + "\n";
-    out += "Controller: " + policy.notice->controller + "\nContact: " + policy.notice->contact +
-           "\n";
+    out +=
+        "Controller: " + policy.notice->controller + "\nContact: " + policy.notice->contact + "\n";
   } else {
     out += "Purposes and contact: not stated by this policy\n";
   }

@@ -26,8 +26,8 @@ class SensorServerTest : public ::testing::Test {
   SensorServerTest() {
     auto listener = platform::listenLocal(socket_, 0600);
     EXPECT_TRUE(listener.isOk());
-    server_ = std::make_unique<SensorServer>(std::move(listener).value(), intake_, journal_,
-                                             clock_);
+    server_ =
+        std::make_unique<SensorServer>(std::move(listener).value(), intake_, journal_, clock_);
   }
   platform::LocalStreamPtr connect() {
     auto stream = platform::connectLocal(socket_);
@@ -68,8 +68,8 @@ class SensorServerTest : public ::testing::Test {
 TEST_F(SensorServerTest, MyDataListsWhatThisConnectionsUserSentIncludingLinesBeforeIt) {
   const std::string me = platform::userNameOf(::geteuid());
   auto stream = connect();
-  const auto replies =
-      untilEnd(*stream, {crmViewDraft("C-1"), crmViewDraft("C-2"), std::string(protocol::kMyDataRequest)});
+  const auto replies = untilEnd(
+      *stream, {crmViewDraft("C-1"), crmViewDraft("C-2"), std::string(protocol::kMyDataRequest)});
   ASSERT_EQ(replies.size(), 6u) << ::testing::PrintToString(replies);
   EXPECT_EQ(replies[0], "ok 1");
   EXPECT_EQ(replies[1], "ok 2");
@@ -90,10 +90,9 @@ TEST_F(SensorServerTest, RequestsAreNeverDraftsAndCannotNameAUser) {
   EXPECT_EQ(exchangeLines(*stream, {R"({"request":"my_data","user":"bob"})",
                                     R"({"request":"everything"})", R"({"request":7})",
                                     R"({"type":"crm.view","request":"my_data","data":{}})"}),
-            (std::vector<std::string>{"error unknown field user in a request",
-                                      "error unknown request \"everything\"",
-                                      "error field request: expected string",
-                                      "error unknown field type in a request"}));
+            (std::vector<std::string>{
+                "error unknown field user in a request", "error unknown request \"everything\"",
+                "error field request: expected string", "error unknown field type in a request"}));
   EXPECT_TRUE(testing::readAll(*queue_).empty());
 }
 

@@ -10,7 +10,8 @@ class ProcessTimeZone final : public TimeZone {
  public:
   LocalTime toLocal(int64_t unix_ms) const override {
     ::tzset();
-    const time_t seconds = static_cast<time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
+    const time_t seconds =
+        static_cast<time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
     tm local{};
     ::localtime_r(&seconds, &local);
     LocalTime out;

@@ -61,7 +61,7 @@ class NoticeBoardTest : public ::testing::Test {
     clock_.set(ms);
   }
 
-  FixedZone zone_{60};  // UTC+1
+  FixedZone zone_{60};                               // UTC+1
   ManualClock clock_{utcMillis(2026, 12, 7, 7, 0)};  // Monday 08:00 local
   FakeNotifier notifier_;
   std::vector<protocol::Notice> recorded_;

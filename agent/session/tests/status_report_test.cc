@@ -13,14 +13,15 @@ using testing::utcMillis;
 
 std::vector<std::string> answerLines() {
   const int64_t nine = utcMillis(2026, 12, 7, 8, 0);
-  return {protocol::myDataHeaderLine({"alice", nine - 3'600'000, 2, 3}),
-          protocol::myDataEntryLine({1, nine, "7", protocol::EventType::kSessionLogon, "{}"}),
-          protocol::myDataEntryLine(
-              {2, nine + 61'000, "7", protocol::EventType::kCrmView,
-               R"({"app":"crm-web","screen":"customer","record_id":"C-1","mode":"view","brand":"Acme"})"}),
-          protocol::myDataEntryLine(
-              {3, nine + 62'000, "7", protocol::EventType::kClipboardCopy,
-               R"({"source_app":"crm-web","formats":["UTF8_STRING","TEXT"],"size_bytes":40,"pii":{"email":1,"phone_fr":0,"iban":1,"payment_card":0,"nir":0}})"})};
+  return {
+      protocol::myDataHeaderLine({"alice", nine - 3'600'000, 2, 3}),
+      protocol::myDataEntryLine({1, nine, "7", protocol::EventType::kSessionLogon, "{}"}),
+      protocol::myDataEntryLine(
+          {2, nine + 61'000, "7", protocol::EventType::kCrmView,
+           R"({"app":"crm-web","screen":"customer","record_id":"C-1","mode":"view","brand":"Acme"})"}),
+      protocol::myDataEntryLine(
+          {3, nine + 62'000, "7", protocol::EventType::kClipboardCopy,
+           R"({"source_app":"crm-web","formats":["UTF8_STRING","TEXT"],"size_bytes":40,"pii":{"email":1,"phone_fr":0,"iban":1,"payment_card":0,"nir":0}})"})};
 }
 
 TEST(StatusReportTest, MyDataListsEachEntryInLocalTimeWithItsData) {
@@ -55,9 +56,9 @@ TEST(StatusReportTest, StatusGivesThePolicyItsPeriodsAndTodaysCounts) {
   policy.notice = NoticeText{"Acme Contact SAS", "dpo@acme.example", {"Security"}, {}};
   policy.recording_periods = {{0b0011111, 9 * 60, 12 * 60 + 30, "Calls recorded"}};
   const FixedZone zone(60);
-  const std::string text = statusText(policy, "/run/vigie-agent/policy.json",
-                                      decodeMyData(answerLines()), zone,
-                                      utcMillis(2026, 12, 7, 10, 0));
+  const std::string text =
+      statusText(policy, "/run/vigie-agent/policy.json", decodeMyData(answerLines()), zone,
+                 utcMillis(2026, 12, 7, 10, 0));
   EXPECT_NE(text.find("Policy in force: 2026-12-a (serial 4, notice version 4/2026-12-a)"),
             std::string::npos)
       << text;
@@ -68,8 +69,7 @@ TEST(StatusReportTest, StatusGivesThePolicyItsPeriodsAndTodaysCounts) {
       << text;
   EXPECT_NE(text.find("Next recording period: Tue 09:00 to 12:30"), std::string::npos) << text;
   EXPECT_NE(text.find("  crm.view          1\n"), std::string::npos) << text;
-  const std::string offline =
-      statusText(policy, "p", Status::notFound("cannot connect"), zone, 0);
+  const std::string offline = statusText(policy, "p", Status::notFound("cannot connect"), zone, 0);
   EXPECT_NE(offline.find("Recorded about you today: unknown (cannot connect)"), std::string::npos)
       << offline;
 }
