@@ -311,11 +311,11 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "run") {
-    auto options = cli::Options::parse(rest,
-                                       {"data-dir", "socket", "device-id", "max-events", "max-mb",
-                                        "max-age-days", "batch-events", "linger-ms",
-                                        "heartbeat-seconds"},
-                                       {});
+    auto options =
+        cli::Options::parse(rest,
+                            {"data-dir", "socket", "device-id", "max-events", "max-mb",
+                             "max-age-days", "batch-events", "linger-ms", "heartbeat-seconds"},
+                            {});
     return options.isOk() ? runService(*options) : usageError(options.status());
   }
   if (command == "enroll") {
