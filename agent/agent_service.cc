@@ -22,10 +22,6 @@
 namespace vigie::agent {
 std::string keysDirectory(const std::string& data_dir) { return data_dir + "/keys"; }
 std::string queuePath(const std::string& data_dir) { return data_dir + "/queue.db"; }
-std::string publishedPolicyPath(const std::string& socket_path) {
-  const auto dir = std::filesystem::path(socket_path).parent_path();
-  return (dir.empty() ? std::filesystem::path("policy.json") : dir / "policy.json").string();
-}
 
 std::string defaultDeviceId() {
   const std::string host = platform::hostName();
@@ -88,8 +84,9 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
 }
 
 Status AgentService::startPolicy(const AgentConfig& config) {
-  remote_policy_ = std::make_unique<RemotePolicy>(RemotePolicyPaths{
-      enrollment_->ca_file, config.data_dir + "/policy", publishedPolicyPath(config.socket_path)});
+  remote_policy_ = std::make_unique<RemotePolicy>(
+      RemotePolicyPaths{enrollment_->ca_file, config.data_dir + "/policy",
+                        policy::publishedPolicyPath(config.socket_path)});
   auto log = [](const std::string& line) {
     std::fprintf(stderr, "vigie-agent: %s\n", line.c_str());
   };

@@ -1,5 +1,7 @@
 #include "workstation_policy.h"
 
+#include <filesystem>
+
 #include "session_policy.h"
 #include "vigie/protocol/json.h"
 
@@ -43,6 +45,11 @@ StatusOr<const json::Value*> section(const json::Value& document, std::string_vi
 }
 
 }  // namespace
+
+std::string publishedPolicyPath(const std::string& socket_path) {
+  const auto dir = std::filesystem::path(socket_path).parent_path();
+  return (dir.empty() ? std::filesystem::path("policy.json") : dir / "policy.json").string();
+}
 
 StatusOr<WorkstationPolicy> parseWorkstationPolicy(std::string_view text) {
   // Paths are checked as the sensor of an ordinary account would expand them.

@@ -23,6 +23,10 @@ struct WorkstationPolicy {
   std::optional<int64_t> queue_max_age_days;  // queue.max_age_days, 1..3650
 };
 
+// Where the agent service publishes the policy in force for the session sensors: policy.json
+// beside its socket.
+std::string publishedPolicyPath(const std::string& socket_path);
+
 // Parses and checks the whole document — the session part too, as a sensor would — and returns
 // what the service needs. Errors name the offending member.
 StatusOr<WorkstationPolicy> parseWorkstationPolicy(std::string_view json);

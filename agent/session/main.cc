@@ -4,18 +4,23 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "../cli/command_line.h"
+#include "policy_source.h"
 #include "service_link.h"
 #include "session_policy.h"
 #include "session_sensor.h"
 #include "vigie/platform/desktop_watcher.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
+#include "workstation_policy.h"
 
 namespace vigie::session {
 namespace {
@@ -32,8 +37,12 @@ records keystrokes, screens or the content of copies and files. It hands the eve
 agent service (vigie-agent), which stamps them with your account as the system reports it.
 
 Options:
-  --policy FILE      session policy: CRM rules, watched places, clipboard sources, print
-                     (default /etc/vigie/session-policy.json; see docs/session-sensor.md)
+  --policy FILE      session policy: CRM rules, watched places, clipboard sources, print.
+                     Default: the policy the agent service publishes beside its socket
+                     (policy.json, signed by the collector, docs/fleet.md) when there is one,
+                     else /etc/vigie/session-policy.json (docs/session-sensor.md). When the
+                     file in use, or the published one, is replaced, the new policy applies at
+                     once; a new policy that does not parse is reported and the old one stays
   --socket PATH      the agent service's socket (default /run/vigie-agent/agent.sock)
   --session-id ID    login session id recorded on events (default $XDG_SESSION_ID, else the
                      X display, e.g. x11:0)
@@ -45,10 +54,20 @@ It stops on SIGTERM, SIGINT or SIGHUP, or when the desktop session ends, and rec
 logoff. Exit status: 0 on a normal end, 1 on an error (the message says which), 2 on bad usage.
 )";
 
-platform::DesktopWatcher* g_watcher = nullptr;
+constexpr char kLocalPolicy[] = "/etc/vigie/session-policy.json";
+
+std::atomic<platform::DesktopWatcher*> g_watcher = nullptr;
+volatile std::sig_atomic_t g_stopping = 0;
 
 void onStopSignal(int) {
-  if (g_watcher != nullptr) g_watcher->stop();
+  g_stopping = 1;
+  if (platform::DesktopWatcher* watcher = g_watcher.load()) watcher->stop();
+}
+
+std::string absolutePath(const std::string& path) {
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(path, error);
+  return error ? path : absolute.lexically_normal().string();
 }
 
 UserDirectories currentUser() {
@@ -95,42 +114,71 @@ int run(const std::vector<std::string>& args) {
     return 2;
   }
 
-  auto policy =
-      loadSessionPolicy(options->text("policy", "/etc/vigie/session-policy.json"), currentUser());
+  const std::string socket = options->text("socket", "/run/vigie-agent/agent.sock");
+  const std::string explicit_policy = options->text("policy", "");
+  const PolicySource source(
+      explicit_policy.empty()
+          ? std::vector<std::string>{absolutePath(policy::publishedPolicyPath(socket)),
+                                     kLocalPolicy}
+          : std::vector<std::string>{absolutePath(explicit_policy)});
+  const UserDirectories user = currentUser();
+  std::string policy_file;
+  auto policy = source.load(user, policy_file);
   if (!policy.isOk()) {
     std::cerr << "vigie-session: " << policy.status().toString() << "\n";
     return 1;
   }
-  platform::DesktopWatchOptions watch;
-  watch.display = display;
-  watch.clipboard = policy->clipboard != ClipboardSources::kNone;
-  watch.print = policy->print;
-  for (const WatchedPlace& place : policy->watched_places) {
-    watch.directories.push_back({place.path, place.mount_points});
-  }
-  auto watcher = platform::openDesktopWatcher(watch);
-  if (!watcher.isOk()) {
-    std::cerr << "vigie-session: " << watcher.status().toString() << "\n";
-    return 1;
-  }
 
-  ServiceLink link(options->text("socket", "/run/vigie-agent/agent.sock"),
-                   SessionSensor::logonLine(session_id));
-  SessionSensor sensor(*policy, link, session_id, static_cast<int64_t>(*debounce));
-  g_watcher = watcher->get();
   struct sigaction action {};
   action.sa_handler = onStopSignal;
   sigemptyset(&action.sa_mask);
   for (const int signal : {SIGTERM, SIGINT, SIGHUP}) sigaction(signal, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  std::cerr << "vigie-session: recording session " << session_id << " under policy "
-            << policy->version << " (" << policy->applications.size() << " applications, "
-            << policy->watched_places.size() << " watched places)\n";
+  ServiceLink link(socket, SessionSensor::logonLine(session_id));
   link.open();
-  const Status ended = (*watcher)->run(sensor);
-  sensor.end();
-  g_watcher = nullptr;
+  Status ended;
+  // One watch per policy: a replaced policy file ends the watch, and the session goes on under
+  // the new policy on the same link (no new logon).
+  while (true) {
+    std::cerr << "vigie-session: recording session " << session_id << " under policy "
+              << policy->version << " from " << policy_file << " (" << policy->applications.size()
+              << " applications, " << policy->watched_places.size() << " watched places)\n";
+    platform::DesktopWatchOptions watch;
+    watch.display = display;
+    watch.clipboard = policy->clipboard != ClipboardSources::kNone;
+    watch.print = policy->print;
+    for (const WatchedPlace& place : policy->watched_places) {
+      watch.directories.push_back({place.path, place.mount_points});
+    }
+    const size_t first_policy_place = watch.directories.size();
+    for (platform::WatchedDirectory& dir : source.directories()) {
+      watch.directories.push_back(std::move(dir));
+    }
+    auto watcher = platform::openDesktopWatcher(watch);
+    if (!watcher.isOk()) {
+      std::cerr << "vigie-session: " << watcher.status().toString() << "\n";
+      return 1;
+    }
+    SessionSensor sensor(*policy, link, session_id, static_cast<int64_t>(*debounce));
+    PolicyChangeListener listener(sensor, **watcher, source, first_policy_place);
+    g_watcher = watcher->get();
+    if (g_stopping == 0) ended = (*watcher)->run(listener);
+    g_watcher = nullptr;
+    if (!listener.changed() || g_stopping != 0 || !ended.isOk()) {
+      sensor.end();
+      break;
+    }
+    std::string new_file;
+    auto renewed = source.load(user, new_file);
+    if (!renewed.isOk()) {
+      std::cerr << "vigie-session: new policy not applied, " << policy->version
+                << " stays in force: " << renewed.status().toString() << "\n";
+      continue;
+    }
+    policy = std::move(renewed);
+    policy_file = new_file;
+  }
   std::cerr << "vigie-session: session " << session_id << " ended"
             << (ended.isOk() ? "" : " (" + ended.message() + ")") << "\n";
   return 0;

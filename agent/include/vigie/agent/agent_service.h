@@ -71,8 +71,7 @@ class AgentService {
 // Paths inside a data directory, shared by the service and the inspection commands.
 std::string keysDirectory(const std::string& data_dir);
 std::string queuePath(const std::string& data_dir);
-// Where the workstation policy is published for the session sensors: beside the socket.
-std::string publishedPolicyPath(const std::string& socket_path);
+
 std::string defaultDeviceId();
 
 }  // namespace vigie::agent
