@@ -51,6 +51,7 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
 
   std::unique_ptr<AgentService> service(new AgentService());
   service->clock_ = &clock;
+  service->config_ = config;
   service->user_ = platform::userNameOf(::geteuid());
   service->enrollment_ = std::move(enrollment).value();
   QueueOptions options;
@@ -77,8 +78,62 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
   service->journal_ = std::make_unique<UserJournal>(clock, platform::processTimeZone());
   service->server_ = std::make_unique<SensorServer>(std::move(listener).value(), *service->intake_,
                                                     *service->journal_, clock);
-  if (service->enrollment_) VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
+  if (service->enrollment_) {
+    VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
+    VIGIE_RETURN_IF_ERROR(service->startPolicy(config));
+  }
   return service;
+}
+
+Status AgentService::startPolicy(const AgentConfig& config) {
+  remote_policy_ = std::make_unique<RemotePolicy>(
+      RemotePolicyPaths{enrollment_->ca_file, config.data_dir + "/policy",
+                        policy::publishedPolicyPath(config.socket_path)});
+  auto log = [](const std::string& line) {
+    std::fprintf(stderr, "vigie-agent: %s\n", line.c_str());
+  };
+  auto refused = [this](const std::string& reason) {
+    (void)recordOwnEvent(
+        protocol::EventType::kAgentIntegrity,
+        protocol::AgentIntegrity{protocol::IntegrityIncident::kPolicyRefused,
+                                 protocol::truncateUtf8(reason, 4096), std::nullopt});
+  };
+  auto kept = remote_policy_->loadKept();
+  if (!kept.isOk()) {
+    // The service runs on without it: the sensors fall back to their local policy.
+    log("kept policy not applied: " + kept.status().toString());
+    refused(kept.status().message());
+  }
+  auto transport = newCurlTransport(enrollment_->tls());
+  if (!transport.isOk()) return transport.status();
+  policy_puller_ = std::make_unique<PolicyPuller>(
+      *remote_policy_, std::move(transport).value(), config.policy_pull_ms,
+      [this](const policy::WorkstationPolicy& policy) { applyPolicy(policy); }, std::move(refused),
+      std::move(log));
+  if (kept.isOk() && kept->has_value()) applyPolicy(**kept);
+  policy_puller_->start();
+  return Status::ok();
+}
+
+void AgentService::applyPolicy(const policy::WorkstationPolicy& policy) {
+  if (uploader_) {
+    uploader_->setBatching(policy.batch_events.value_or(config_.upload.batch_events),
+                           policy.linger_ms.value_or(config_.upload.linger_ms));
+  }
+  queue_->setMaxAge(policy.queue_max_age_days ? *policy.queue_max_age_days * 24 * 3600 * 1000
+                                              : config_.limits.max_age_ms);
+  if (policy_puller_) {
+    policy_puller_->setInterval(policy.heartbeat_seconds ? *policy.heartbeat_seconds * 1000
+                                                         : config_.policy_pull_ms);
+  }
+  std::fprintf(stderr, "vigie-agent: workstation policy %llu (%s) in force\n",
+               static_cast<unsigned long long>(policy.serial), policy.version.c_str());
+  (void)recordOwnEvent(protocol::EventType::kAgentPolicy,
+                       protocol::AgentPolicy{policy.version, policy.serial});
+}
+
+PolicyState AgentService::policyState() const {
+  return remote_policy_ ? remote_policy_->state() : PolicyState{};
 }
 
 Status AgentService::startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key) {
@@ -136,6 +191,7 @@ void AgentService::stop(const std::string& reason) {
   if (!queue_) return;
   server_.reset();
   intake_.reset();
+  policy_puller_.reset();
   uploader_.reset();  // cancels the request under way; its events stay queued
   transport_.reset();
   (void)recordOwnEvent(protocol::EventType::kAgentStop, protocol::AgentStop{protocol::truncateUtf8(

@@ -173,10 +173,15 @@ class SqlCipherQueue final : public EventQueue {
     return Status::ok();
   }
 
+  void setMaxAge(int64_t max_age_ms) override {
+    std::lock_guard lock(mu_);
+    max_age_ms_ = max_age_ms;
+  }
+
   Status purgeExpired() override {
     std::lock_guard lock(mu_);
     if (read_only_) return Status::failedPrecondition("queue opened read-only");
-    const int64_t cutoff = clock_->nowUnixMillis() - options_.limits.max_age_ms;
+    const int64_t cutoff = clock_->nowUnixMillis() - max_age_ms_;
     Dropped dropped;
     auto select =
         sqlcipher::prepare(db_.get(),
@@ -605,6 +610,7 @@ class SqlCipherQueue final : public EventQueue {
 
   std::mutex mu_;
   const QueueOptions options_;
+  int64_t max_age_ms_ = options_.limits.max_age_ms;  // GUARDED_BY(mu_)
   const bool read_only_;
   platform::Clock* const clock_;
   sqlcipher::Db db_;

@@ -28,7 +28,14 @@ Uploader::Uploader(EventQueue& queue, HttpTransport& transport, UploaderOptions 
       rejected_(std::move(rejected)),
       log_(std::move(log)),
       jitter_(static_cast<std::minstd_rand::result_type>(jitter_seed | 1)),
-      batch_limit_(std::max<size_t>(1, options.batch_events)) {}
+      batch_events_(std::max<size_t>(1, options.batch_events)),
+      linger_ms_(options.linger_ms),
+      batch_limit_(batch_events_) {}
+
+void Uploader::setBatching(size_t batch_events, int64_t linger_ms) {
+  batch_events_ = std::max<size_t>(1, batch_events);
+  linger_ms_ = linger_ms;
+}
 
 Uploader::~Uploader() { stop(); }
 
@@ -72,9 +79,10 @@ UploadOutcome Uploader::uploadOnce() {
   // A certificate close to expiry is renewed while the collector still accepts it; if that fails
   // the current one is used until the next check.
   if (renewal_due_ && renewal_due_()) reenrollAndReconnect("client certificate close to expiry");
+  batch_limit_ = std::min<size_t>(batch_limit_, batch_events_);
   auto lease = queue_.lease(batch_limit_, options_.batch_bytes);
   if (!lease.isOk()) return retry("queue: " + lease.status().toString());
-  if (lease->empty()) return {UploadOutcome::Kind::kIdle, options_.linger_ms, 0, {}};
+  if (lease->empty()) return {UploadOutcome::Kind::kIdle, linger_ms_, 0, {}};
 
   std::vector<std::string_view> lines;
   lines.reserve(lease->events.size());
@@ -110,8 +118,8 @@ UploadOutcome Uploader::uploadOnce() {
     failing_ = false;
     consecutive_failures_ = 0;
     const bool full = count >= batch_limit_;
-    batch_limit_ = std::min(options_.batch_events, batch_limit_ * 2);
-    return {UploadOutcome::Kind::kDelivered, full ? 0 : options_.linger_ms, count, {}};
+    batch_limit_ = std::min<size_t>(batch_events_, batch_limit_ * 2);
+    return {UploadOutcome::Kind::kDelivered, full ? 0 : linger_ms_.load(), count, {}};
   }
 
   // The collector refuses this one event itself: report and delete it so the rest can flow.

@@ -46,6 +46,7 @@ using Ia5String = std::unique_ptr<ASN1_IA5STRING, Deleter<ASN1_IA5STRING_free>>;
 using GeneralName = std::unique_ptr<GENERAL_NAME, Deleter<GENERAL_NAME_free>>;
 using GeneralNames = std::unique_ptr<GENERAL_NAMES, Deleter<GENERAL_NAMES_free>>;
 using OpenSslBytes = std::unique_ptr<unsigned char, OpenSslFree>;
+using DigestContext = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>>;
 
 constexpr size_t kMaxPemInput = 1 << 20;  // far above any certificate, key or request
 constexpr int kMaxDays = 36500;
@@ -496,6 +497,45 @@ StatusOr<std::string> CertificateAuthority::issueClientCertificate(
     return internalFailure("sign the client certificate");
   }
   return certificateToPem(client);
+}
+
+StatusOr<std::vector<uint8_t>> CertificateAuthority::sign(std::string_view data) const {
+  const ErrorQueueScope errors;
+  auto ca_key = parsePrivateKey(private_key_pem_, "CA private key");
+  if (!ca_key.isOk()) return caUnreadable(ca_key.status());
+  DigestContext context(EVP_MD_CTX_new());
+  size_t size = 0;
+  if (!context ||
+      EVP_DigestSignInit(context.get(), nullptr, EVP_sha256(), nullptr, ca_key->get()) != 1 ||
+      EVP_DigestSign(context.get(), nullptr, &size,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return internalFailure("start a signature");
+  }
+  std::vector<uint8_t> signature(size);
+  if (EVP_DigestSign(context.get(), signature.data(), &size,
+                     reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return internalFailure("sign");
+  }
+  signature.resize(size);
+  return signature;
+}
+
+Status verifySignature(std::string_view certificate_pem, std::string_view data,
+                       std::span<const uint8_t> signature) {
+  const ErrorQueueScope errors;
+  auto certificate = parseCertificate(certificate_pem, "signer certificate");
+  if (!certificate.isOk()) return certificate.status();
+  EVP_PKEY* key = X509_get0_pubkey(certificate->get());  // owned by the certificate
+  if (key == nullptr) return rejected("signer certificate: unreadable public key");
+  DigestContext context(EVP_MD_CTX_new());
+  if (!context || EVP_DigestVerifyInit(context.get(), nullptr, EVP_sha256(), nullptr, key) != 1) {
+    return internalFailure("start a signature check");
+  }
+  if (EVP_DigestVerify(context.get(), signature.data(), signature.size(),
+                       reinterpret_cast<const unsigned char*>(data.data()), data.size()) != 1) {
+    return Status::invalidArgument("the signature does not verify");
+  }
+  return Status::ok();
 }
 
 }  // namespace vigie::crypto

@@ -24,7 +24,8 @@ constexpr std::array<std::string_view, 5> kPathClassNames = {"downloads", "deskt
                                                              "network_share", "other"};
 constexpr std::array<std::string_view, 6> kGapReasonNames = {
     "queue_full", "age_limit", "disk_full", "sensor_lost", "write_failed", "rejected"};
-constexpr std::array<std::string_view, 2> kIntegrityNames = {"queue_unreadable", "chain_restarted"};
+constexpr std::array<std::string_view, 3> kIntegrityNames = {"queue_unreadable", "chain_restarted",
+                                                            "policy_refused"};
 
 }  // namespace
 

@@ -401,4 +401,40 @@ void appendString(std::string& out, std::string_view text) {
   out += '"';
 }
 
+void appendValue(std::string& out, const Value& value) {
+  switch (value.kind) {
+    case Value::Kind::kNull:
+      out += "null";
+      return;
+    case Value::Kind::kBool:
+      out += value.boolean ? "true" : "false";
+      return;
+    case Value::Kind::kInteger:
+      if (value.negative) out += '-';
+      out += std::to_string(value.magnitude);
+      return;
+    case Value::Kind::kString:
+      appendString(out, value.string);
+      return;
+    case Value::Kind::kArray:
+      out += '[';
+      for (size_t i = 0; i < value.array.size(); ++i) {
+        if (i != 0) out += ',';
+        appendValue(out, value.array[i]);
+      }
+      out += ']';
+      return;
+    case Value::Kind::kObject:
+      out += '{';
+      for (size_t i = 0; i < value.object.size(); ++i) {
+        if (i != 0) out += ',';
+        appendString(out, value.object[i].first);
+        out += ':';
+        appendValue(out, value.object[i].second);
+      }
+      out += '}';
+      return;
+  }
+}
+
 }  // namespace vigie::protocol::json

@@ -38,16 +38,26 @@ class EnrolledAgent {
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
   }
 
-  void start() {
+  // `vigie-agent run` with `extra` options after its own.
+  void start(const std::vector<std::string>& extra = {}) {
     std::error_code ignored;
     std::filesystem::remove(socket_, ignored);
-    process_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{VIGIE_AGENT_BINARY, "run", "--data-dir", data_dir_, "--socket",
-                                 socket_, "--linger-ms", "20"});
+    std::vector<std::string> command{VIGIE_AGENT_BINARY, "run",   "--data-dir",  data_dir_,
+                                     "--socket",         socket_, "--linger-ms", "20"};
+    command.insert(command.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<Subprocess>(command);
     for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ASSERT_TRUE(std::filesystem::exists(socket_)) << "the agent did not start";
+  }
+
+  // SIGTERM, and waits for the service to record its stop.
+  void stop() {
+    if (!process_) return;
+    process_->signal(SIGTERM);
+    process_->wait();
+    process_.reset();
   }
 
   // Sends one crm.view draft per record id; every one must be accepted.

@@ -332,6 +332,42 @@ TEST_F(SessionCaptureTest, CrmScreensComeFromWindowTitlesUnderThePolicyAndNothin
   EXPECT_EQ(ofType(EventType::kCrmView).size(), 3u) << everything;  // no duplicate per title
 }
 
+TEST_F(SessionCaptureTest, AReplacedPolicyAppliesAtOnceWithoutANewSession) {
+  writePolicy();
+  auto agent = startAgent();
+  auto sensor = startSensor(socket_);
+  auto notes = desktop_.start({"/usr/bin/xterm", "-class", "Notes", "-T", "Fiche client N-5"});
+  const std::string notes_window = windowOf("Notes");
+  activate(notes_window);
+
+  // The policy is replaced as the agent service replaces it (a rename): it now names Notes.
+  auto replacePolicy = [this](const std::string& text) {
+    std::ofstream(policy_ + ".new") << text;
+    ASSERT_EQ(::rename((policy_ + ".new").c_str(), policy_.c_str()), 0);
+  };
+  replacePolicy(R"j({"policy_version": "e2e-2", "applications": [
+      {"app": "notes-crm", "brand": "Acme Energie", "process": "^Notes$",
+       "screens": [{"screen": "customer", "title": "^Fiche client ([A-Z]-[0-9]+)"}]}]})j");
+  auto viewed = waitForEvent([](auto& e) { return isView(e, "N-5", protocol::CrmMode::kView); });
+  ASSERT_TRUE(viewed.has_value()) << "the window in front is seen under the new policy";
+  EXPECT_EQ(std::get<protocol::CrmView>(viewed->data).app, "notes-crm");
+
+  // A replacement that does not parse is reported; the policy in force stays.
+  replacePolicy(R"j({"policy_version": "e2e-3", "applications": [{"app": "x", "process": "("}]})j");
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  retitle(notes_window, "Fiche client N-6");
+  EXPECT_TRUE(waitForEvent([](auto& e) { return isView(e, "N-6", protocol::CrmMode::kView); }));
+
+  // One session throughout: one logon, no logoff, and the sensor says what it applied.
+  EXPECT_EQ(ofType(EventType::kSessionLogon).size(), 1u);
+  EXPECT_TRUE(ofType(EventType::kSessionLogoff).empty());
+  sensor->signal(SIGTERM);
+  const std::string log = sensor->readAllOutput();
+  sensor->wait();
+  EXPECT_NE(log.find("under policy e2e-2"), std::string::npos) << log;
+  EXPECT_NE(log.find("new policy not applied, e2e-2 stays in force"), std::string::npos) << log;
+}
+
 TEST_F(SessionCaptureTest, ClipboardCopiesCarryCountsAndNeverTheCopiedText) {
   writePolicy("all");
   auto agent = startAgent();

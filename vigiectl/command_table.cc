@@ -16,7 +16,7 @@ const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
     for (auto family : {sessionCommands, queryCommands, revealCommands, trailCommands,
-                        importCommands, adminCommands, detectionCommands}) {
+                        importCommands, adminCommands, detectionCommands, policyCommands}) {
       for (auto& command : family()) all.push_back(std::move(command));
     }
     return all;
@@ -96,6 +96,12 @@ StatusOr<Connection> connectSaved(Context& context) {
   auto client = context.connect(settings);
   if (!client.isOk()) return client.status();
   return Connection{std::move(session.value()), std::move(client.value())};
+}
+
+StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request) {
+  auto connection = connectSaved(context);
+  if (!connection.isOk()) return connection.status();
+  return callForObject(*connection->client, request);
 }
 
 int listItems(Context& context, const Invocation& invocation, ApiRequest request,

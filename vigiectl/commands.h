@@ -14,6 +14,7 @@
 #include "api_client.h"
 #include "command_line.h"
 #include "ctl_config.h"
+#include "vigie/protocol/json.h"
 #include "vigie/protocol/status.h"
 
 namespace vigie::ctl {
@@ -53,6 +54,7 @@ std::vector<Command> trailCommands();
 std::vector<Command> importCommands();
 std::vector<Command> adminCommands();
 std::vector<Command> detectionCommands();
+std::vector<Command> policyCommands();
 
 // Runs `vigiectl ARGS...` (without the program name); returns the exit code.
 int runVigiectl(Context& context, const std::vector<std::string>& args);
@@ -76,6 +78,9 @@ int listItems(Context& context, const Invocation& invocation, ApiRequest request
               std::string_view nothing);
 int listItems(Context& context, const Invocation& invocation, std::vector<std::string> path,
               std::string_view nothing);
+
+// Sends `request` on the saved session; a 2xx answer must be a JSON object, which is returned.
+StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request);
 
 // Runs one call answered by 204 (or any 2xx whose body does not matter) and says `done`.
 int change(Context& context, ApiRequest request, const std::string& done);

@@ -183,16 +183,10 @@ int alertsList(Context& context, const Invocation& invocation) {
   return kExitOk;
 }
 
-StatusOr<json::Value> alertCall(Context& context, ApiRequest request) {
-  auto connection = connectSaved(context);
-  if (!connection.isOk()) return connection.status();
-  return callForObject(*connection->client, request);
-}
-
 int alertsShow(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "alerts", invocation.args.positionals()[0]};
-  auto alert = alertCall(context, std::move(request));
+  auto alert = callSaved(context, std::move(request));
   if (!alert.isOk()) return fail(context, alert.status());
   if (invocation.args.has("json")) {
     context.out << toJson(*alert) << '\n';
@@ -226,7 +220,7 @@ int alertsAck(Context& context, const Invocation& invocation) {
   request.method = HttpMethod::kPost;
   request.path = {"v1", "alerts", id, "acknowledge"};
   request.body = body.done();
-  auto alert = alertCall(context, std::move(request));
+  auto alert = callSaved(context, std::move(request));
   if (!alert.isOk()) return fail(context, alert.status());
   context.out << "alert " << printable(id) << ": " << printable(text(*alert, "status")) << '\n';
   return kExitOk;
@@ -245,7 +239,7 @@ int alertsClose(Context& context, const Invocation& invocation) {
   request.path = {"v1", "alerts", id, "close"};
   request.body =
       ObjectBuilder().text("verdict", verdict).text("comment", args.text("comment")).done();
-  auto alert = alertCall(context, std::move(request));
+  auto alert = callSaved(context, std::move(request));
   if (!alert.isOk()) return fail(context, alert.status());
   context.out << "alert " << printable(id) << ": " << printable(text(*alert, "status")) << " ("
               << printable(text(*alert, "verdict")) << ")\n";
@@ -255,7 +249,7 @@ int alertsClose(Context& context, const Invocation& invocation) {
 int detectPolicy(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "detection", "policy"};
-  auto policy = alertCall(context, std::move(request));
+  auto policy = callSaved(context, std::move(request));
   if (!policy.isOk()) return fail(context, policy.status());
   if (invocation.args.has("json")) {
     context.out << toJson(*policy) << '\n';

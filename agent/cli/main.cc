@@ -48,6 +48,11 @@ Commands:
             --max-age-days N   events older than this are purged and counted (default 30)
             --batch-events N   events per upload batch at most (default 2000)
             --linger-ms N      a batch that is not full waits this long (default 1000)
+            --heartbeat-seconds N  how often the collector is asked for the workstation
+                               policy (default 60; see docs/fleet.md). A policy signed by the
+                               collector replaces --batch-events, --linger-ms, --max-age-days
+                               and this with its own values, without a restart, and publishes
+                               its session rules beside the socket (policy.json) for the sensors
   send    Send events to a running service: one draft per line on standard input,
           {"type":"crm.view","session":"2","data":{...}} (see docs/events.md). Prints the
           service's reply to each line ("ok <seq>" or "error <reason>").
@@ -91,9 +96,12 @@ int runService(const cli::Options& options) {
   config.limits.max_age_ms = static_cast<int64_t>(*max_age_days) * 24 * 3600 * 1000;
   auto batch_events = options.number("batch-events", config.upload.batch_events, 1, 20'000);
   auto linger_ms = options.number("linger-ms", 1000, 0, 600'000);
-  for (const Status& status : {batch_events.status(), linger_ms.status()}) {
+  auto heartbeat_seconds = options.number("heartbeat-seconds", 60, 1, 3600);
+  for (const Status& status :
+       {batch_events.status(), linger_ms.status(), heartbeat_seconds.status()}) {
     if (!status.isOk()) return usageError(status);
   }
+  config.policy_pull_ms = static_cast<int64_t>(*heartbeat_seconds) * 1000;
   config.upload.batch_events = *batch_events;
   config.upload.linger_ms = static_cast<int64_t>(*linger_ms);
 
@@ -303,10 +311,11 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "run") {
-    auto options = cli::Options::parse(rest,
-                                       {"data-dir", "socket", "device-id", "max-events", "max-mb",
-                                        "max-age-days", "batch-events", "linger-ms"},
-                                       {});
+    auto options =
+        cli::Options::parse(rest,
+                            {"data-dir", "socket", "device-id", "max-events", "max-mb",
+                             "max-age-days", "batch-events", "linger-ms", "heartbeat-seconds"},
+                            {});
     return options.isOk() ? runService(*options) : usageError(options.status());
   }
   if (command == "enroll") {

@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -13,6 +15,7 @@
 #include "../cli/command_line.h"
 #include "my_data_client.h"
 #include "notice_board.h"
+#include "policy_source.h"
 #include "service_link.h"
 #include "session_policy.h"
 #include "session_sensor.h"
@@ -23,6 +26,7 @@
 #include "vigie/platform/notifier.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
+#include "workstation_policy.h"
 
 namespace vigie::session {
 namespace {
@@ -38,18 +42,21 @@ policy asks for them, and when the session is opened, locked, unlocked and close
 records keystrokes, screens or the content of copies and files. It hands the events to the
 agent service (vigie-agent), which stamps them with your account as the system reports it.
 It tells you in a desktop notification what is recorded, why, for how long and whom to ask, at
-the start of the session and when the policy changes, and when calls may be recorded or
+the start of the session and whenever a new policy applies, and when calls may be recorded or
 listened to (the policy's recording periods). Each notice shown is itself recorded.
 
-  vigie-session --status     the policy in force, today's recording periods, and how many
-                             events were recorded about you today
+  vigie-session --status     the policy in force, the recording periods, and how many events
+                             were recorded about you today
   vigie-session --my-data    the list of what was recorded about you today (--json: as JSON)
 
 Options:
   --policy FILE      session policy: CRM rules, watched places, clipboard sources, print,
-                     notice and recording periods (default /run/vigie-agent/policy.json, the
-                     policy the agent service received, else /etc/vigie/session-policy.json;
-                     see docs/session-sensor.md)
+                     notice and recording periods.
+                     Default: the policy the agent service publishes beside its socket
+                     (policy.json, signed by the collector, docs/fleet.md) when there is one,
+                     else /etc/vigie/session-policy.json (docs/session-sensor.md). When the
+                     file in use, or the published one, is replaced, the new policy applies at
+                     once; a new policy that does not parse is reported and the old one stays
   --socket PATH      the agent service's socket (default /run/vigie-agent/agent.sock)
   --session-id ID    login session id recorded on events (default $XDG_SESSION_ID, else the
                      X display, e.g. x11:0)
@@ -63,10 +70,20 @@ It stops on SIGTERM, SIGINT or SIGHUP, or when the desktop session ends, and rec
 logoff. Exit status: 0 on a normal end, 1 on an error (the message says which), 2 on bad usage.
 )";
 
-platform::DesktopWatcher* g_watcher = nullptr;
+constexpr char kLocalPolicy[] = "/etc/vigie/session-policy.json";
+
+std::atomic<platform::DesktopWatcher*> g_watcher = nullptr;
+volatile std::sig_atomic_t g_stopping = 0;
 
 void onStopSignal(int) {
-  if (g_watcher != nullptr) g_watcher->stop();
+  g_stopping = 1;
+  if (platform::DesktopWatcher* watcher = g_watcher.load()) watcher->stop();
+}
+
+std::string absolutePath(const std::string& path) {
+  std::error_code error;
+  const auto absolute = std::filesystem::absolute(path, error);
+  return error ? path : absolute.lexically_normal().string();
 }
 
 UserDirectories currentUser() {
@@ -85,16 +102,19 @@ std::string defaultSessionId(const std::string& display) {
          (display.empty() ? std::string(env_display != nullptr ? env_display : "") : display);
 }
 
-// The policy the agent service published from the collector, else the local one.
-std::string defaultPolicyPath() {
-  constexpr char kPublished[] = "/run/vigie-agent/policy.json";
-  std::error_code error;
-  return std::filesystem::exists(kPublished, error) ? kPublished : "/etc/vigie/session-policy.json";
+// The published policy, else the local one; or only the one named with --policy.
+PolicySource policySource(const agent::cli::Options& options, const std::string& socket) {
+  const std::string explicit_policy = options.text("policy", "");
+  return PolicySource(explicit_policy.empty()
+                          ? std::vector<std::string>{absolutePath(
+                                                         policy::publishedPolicyPath(socket)),
+                                                     kLocalPolicy}
+                          : std::vector<std::string>{absolutePath(explicit_policy)});
 }
 
 int printStatus(const agent::cli::Options& options, const std::string& socket) {
-  const std::string path = options.text("policy", defaultPolicyPath());
-  auto policy = loadSessionPolicy(path, currentUser());
+  std::string path;
+  auto policy = policySource(options, socket).load(currentUser(), path);
   if (!policy.isOk()) {
     std::cerr << "vigie-session: " << policy.status().toString() << "\n";
     return 1;
@@ -117,9 +137,8 @@ int printMyData(const agent::cli::Options& options, const std::string& socket) {
 }
 
 int run(const std::vector<std::string>& args) {
-  auto options =
-      agent::cli::Options::parse(args, {"policy", "socket", "session-id", "display", "debounce-ms"},
-                                 {"help", "version", "status", "my-data", "json"});
+  auto options = agent::cli::Options::parse(
+      args, {"policy", "socket", "session-id", "display", "debounce-ms"}, {"help", "version", "status", "my-data", "json"});
   if (!options.isOk()) {
     std::cerr << "vigie-session: " << options.status().message()
               << "\nTry 'vigie-session --help'.\n";
@@ -152,46 +171,75 @@ int run(const std::vector<std::string>& args) {
     return 2;
   }
 
-  auto policy = loadSessionPolicy(options->text("policy", defaultPolicyPath()), currentUser());
+  const PolicySource source = policySource(*options, socket);
+  const UserDirectories user = currentUser();
+  std::string policy_file;
+  auto policy = source.load(user, policy_file);
   if (!policy.isOk()) {
     std::cerr << "vigie-session: " << policy.status().toString() << "\n";
     return 1;
   }
-  platform::DesktopWatchOptions watch;
-  watch.display = display;
-  watch.clipboard = policy->clipboard != ClipboardSources::kNone;
-  watch.print = policy->print;
-  for (const WatchedPlace& place : policy->watched_places) {
-    watch.directories.push_back({place.path, place.mount_points});
-  }
-  auto watcher = platform::openDesktopWatcher(watch);
-  if (!watcher.isOk()) {
-    std::cerr << "vigie-session: " << watcher.status().toString() << "\n";
-    return 1;
-  }
 
-  ServiceLink link(socket, SessionSensor::logonLine(session_id));
-  SessionSensor sensor(*policy, link, session_id, static_cast<int64_t>(*debounce));
-  platform::NotifierPtr notifier = platform::newDesktopNotifier("Vigie");
-  NoticeBoard notices(
-      *notifier, [&sensor](protocol::Notice notice) { sensor.recordNotice(std::move(notice)); },
-      platform::systemClock(), platform::processTimeZone());
-  sensor.setNoticeBoard(&notices);
-  g_watcher = watcher->get();
   struct sigaction action {};
   action.sa_handler = onStopSignal;
   sigemptyset(&action.sa_mask);
   for (const int signal : {SIGTERM, SIGINT, SIGHUP}) sigaction(signal, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
 
-  std::cerr << "vigie-session: recording session " << session_id << " under policy "
-            << policy->version << " (" << policy->applications.size() << " applications, "
-            << policy->watched_places.size() << " watched places)\n";
+  ServiceLink link(socket, SessionSensor::logonLine(session_id));
+  platform::NotifierPtr notifier = platform::newDesktopNotifier("Vigie");
+  NoticeBoard notices(
+      *notifier,
+      [&link, &session_id](protocol::Notice notice) {
+        link.send(SessionSensor::noticeLine(session_id, std::move(notice)));
+      },
+      platform::systemClock(), platform::processTimeZone());
   link.open();
   notices.sessionStarted(*policy);
-  const Status ended = (*watcher)->run(sensor);
-  sensor.end();
-  g_watcher = nullptr;
+  Status ended;
+  // One watch per policy: a replaced policy file ends the watch, and the session goes on under
+  // the new policy on the same link (no new logon).
+  while (true) {
+    std::cerr << "vigie-session: recording session " << session_id << " under policy "
+              << policy->version << " from " << policy_file << " (" << policy->applications.size()
+              << " applications, " << policy->watched_places.size() << " watched places)\n";
+    platform::DesktopWatchOptions watch;
+    watch.display = display;
+    watch.clipboard = policy->clipboard != ClipboardSources::kNone;
+    watch.print = policy->print;
+    for (const WatchedPlace& place : policy->watched_places) {
+      watch.directories.push_back({place.path, place.mount_points});
+    }
+    const size_t first_policy_place = watch.directories.size();
+    for (platform::WatchedDirectory& dir : source.directories()) {
+      watch.directories.push_back(std::move(dir));
+    }
+    auto watcher = platform::openDesktopWatcher(watch);
+    if (!watcher.isOk()) {
+      std::cerr << "vigie-session: " << watcher.status().toString() << "\n";
+      return 1;
+    }
+    SessionSensor sensor(*policy, link, session_id, static_cast<int64_t>(*debounce));
+    sensor.setNoticeBoard(&notices);
+    PolicyChangeListener listener(sensor, **watcher, source, first_policy_place);
+    g_watcher = watcher->get();
+    if (g_stopping == 0) ended = (*watcher)->run(listener);
+    g_watcher = nullptr;
+    if (!listener.changed() || g_stopping != 0 || !ended.isOk()) {
+      sensor.end();
+      break;
+    }
+    std::string new_file;
+    auto renewed = source.load(user, new_file);
+    if (!renewed.isOk()) {
+      std::cerr << "vigie-session: new policy not applied, " << policy->version
+                << " stays in force: " << renewed.status().toString() << "\n";
+      continue;
+    }
+    policy = std::move(renewed);
+    policy_file = new_file;
+    notices.policyChanged(*policy);
+  }
   std::cerr << "vigie-session: session " << session_id << " ended"
             << (ended.isOk() ? "" : " (" + ended.message() + ")") << "\n";
   return 0;

@@ -53,8 +53,14 @@ void NoticeBoard::supersede(bool period) {
 void NoticeBoard::showProcessing(const SessionPolicy& policy, bool session_start) {
   periods_ = policy.recording_periods;
   version_ = noticeVersion(policy);
-  supersede(/*period=*/false);
-  pending_.push_back({processingNotice(policy), version_});
+  Pending processing{processingNotice(policy), version_};
+  const bool same = last_processing_ && last_processing_->version == processing.version &&
+                    last_processing_->message.body == processing.message.body;
+  if (session_start || !same) {
+    supersede(/*period=*/false);
+    pending_.push_back(processing);
+    last_processing_ = std::move(processing);
+  }
   followPeriods(clock_.nowUnixMillis(), session_start);
   deliver();
 }

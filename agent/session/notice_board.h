@@ -33,7 +33,8 @@ class NoticeBoard {
               const platform::TimeZone& zone);
 
   void sessionStarted(const SessionPolicy& policy);
-  // A new policy is in force: its processing notice is shown, periods follow the new schedule.
+  // A new policy is in force: its processing notice is shown (unless it says word for word what
+  // the last one said, under the same version), periods follow the new schedule.
   void policyChanged(const SessionPolicy& policy);
 
   // Milliseconds from now until onTime() is wanted (0 when overdue); nullopt for never.
@@ -67,6 +68,7 @@ class NoticeBoard {
   std::optional<Announced> announced_;
   std::optional<int64_t> next_boundary_ms_;
   std::deque<Pending> pending_;
+  std::optional<Pending> last_processing_;  // the processing notice last queued
   int64_t retry_due_ms_ = 0;
   int64_t retry_delay_ms_ = 0;  // 0 while the notification service takes notices
 };

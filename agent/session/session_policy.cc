@@ -369,10 +369,11 @@ StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDire
   auto document = json::parse(text);
   if (!document.isOk()) return Status::invalidArgument("policy: " + document.status().message());
   const Reader reader(*document, "");
-  // upload and queue are the agent service's members (docs/fleet.md): accepted, not read here.
+  // serial, activated and retention_days are set by the collector when it signs the document;
+  // upload and queue are the service's settings (policy/workstation_policy.h).
   if (Status s = reader.check({"policy_version", "applications", "clipboard", "print",
-                               "watched_places", "notice", "recording_periods", "serial",
-                               "activated", "retention_days", "upload", "queue"});
+                               "watched_places", "serial", "activated", "retention_days",
+                               "notice", "recording_periods", "upload", "queue"});
       !s.isOk()) {
     return s;
   }

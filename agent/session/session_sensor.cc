@@ -36,8 +36,8 @@ void SessionSensor::end() {
       draftLine(protocol::EventType::kSessionLogoff, protocol::SessionChange{}, session_id_));
 }
 
-void SessionSensor::recordNotice(protocol::Notice notice) {
-  emit(protocol::EventType::kNoticeShown, std::move(notice));
+std::string SessionSensor::noticeLine(const std::string& session_id, protocol::Notice notice) {
+  return draftLine(protocol::EventType::kNoticeShown, std::move(notice), session_id);
 }
 
 void SessionSensor::emit(protocol::EventType type, protocol::Payload data) {

@@ -27,10 +27,10 @@ class SessionSensor final : public platform::DesktopListener {
   static std::string logonLine(const std::string& session_id);
   // Sends session.logoff and closes the link.
   void end();
+  // The notice.shown line for a notice the desktop accepted.
+  static std::string noticeLine(const std::string& session_id, protocol::Notice notice);
   // Notices are shown on this sensor's timers; `board` outlives the sensor's run.
   void setNoticeBoard(NoticeBoard* board) { notices_ = board; }
-  // notice.shown for a notice the desktop accepted.
-  void recordNotice(protocol::Notice notice);
 
   void onForegroundWindow(const platform::ForegroundWindow& window) override;
   void onClipboardChange(const platform::ClipboardChange& change) override;

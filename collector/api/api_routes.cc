@@ -9,6 +9,7 @@ namespace {
 constexpr size_t kSmallBody = 16 * 1024;
 constexpr size_t kCrmBody = 1024 * 1024;
 constexpr size_t kShiftsBody = 4 * 1024 * 1024;
+constexpr size_t kPolicyBody = 1024 * 1024;
 constexpr std::string_view kPaging = "from,to,limit,after,brand";
 
 constexpr Roles kReaders{Role::kAuditor, Role::kDpo};
@@ -16,6 +17,7 @@ constexpr Roles kDpo{Role::kDpo};
 constexpr Roles kAdmin{Role::kAdmin};
 constexpr Roles kFleet{Role::kAdmin, Role::kFleet};
 constexpr Roles kKeepers{Role::kAdmin, Role::kDpo};
+constexpr Roles kPolicyReaders{Role::kAdmin, Role::kFleet, Role::kDpo};
 constexpr Roles kInvestigators{Role::kAdmin, Role::kAuditor, Role::kDpo};
 constexpr Roles kEveryone{Role::kAdmin, Role::kAuditor, Role::kDpo, Role::kFleet,
                           Role::kIntegration};
@@ -64,6 +66,10 @@ constexpr Route kRoutes[] = {
     {"GET", "/v1/detection/runs", kReaders, "", 0, listRuns},
     {"GET", "/v1/detection/runs/{}", kReaders, "", 0, showRun},
     {"DELETE", "/v1/brands/{}", kDpo, "", kSmallBody, deleteBrand},
+    {"GET", "/v1/workstation-policy", kPolicyReaders, "", 0, showWorkstationPolicy},
+    {"POST", "/v1/workstation-policy", kFleet, "", kPolicyBody, activateWorkstationPolicy},
+    {"GET", "/v1/workstation-policy/history", kPolicyReaders, "", 0, workstationPolicyHistory},
+    {"GET", "/v1/compliance-pack", kKeepers, "", 0, compliancePack},
 };
 
 // Path segments are names or numbers; "." and ".." never name anything.

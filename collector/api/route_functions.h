@@ -65,4 +65,10 @@ ApiReply startRun(ApiCall& call, AuditService& audit);
 ApiReply listRuns(ApiCall& call, AuditService& audit);
 ApiReply showRun(ApiCall& call, AuditService& audit);
 
+// policy_routes.cc
+ApiReply showWorkstationPolicy(ApiCall& call, AuditService& audit);
+ApiReply activateWorkstationPolicy(ApiCall& call, AuditService& audit);
+ApiReply workstationPolicyHistory(ApiCall& call, AuditService& audit);
+ApiReply compliancePack(ApiCall& call, AuditService& audit);
+
 }  // namespace vigie::collector::api

@@ -21,6 +21,7 @@
 #include "detect/shifts.h"
 #include "detect/telephony.h"
 #include "detect/watchlist.h"
+#include "fleet/workstation_policies.h"
 
 namespace vigie::collector {
 
@@ -44,7 +45,8 @@ struct AuditService {
         alerts(*db, time),
         calls(*db, time),
         shifts(*db),
-        watchlist(*db, time) {}
+        watchlist(*db, time),
+        policies(*db, time) {}
 
   std::unique_ptr<AuditDb> db;
   platform::Clock& clock;
@@ -65,6 +67,9 @@ struct AuditService {
   Watchlist watchlist;
   DetectionPolicy detection_policy;  // as loaded from detection.json
   RetroRuns* runs = nullptr;         // set once detection is started; absent: runs refused
+  // Fleet (docs/fleet.md): the workstation policies, signed by the collector CA.
+  WorkstationPolicies policies;
+  const crypto::CertificateAuthority* signer = nullptr;  // absent: activation refused
 };
 
 // REQUIRES: openSqlCipherStore() has prepared `path`.

@@ -208,6 +208,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock,
                    [&dispatcher] { dispatcher.wake(); });
     service.runs = &runs;
+    service.signer = &home->authority;
     BatchIngestor ingestor(**store, clock, realtime->get());
     auto server = CollectorServer::start(
         *home, *server_options, ServerServices{**store, enrollment, ingestor, audit->get()});
@@ -219,6 +220,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     std::cout << "vigie-collector stopping" << std::endl;
     server->reset();
     service.runs = nullptr;
+    service.signer = nullptr;
     return 0;
   }
 

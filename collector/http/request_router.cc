@@ -5,6 +5,7 @@
 #include "console_handler.h"
 #include "enroll_handler.h"
 #include "http_exchange.h"
+#include "policy_handler.h"
 
 namespace vigie::collector::http {
 namespace {
@@ -35,6 +36,10 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
     if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
     if (path == "/v1/enroll") return new EnrollHandler(services_.enrollment);
     return new BatchHandler(services_.store, services_.ingestor, limits_);
+  }
+  if (path == "/v1/policy" && services_.audit != nullptr) {
+    if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
+    return new PolicyHandler(services_.store, services_.audit->policies);
   }
   if (services_.audit != nullptr) {
     const std::string_view route = std::string_view(path).substr(0, path.find('?'));

@@ -505,5 +505,43 @@ TEST_F(X509Test, AuthorityRefusesBadParameters) {
             Status::Code::kInvalidArgument);
 }
 
+TEST_F(X509Test, SignaturesVerifyWithTheCaCertificateOnly) {
+  const std::string document = R"({"serial":1,"policy_version":"a"})";
+  auto signature = ca_->sign(document);
+  ASSERT_TRUE(signature.isOk()) << signature.status().toString();
+  // Checked by OpenSSL directly against the certificate's public key.
+  Bio bio(BIO_new_mem_buf(ca_->certificatePem().data(),
+                          static_cast<int>(ca_->certificatePem().size())));
+  Certificate certificate(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+  ASSERT_TRUE(certificate);
+  std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX_free>> context(EVP_MD_CTX_new());
+  ASSERT_EQ(EVP_DigestVerifyInit(context.get(), nullptr, EVP_sha256(), nullptr,
+                                 X509_get0_pubkey(certificate.get())),
+            1);
+  EXPECT_EQ(EVP_DigestVerify(context.get(), signature->data(), signature->size(),
+                             reinterpret_cast<const unsigned char*>(document.data()),
+                             document.size()),
+            1);
+
+  EXPECT_TRUE(verifySignature(ca_->certificatePem(), document, *signature).isOk());
+  // One changed byte of the document, of the signature, or another CA: refused.
+  std::string changed = document;
+  changed[10] = '2';
+  EXPECT_EQ(verifySignature(ca_->certificatePem(), changed, *signature).code(),
+            Status::Code::kInvalidArgument);
+  std::vector<uint8_t> damaged = *signature;
+  damaged[damaged.size() / 2] ^= 0x01;
+  EXPECT_EQ(verifySignature(ca_->certificatePem(), document, damaged).code(),
+            Status::Code::kInvalidArgument);
+  auto other = CertificateAuthority::create("Other CA", 30);
+  ASSERT_TRUE(other.isOk());
+  EXPECT_EQ(verifySignature(other->certificatePem(), document, *signature).code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(verifySignature("not a certificate", document, *signature).code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(verifySignature(ca_->certificatePem(), document, {}).code(),
+            Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace vigie::crypto

@@ -32,12 +32,16 @@ Status writeAll(int fd, std::string_view content, const std::string& path) {
 
 }  // namespace
 
-Status writeFileAtomically(const std::string& path, std::string_view content) {
+Status writeFileAtomically(const std::string& path, std::string_view content, unsigned mode) {
   const std::string temp = path + ".tmp";
   Status status;
   {
-    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+    UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode));
     if (fd.get() < 0) return posixError("cannot create " + temp, errno);
+    // The umask may have narrowed `mode`; a file meant to be read by others must be.
+    if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0) {
+      return posixError("cannot chmod " + temp, errno);
+    }
     status = writeAll(fd.get(), content, temp);
     if (status.isOk() && ::fsync(fd.get()) != 0) status = posixError("cannot sync " + temp, errno);
   }

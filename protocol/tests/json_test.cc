@@ -47,5 +47,20 @@ TEST(Json, EscapesOnOutput) {
   EXPECT_EQ(out, R"("q\"b\\n\n\u001f")");
 }
 
+TEST(Json, WritesBackWhatItRead) {
+  const std::string text =
+      R"({"a":[1,-2,true,false,null],"b":{"c":"d\"e","f":{}},"g":[],"h":"\u001fé"})";
+  auto value = parse(text);
+  ASSERT_TRUE(value.isOk()) << value.status().toString();
+  std::string out;
+  appendValue(out, *value);
+  EXPECT_EQ(out, R"({"a":[1,-2,true,false,null],"b":{"c":"d\"e","f":{}},"g":[],"h":"\u001fé"})");
+  auto again = parse(out);
+  ASSERT_TRUE(again.isOk());
+  std::string twice;
+  appendValue(twice, *again);
+  EXPECT_EQ(twice, out);
+}
+
 }  // namespace
 }  // namespace vigie::protocol::json

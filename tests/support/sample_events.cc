@@ -57,7 +57,7 @@ Event sampleEvent(EventType type) {
           GapReason::kQueueFull, {{EventType::kCrmView, 10}, {EventType::kAppFocus, 3}}, 100, 112};
       break;
     case EventType::kAgentPolicy:
-      event.data = AgentPolicy{"policy-7"};
+      event.data = AgentPolicy{"policy-7", 7};
       break;
     case EventType::kAgentIntegrity:
       event.data = AgentIntegrity{IntegrityIncident::kQueueUnreadable, "file is not a database",

@@ -422,19 +422,73 @@ TEST_F(VigiectlEndToEndTest, DetectionFromCallsAndShiftsToAClosedAlert) {
   EXPECT_EQ(result.exit_code, 1) << describe(result);
 }
 
+TEST_F(VigiectlEndToEndTest, PolicyActivatedThenDescribedInTheCompliancePack) {
+  addAccount("admin1", "admin", "");
+  login("admin1");
+  RunResult result = ctl({"policy", "show"});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("no workstation policy was activated yet"), std::string::npos)
+      << result.err;
+
+  // A bad file is refused by the collector with the member named; nothing is activated.
+  const std::string bad = dir_.file("bad.json");
+  std::ofstream(bad) << R"({"policy_version": "x", "clipboard": "some"})";
+  result = ctl({"policy", "activate", bad});
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_NE(result.err.find("clipboard"), std::string::npos) << result.err;
+  EXPECT_EQ(ctl({"policy", "activate", dir_.file("missing.json")}).exit_code, 1);
+
+  const std::string good = dir_.file("policy.json");
+  std::ofstream(good) << R"({"policy_version": "site-7", "clipboard": "named", "print": true,
+    "notice": {"controller": "Acme Contact SAS", "contact": "dpo@acme.example",
+               "purposes": ["Security of customer data"], "recipients": ["Security team"]}})";
+  result = ctl({"policy", "activate", good});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("policy 1 (site-7) activated and signed"), std::string::npos)
+      << result.out;
+  result = ctl({"policy", "show"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("site-7"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find(R"("serial":1,"activated":)"), std::string::npos) << result.out;
+  result = ctl({"policy", "history", "--json"});
+  EXPECT_NE(result.out.find(R"("activated_by":"admin1")"), std::string::npos) << result.out;
+
+  const std::string pack = dir_.file("pack");
+  result = ctl({"compliance-pack", "--out", pack});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  for (const char* part : {"processing", "notice", "dpia"}) {
+    std::ifstream file(pack + "/" + part + ".md");
+    const std::string text{std::istreambuf_iterator<char>(file), {}};
+    EXPECT_NE(text.find("site-7 (serial 1"), std::string::npos) << part << ": " << text;
+  }
+  std::ifstream notice(pack + "/notice.md");
+  const std::string text{std::istreambuf_iterator<char>(notice), {}};
+  EXPECT_NE(text.find("Security of customer data"), std::string::npos) << text;
+  EXPECT_NE(text.find("| access | 183 days |"), std::string::npos) << text;
+  EXPECT_EQ(ctl({"compliance-pack"}).exit_code, 2);
+
+  // An auditor may read neither the pack's source nor change it.
+  login("auditor1");
+  EXPECT_EQ(ctl({"policy", "activate", good}).exit_code, 1);
+  EXPECT_EQ(ctl({"compliance-pack", "--out", pack}).exit_code, 1);
+}
+
 TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
   RunResult result = ctl({"--help"});
   EXPECT_EQ(result.exit_code, 0);
   for (const char* command :
-       {"login",         "logout",         "whoami",          "record",          "timeline",
-        "exports",       "incidents",      "reveal request",  "reveal list",     "reveal approve",
-        "reveal deny",   "reveal show",    "trail",           "trail verify",    "import-crm",
-        "accounts list", "accounts add",   "accounts remove", "people set",      "devices assign",
-        "fleet",         "retention show", "retention set",   "retention purge", "holds list",
-        "holds add",     "holds release",  "brand export",    "brand delete",    "calls import",
-        "shifts import", "shifts list",    "watchlist list",  "watchlist add",   "watchlist remove",
-        "alerts list",   "alerts show",    "alerts ack",      "alerts close",    "detect policy",
-        "detect run",    "detect runs"}) {
+       {"login",          "logout",          "whoami",           "record",
+        "timeline",       "exports",         "incidents",        "reveal request",
+        "reveal list",    "reveal approve",  "reveal deny",      "reveal show",
+        "trail",          "trail verify",    "import-crm",       "accounts list",
+        "accounts add",   "accounts remove", "people set",       "devices assign",
+        "fleet",          "retention show",  "retention set",    "retention purge",
+        "holds list",     "holds add",       "holds release",    "brand export",
+        "brand delete",   "calls import",    "shifts import",    "shifts list",
+        "watchlist list", "watchlist add",   "watchlist remove", "alerts list",
+        "alerts show",    "alerts ack",      "alerts close",     "detect policy",
+        "detect run",     "detect runs",     "policy activate",  "policy show",
+        "policy history", "compliance-pack"}) {
     EXPECT_NE(result.out.find(std::string("vigiectl ") + command), std::string::npos) << command;
     std::vector<std::string> args;
     std::istringstream words(command);

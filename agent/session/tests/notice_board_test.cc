@@ -147,6 +147,10 @@ TEST_F(NoticeBoardTest, ANewPolicyIsToldAgainAndItsPeriodsFollowed) {
   board().sessionStarted(policyWithPeriods());
   ASSERT_EQ(recorded_.size(), 2u);
 
+  // The same document again (a file rewritten): nothing new to tell.
+  board().policyChanged(policyWithPeriods());
+  ASSERT_EQ(recorded_.size(), 2u);
+
   // The same period under a new version: the processing notice only.
   board().policyChanged(policyWithPeriods("2026-12-b", 4));
   ASSERT_EQ(recorded_.size(), 3u);

@@ -6,6 +6,8 @@
 #include "vigie/agent/enrollment_client.h"
 #include "vigie/agent/event_intake.h"
 #include "vigie/agent/event_queue.h"
+#include "vigie/agent/policy_puller.h"
+#include "vigie/agent/remote_policy.h"
 #include "vigie/agent/sensor_server.h"
 #include "vigie/agent/uploader.h"
 #include "vigie/agent/user_journal.h"
@@ -19,6 +21,8 @@ struct AgentConfig {
   std::string device_id;  // empty: the enrolled id, else "dev-<hostname>"
   QueueLimits limits;
   UploaderOptions upload;  // used once the agent is enrolled (vigie-agent enroll)
+  // How often the collector is asked for the workstation policy, until a policy says otherwise.
+  int64_t policy_pull_ms = 60'000;
 };
 
 // The workstation service: keys, queue, group commit, the sensors' socket and, once enrolled,
@@ -36,12 +40,19 @@ class AgentService {
   EventQueue& queue() { return *queue_; }
   // The enrollment in use; nullopt when not enrolled (events stay queued).
   const std::optional<Enrollment>& enrollment() const { return enrollment_; }
+  // The workstation policy in force (docs/fleet.md). Thread-safe.
+  PolicyState policyState() const;
 
  private:
   AgentService() = default;
   // Queues an agent.* event about the service itself, stamped with the service's account.
   Status recordOwnEvent(protocol::EventType type, protocol::Payload data);
   Status startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key);
+  // Applies the kept policy, then starts pulling new ones from the collector.
+  Status startPolicy(const AgentConfig& config);
+  // Applies a policy's service settings (what it leaves out falls back to the configuration)
+  // and records agent.policy.
+  void applyPolicy(const policy::WorkstationPolicy& policy);
   void recordRejected(const LeasedEvent& event);
   // True when the client certificate expires within 30 days; reads it at most once an hour.
   bool certificateRenewalDue(int64_t& next_check_ms);
@@ -52,6 +63,9 @@ class AgentService {
   std::optional<Enrollment> enrollment_;
   HttpTransportPtr transport_;
   std::unique_ptr<Uploader> uploader_;
+  std::unique_ptr<RemotePolicy> remote_policy_;
+  std::unique_ptr<PolicyPuller> policy_puller_;
+  AgentConfig config_;
   platform::Clock* clock_ = nullptr;
   std::string user_;
 };
@@ -59,6 +73,7 @@ class AgentService {
 // Paths inside a data directory, shared by the service and the inspection commands.
 std::string keysDirectory(const std::string& data_dir);
 std::string queuePath(const std::string& data_dir);
+
 std::string defaultDeviceId();
 
 }  // namespace vigie::agent

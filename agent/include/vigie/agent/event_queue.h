@@ -93,6 +93,8 @@ class EventQueue {
 
   // Removes events older than limits.max_age_ms, recording an agent.gap with their counts.
   virtual Status purgeExpired() = 0;
+  // Replaces limits.max_age_ms (a new workstation policy) for the next purgeExpired().
+  virtual void setMaxAge(int64_t max_age_ms) = 0;
 
   // Calls `visit` for every queued event in sequence order; stops early when it returns false.
   virtual Status forEach(const std::function<bool(const LeasedEvent&)>& visit) = 0;

@@ -70,6 +70,10 @@ class Uploader {
   // so, uploadOnce() re-enrolls and reconnects before sending. REQUIRES: not started.
   void setRenewalCheck(std::function<bool()> due) { renewal_due_ = std::move(due); }
 
+  // Changes the batch size and linger (a new workstation policy); taken at the next attempt.
+  // Thread-safe.
+  void setBatching(size_t batch_events, int64_t linger_ms);
+
   // Runs uploadOnce() on a thread, waiting wait_ms between attempts, until stop().
   void start();
   // Cancels the request under way and joins the thread; leased events go back to the queue.
@@ -94,6 +98,8 @@ class Uploader {
   RejectedEvent rejected_;
   Log log_;
   std::minstd_rand jitter_;
+  std::atomic<size_t> batch_events_;
+  std::atomic<int64_t> linger_ms_;
   size_t batch_limit_;
   uint32_t consecutive_failures_ = 0;
   bool failing_ = false;  // for logging transitions only

@@ -5,6 +5,7 @@
 // workstations. EC P-256 keys, SHA-256 signatures, PEM text everywhere. OpenSSL only, no OS.
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,11 @@ StatusOr<CertificateInfo> inspectCertificate(std::string_view certificate_pem);
 // -fingerprint -sha256` prints, without colons, in lower case).
 StatusOr<std::string> certificateFingerprint(std::string_view certificate_pem);
 
+// Checks that `signature` (DER ECDSA / SHA-256) over `data` was made with the key of the
+// certificate in `certificate_pem`. kInvalidArgument when it was not or the input is malformed.
+Status verifySignature(std::string_view certificate_pem, std::string_view data,
+                       std::span<const uint8_t> signature);
+
 class CertificateAuthority {
  public:
   // A new self-signed CA (basicConstraints CA:TRUE, keyCertSign) valid for `days`.
@@ -58,6 +64,10 @@ class CertificateAuthority {
   // request's subject), extendedKeyUsage clientAuth, a random 128-bit serial.
   StatusOr<std::string> issueClientCertificate(std::string_view certificate_request_pem,
                                                std::string_view common_name, int days) const;
+
+  // ECDSA P-256 / SHA-256 signature (DER) of `data` with the CA key: what the collector puts on
+  // the documents it sends agents (the workstation policy), checked with verifySignature().
+  StatusOr<std::vector<uint8_t>> sign(std::string_view data) const;
 
  private:
   CertificateAuthority(std::string certificate_pem, std::string private_key_pem)

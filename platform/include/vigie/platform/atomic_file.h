@@ -8,9 +8,10 @@
 namespace vigie::platform {
 
 // Replaces `path` with `content` so that a crash leaves either the old or the new file: writes a
-// temporary file (mode 0600) beside it, syncs it, renames it over `path`, syncs the directory.
-// ENOSPC gives resource exhausted.
-Status writeFileAtomically(const std::string& path, std::string_view content);
+// temporary file (`mode`, 0600 by default) beside it, syncs it, renames it over `path`, syncs the
+// directory. ENOSPC gives resource exhausted.
+Status writeFileAtomically(const std::string& path, std::string_view content,
+                           unsigned mode = 0600);
 
 // Renames `from` to `to` (replacing it) and syncs the directory, so the rename survives a crash.
 Status renameDurably(const std::string& from, const std::string& to);

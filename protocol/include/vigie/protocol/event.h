@@ -70,7 +70,7 @@ enum class GapReason : uint8_t {
   kWriteFailed,
   kRejected,  // the collector refused the event itself as malformed (HTTP 400 for it alone)
 };
-enum class IntegrityIncident : uint8_t { kQueueUnreadable, kChainRestarted };
+enum class IntegrityIncident : uint8_t { kQueueUnreadable, kChainRestarted, kPolicyRefused };
 
 std::span<const std::string_view> enumNames(CrmMode);
 std::span<const std::string_view> enumNames(PathClass);
@@ -253,12 +253,15 @@ struct AgentGap {
   bool operator==(const AgentGap&) const = default;
 };
 
+// agent.policy: the workstation policy the service applies from now on (docs/fleet.md).
 struct AgentPolicy {
   std::string policy_version;
+  uint64_t serial = 0;  // the collector's activation number; 0 for a policy not from a collector
 
   template <typename S, typename V>
   static void describe(S& s, V& v) {
     v.text("policy_version", s.policy_version, kMaxShortText);
+    v.number("serial", s.serial);
   }
   bool operator==(const AgentPolicy&) const = default;
 };

@@ -46,4 +46,8 @@ StatusOr<Value> parse(std::string_view text, size_t max_depth = 16);
 // Appends `text` as a JSON string literal. REQUIRES: text is valid UTF-8.
 void appendString(std::string& out, std::string_view text);
 
+// Appends `value` as compact JSON text (no white space), members in their order: parse() of the
+// result gives `value` back.
+void appendValue(std::string& out, const Value& value);
+
 }  // namespace vigie::protocol::json

@@ -1,0 +1,143 @@
+#include "fleet/workstation_policies.h"
+
+#include "vigie/protocol/hex.h"
+#include "vigie/protocol/json.h"
+#include "vigie/protocol/utc_time.h"
+#include "workstation_policy.h"
+
+namespace vigie::collector {
+namespace {
+
+namespace json = protocol::json;
+
+constexpr size_t kMaxPolicyBytes = 1 << 20;
+
+json::Value integer(int64_t value) {
+  json::Value out;
+  out.kind = json::Value::Kind::kInteger;
+  out.negative = value < 0;
+  out.magnitude = static_cast<uint64_t>(value < 0 ? -value : value);
+  return out;
+}
+
+json::Value text(std::string value) {
+  json::Value out;
+  out.kind = json::Value::Kind::kString;
+  out.string = std::move(value);
+  return out;
+}
+
+// The administrator's document with what the collector vouches for put first.
+StatusOr<std::string> completeDocument(std::string_view document, int64_t serial,
+                                       int64_t activated_ms,
+                                       const std::vector<RetentionClass>& retention) {
+  auto parsed = json::parse(document);
+  if (!parsed.isOk()) return Status::invalidArgument("policy: " + parsed.status().message());
+  if (parsed->kind != json::Value::Kind::kObject) {
+    return Status::invalidArgument("policy: must be a JSON object");
+  }
+  for (const char* reserved : {"serial", "activated", "retention_days"}) {
+    if (parsed->find(reserved) != nullptr) {
+      return Status::invalidArgument(std::string("policy: ") + reserved +
+                                     ": set by the collector when it activates the policy");
+    }
+  }
+  json::Value days;
+  days.kind = json::Value::Kind::kObject;
+  for (const RetentionClass& each : retention)
+    days.object.push_back({each.name, integer(each.days)});
+  json::Value complete;
+  complete.kind = json::Value::Kind::kObject;
+  complete.object.push_back({"serial", integer(serial)});
+  complete.object.push_back({"activated", text(protocol::formatUtcMillis(activated_ms))});
+  complete.object.push_back({"retention_days", std::move(days)});
+  for (json::Member& member : parsed->object) complete.object.push_back(std::move(member));
+  std::string out;
+  json::appendValue(out, complete);
+  return out;
+}
+
+SignedPolicy readPolicy(sqlite3_stmt* s, bool with_document) {
+  SignedPolicy policy;
+  policy.serial = sqlcipher::columnInt(s, 0);
+  policy.version = sqlcipher::columnText(s, 1);
+  policy.activated_ms = sqlcipher::columnInt(s, 2);
+  policy.activated_by = sqlcipher::columnText(s, 3);
+  if (with_document) {
+    policy.document = sqlcipher::columnText(s, 4);
+    policy.signature = sqlcipher::columnText(s, 5);
+  }
+  return policy;
+}
+
+}  // namespace
+
+StatusOr<SignedPolicy> WorkstationPolicies::activate(std::string_view document,
+                                                     const std::vector<RetentionClass>& retention,
+                                                     const crypto::CertificateAuthority& signer,
+                                                     std::string_view by) {
+  if (document.size() > kMaxPolicyBytes) {
+    return Status::invalidArgument("policy: larger than 1 MiB");
+  }
+  SignedPolicy policy;
+  policy.activated_ms = clock_.nowUnixMillis();
+  policy.activated_by = std::string(by);
+  VIGIE_RETURN_IF_ERROR(db_.transaction([&](sqlite3* db) -> Status {
+    int64_t last = 0;
+    VIGIE_RETURN_IF_ERROR(
+        sqlcipher::run(db, "SELECT coalesce(max(serial), 0) FROM workstation_policies", {},
+                       [&](sqlite3_stmt* s) { last = sqlcipher::columnInt(s, 0); }));
+    policy.serial = last + 1;
+    auto complete = completeDocument(document, policy.serial, policy.activated_ms, retention);
+    if (!complete.isOk()) return complete.status();
+    // Checked as the agent will check it, after completion.
+    auto parsed = policy::parseWorkstationPolicy(*complete);
+    if (!parsed.isOk()) return parsed.status();
+    policy.version = parsed->version;
+    policy.document = std::move(complete).value();
+    auto signature = signer.sign(policy.document);
+    if (!signature.isOk()) return signature.status();
+    policy.signature = protocol::toHex(*signature);
+    return sqlcipher::run(
+        db,
+        "INSERT INTO workstation_policies(serial, version, activated_ms, activated_by, document,"
+        " signature) VALUES (?, ?, ?, ?, ?, ?)",
+        {policy.serial, std::string_view(policy.version), policy.activated_ms,
+         std::string_view(policy.activated_by), std::string_view(policy.document),
+         std::string_view(policy.signature)});
+  }));
+  return policy;
+}
+
+StatusOr<std::optional<SignedPolicy>> WorkstationPolicies::active() {
+  std::optional<SignedPolicy> found;
+  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db,
+                          "SELECT serial, version, activated_ms, activated_by, document, signature"
+                          " FROM workstation_policies ORDER BY serial DESC LIMIT 1",
+                          {}, [&](sqlite3_stmt* s) { found = readPolicy(s, true); });
+  }));
+  return found;
+}
+
+StatusOr<int64_t> WorkstationPolicies::activeSerial() {
+  int64_t serial = 0;
+  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db, "SELECT coalesce(max(serial), 0) FROM workstation_policies", {},
+                          [&](sqlite3_stmt* s) { serial = sqlcipher::columnInt(s, 0); });
+  }));
+  return serial;
+}
+
+StatusOr<std::vector<SignedPolicy>> WorkstationPolicies::history() {
+  std::vector<SignedPolicy> all;
+  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
+    return sqlcipher::run(db,
+                          "SELECT serial, version, activated_ms, activated_by"
+                          " FROM workstation_policies ORDER BY serial DESC",
+                          {}, [&](sqlite3_stmt* s) { all.push_back(readPolicy(s, false)); });
+  }));
+  return all;
+}
+
+}  // namespace vigie::collector
