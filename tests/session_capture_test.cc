@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -719,6 +720,19 @@ TEST_F(SessionCaptureTest, NoticesReachTheNotificationDaemonAndAreRecordedAsShow
   EXPECT_EQ(received[2].body, "The period from 11:59 to 12:00 has ended.");
   EXPECT_EQ(received[3].summary, "Calls may now be recorded or listened to");
   EXPECT_EQ(received[3].body, "Calls are listened to for training\nToday from 12:00 to 12:01.");
+
+  // A new policy in force (the service replaces the file atomically): told again, same period.
+  std::string next_policy = slurp(policy_);
+  next_policy.replace(next_policy.find("\"serial\": 7"), 11, "\"serial\": 8");
+  std::ofstream(policy_ + ".new") << next_policy;
+  ASSERT_EQ(std::rename((policy_ + ".new").c_str(), policy_.c_str()), 0);
+  auto renewed = waitForEvent([](auto& e) {
+    return e.type == EventType::kNoticeShown &&
+           std::get<protocol::Notice>(e.data).version == "8/e2e-notice";
+  });
+  ASSERT_TRUE(renewed.has_value());
+  EXPECT_EQ(std::get<protocol::Notice>(renewed->data).notice_id, "processing");
+  EXPECT_EQ(noticesIn(queued()).size(), 5u);
 
   // The ids dunst gave are those the sensor reported.
   sensor->signal(SIGTERM);

@@ -105,11 +105,11 @@ std::string defaultSessionId(const std::string& display) {
 // The published policy, else the local one; or only the one named with --policy.
 PolicySource policySource(const agent::cli::Options& options, const std::string& socket) {
   const std::string explicit_policy = options.text("policy", "");
-  return PolicySource(explicit_policy.empty()
-                          ? std::vector<std::string>{absolutePath(
-                                                         policy::publishedPolicyPath(socket)),
-                                                     kLocalPolicy}
-                          : std::vector<std::string>{absolutePath(explicit_policy)});
+  return PolicySource(
+      explicit_policy.empty()
+          ? std::vector<std::string>{absolutePath(policy::publishedPolicyPath(socket)),
+                                     kLocalPolicy}
+          : std::vector<std::string>{absolutePath(explicit_policy)});
 }
 
 int printStatus(const agent::cli::Options& options, const std::string& socket) {
@@ -137,8 +137,9 @@ int printMyData(const agent::cli::Options& options, const std::string& socket) {
 }
 
 int run(const std::vector<std::string>& args) {
-  auto options = agent::cli::Options::parse(
-      args, {"policy", "socket", "session-id", "display", "debounce-ms"}, {"help", "version", "status", "my-data", "json"});
+  auto options =
+      agent::cli::Options::parse(args, {"policy", "socket", "session-id", "display", "debounce-ms"},
+                                 {"help", "version", "status", "my-data", "json"});
   if (!options.isOk()) {
     std::cerr << "vigie-session: " << options.status().message()
               << "\nTry 'vigie-session --help'.\n";

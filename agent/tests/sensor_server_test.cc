@@ -40,19 +40,7 @@ class SensorServerTest : public ::testing::Test {
     std::string payload;
     for (const std::string& line : lines) payload += line + "\n";
     EXPECT_TRUE(stream.writeAll(payload).isOk());
-    std::vector<std::string> replies;
-    std::string pending;
-    char chunk[4096];
-    while (replies.empty() || replies.back() != protocol::kMyDataEnd) {
-      auto got = stream.read(chunk, sizeof chunk);
-      if (!got.isOk() || *got == 0) break;
-      pending.append(chunk, *got);
-      for (size_t newline; (newline = pending.find('\n')) != std::string::npos;) {
-        replies.push_back(pending.substr(0, newline));
-        pending.erase(0, newline + 1);
-      }
-    }
-    return replies;
+    return vigie::testing::readRepliesThrough(stream, protocol::kMyDataEnd);
   }
 
   vigie::testing::TempDir dir_;

@@ -20,11 +20,15 @@ std::vector<std::string> exchangeLines(platform::LocalStream& stream,
   return readReplies(stream, expected);
 }
 
-std::vector<std::string> readReplies(platform::LocalStream& stream, size_t expected) {
+namespace {
+
+// Reads lines until `done` holds for those read so far, or the connection ends.
+template <typename Done>
+std::vector<std::string> readLinesUntil(platform::LocalStream& stream, const Done& done) {
   std::vector<std::string> replies;
   std::string pending;
   char chunk[4096];
-  while (replies.size() < expected) {
+  while (!done(replies)) {
     auto got = stream.read(chunk, sizeof chunk);
     if (!got.isOk() || *got == 0) break;
     pending.append(chunk, *got);
@@ -34,6 +38,20 @@ std::vector<std::string> readReplies(platform::LocalStream& stream, size_t expec
     }
   }
   return replies;
+}
+
+}  // namespace
+
+std::vector<std::string> readReplies(platform::LocalStream& stream, size_t expected) {
+  return readLinesUntil(stream, [expected](const std::vector<std::string>& replies) {
+    return replies.size() >= expected;
+  });
+}
+
+std::vector<std::string> readRepliesThrough(platform::LocalStream& stream, std::string_view last) {
+  return readLinesUntil(stream, [last](const std::vector<std::string>& replies) {
+    return !replies.empty() && replies.back() == last;
+  });
 }
 
 }  // namespace vigie::testing

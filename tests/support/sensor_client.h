@@ -3,6 +3,7 @@
 // A session sensor's side of the agent's socket, for end-to-end tests.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "vigie/platform/local_socket.h"
@@ -18,5 +19,7 @@ std::vector<std::string> exchangeLines(platform::LocalStream& stream,
 
 // Reads `expected` reply lines (fewer if the service closes the connection).
 std::vector<std::string> readReplies(platform::LocalStream& stream, size_t expected);
+// Reads reply lines up to and including `last` (fewer if the service closes the connection).
+std::vector<std::string> readRepliesThrough(platform::LocalStream& stream, std::string_view last);
 
 }  // namespace vigie::testing
