@@ -283,7 +283,9 @@ class SessionCaptureTest : public ::testing::Test {
   TempDir dir_;
   const std::string data_ = dir_.file("agent-data");
   const std::string socket_ = dir_.file("agent.sock");
-  const std::string policy_ = dir_.file("policy.json");
+  // Not policy.json: an enrolled agent publishes (or, without a signed policy, removes) the
+  // collector's policy under that name beside its socket.
+  const std::string policy_ = dir_.file("session-policy.json");
   const std::string downloads_ = dir_.file("Downloads");
   const std::string media_ = dir_.file("media");
 };

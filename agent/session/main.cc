@@ -154,12 +154,12 @@ int run(const std::vector<std::string>& args) {
     return 0;
   }
   const std::string socket = options->text("socket", "/run/vigie-agent/agent.sock");
-  if (options->flag("status")) return printStatus(*options, socket);
-  if (options->flag("my-data")) return printMyData(*options, socket);
-  if (options->flag("json")) {
+  if (options->flag("json") && !options->flag("my-data")) {
     std::cerr << "vigie-session: --json goes with --my-data\n";
     return 2;
   }
+  if (options->flag("status")) return printStatus(*options, socket);
+  if (options->flag("my-data")) return printMyData(*options, socket);
   auto debounce = options->number("debounce-ms", SessionSensor::kDefaultDebounceMillis, 0, 10000);
   if (!debounce.isOk()) {
     std::cerr << "vigie-session: " << debounce.status().message() << "\n";
