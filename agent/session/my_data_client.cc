@@ -38,6 +38,13 @@ StatusOr<int64_t> timeMember(const json::Value& object, std::string_view name) {
   return *ms;
 }
 
+Status firstError(std::initializer_list<Status> statuses) {
+  for (const Status& status : statuses) {
+    if (!status.isOk()) return status;
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 StatusOr<MyData> decodeMyData(const std::vector<std::string>& lines) {
@@ -49,9 +56,8 @@ StatusOr<MyData> decodeMyData(const std::vector<std::string>& lines) {
   auto since = timeMember(*header, "since");
   auto dropped = integerMember(*header, "dropped");
   auto entries = integerMember(*header, "entries");
-  for (const Status& s : {user.status(), since.status(), dropped.status(), entries.status()}) {
-    if (!s.isOk()) return s;
-  }
+  VIGIE_RETURN_IF_ERROR(
+      firstError({user.status(), since.status(), dropped.status(), entries.status()}));
   if (*entries != lines.size() - 1) return malformed("entry count");
   out.user = *user;
   out.since_ms = *since;
@@ -64,9 +70,8 @@ StatusOr<MyData> decodeMyData(const std::vector<std::string>& lines) {
     auto time = timeMember(*entry, "time");
     auto session = textMember(*entry, "session");
     auto type = textMember(*entry, "type");
-    for (const Status& s : {seq.status(), time.status(), session.status(), type.status()}) {
-      if (!s.isOk()) return s;
-    }
+    VIGIE_RETURN_IF_ERROR(
+        firstError({seq.status(), time.status(), session.status(), type.status()}));
     const json::Value* data = entry->find("data");
     if (data == nullptr || data->kind != Kind::kObject) return malformed("data");
     item.seq = *seq;
