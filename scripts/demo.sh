@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Vigie's main job on this machine, with embedded defaults: builds and starts a collector (its own
-# CA, enrollment secret and encrypted store), enrolls an agent to it, starts a private X display
-# (Xvfb + openbox) where the session sensor runs as an unprivileged tele-advisor and a short
-# scripted session happens - a desktop CRM showing and editing customer records, a copy carrying
-# personal data, an export to Downloads, a screen lock - waits until the collector has verified
-# and stored what was captured, then shows what the collector holds and what an auditor asks it
-# through the audit API (people as pseudonyms) and the alerts the detection rules raised. Run as
-# root. With VIGIE_DEMO_KEEP=1 the collector keeps serving the web console afterwards, until Ctrl-C.
-# Everything lives under var/demo/ in the repository; run it again to add to the same store.
+# CA, enrollment secret and encrypted store), enrolls an agent to it, activates a workstation
+# policy that the agent pulls, verifies and publishes, starts a private X display (Xvfb + openbox,
+# dunst on the person's session bus) where the session sensor runs as an unprivileged
+# tele-advisor and tells them what is recorded; a short scripted session happens - a desktop CRM
+# showing and editing customer records, a copy carrying personal data, an export to Downloads, a
+# screen lock - the person looks at what was recorded about them today, the script waits until
+# the collector has verified and stored it all, then shows what the collector holds and what an
+# auditor asks it through the audit API (people as pseudonyms) and the alerts the detection
+# rules raised. Run as root. With VIGIE_DEMO_KEEP=1 the collector keeps serving the web console
+# afterwards, until Ctrl-C. Everything lives under var/demo/ in the repository; run it again to
+# add to the same store.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -46,11 +49,48 @@ if [[ ! -f $data/enrollment/collector.url ]]; then
     --secret-file "$collector_data/enrollment.secret"
 fi
 
-echo "== starting the agent service"
+# Demo accounts with random passwords, kept next to the store (0600).
+for account in demo-admin:admin demo-auditor:auditor demo-dpo:dpo; do
+  name=${account%%:*}
+  if [[ ! -f $demo/$name.password ]]; then
+    (umask 077; head -c 18 /dev/urandom | base64 > "$demo/$name.password")
+    "$collector" --data-dir "$collector_data" --add-account "$name" --role "${account##*:}" \
+      < "$demo/$name.password"
+  fi
+done
+export VIGIECTL_CONFIG=$demo/vigiectl-session.json
+
+# The workstation policy: which application is the CRM, how its titles name records, where
+# exports are watched, what people are told and when calls may be recorded.
+# installer/linux/session-policy.example.json is a fuller example.
+downloads=$demo/Downloads
+install -d -o nobody -g nogroup "$downloads"
+cat > "$demo/workstation-policy.json" <<POLICY
+{"policy_version": "demo-1",
+ "applications": [
+   {"app": "crm-desktop", "brand": "Acme Energie", "process": "^CrmDesktop$", "focus": true,
+    "screens": [
+      {"screen": "customer", "mode": "view", "title": "^Fiche client (C-[0-9]+)"},
+      {"screen": "customer", "mode": "edit", "title": "^Modifier client (C-[0-9]+)"}]}],
+ "clipboard": "all",
+ "watched_places": [{"path": "$downloads", "class": "downloads"}],
+ "notice": {"controller": "Demo Contact SAS", "contact": "dpo@demo-contact.example",
+            "purposes": ["Security of the customer data our clients entrust to us"],
+            "recipients": ["Information security team", "Data protection officer"]},
+ "recording_periods": [{"days": ["mon", "tue", "wed", "thu", "fri"], "start": "09:00",
+                        "end": "12:30", "what": "Calls may be recorded for quality and training"}]}
+POLICY
+echo "== the administrator activates the workstation policy (checked, signed by the collector)"
+"$vigiectl" login --url "https://127.0.0.1:$port" --ca "$collector_data/ca.pem" \
+  --user demo-admin < "$demo/demo-admin.password" >/dev/null
+"$vigiectl" policy activate "$demo/workstation-policy.json"
+
+echo "== starting the agent service (it pulls the policy, checks its signature, publishes it)"
 "$agent" run --data-dir "$data" --socket "$socket" --linger-ms 200 &
 agent_pid=$!
 pids+=($agent_pid)
 for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.05; done
+for _ in $(seq 100); do [[ -f $demo/policy.json ]] && break; sleep 0.05; done
 
 echo "== a private X display for a scripted tele-advisor session (Xvfb + openbox)"
 exec {xvfb_fd}< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null & echo "pid $!")
@@ -62,27 +102,18 @@ openbox >/dev/null 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do xdotool get_desktop >/dev/null 2>&1 && break; sleep 0.05; done
 
-# The session policy: which application is the CRM, how its titles name records, where exports
-# are watched. installer/linux/session-policy.example.json is a fuller example.
-downloads=$demo/Downloads
-install -d -o nobody -g nogroup "$downloads"
-cat > "$demo/session-policy.json" <<POLICY
-{"policy_version": "demo-1",
- "applications": [
-   {"app": "crm-desktop", "brand": "Acme Energie", "process": "^CrmDesktop$", "focus": true,
-    "screens": [
-      {"screen": "customer", "mode": "view", "title": "^Fiche client (C-[0-9]+)"},
-      {"screen": "customer", "mode": "edit", "title": "^Modifier client (C-[0-9]+)"}]}],
- "clipboard": "all",
- "watched_places": [{"path": "$downloads", "class": "downloads"}]}
-POLICY
-chmod 644 "$demo/session-policy.json"
-
-echo "== the session sensor starts in the tele-advisor's session (user nobody), visibly"
-setpriv --reuid=65534 --regid=65534 --clear-groups "$session" --policy "$demo/session-policy.json" \
-  --socket "$socket" --session-id 7 2>&1 | sed 's/^/   /' &
-sleep 0.5
-sensor_pid=$(pgrep -u 65534 -f "vigie-session --policy $demo" | head -1)
+echo "== the session sensor starts in the tele-advisor's session (user nobody), visibly: it"
+echo "   tells the person what is recorded through the desktop's notification service (dunst)"
+# The person's session bus, with a notification daemon on the private display.
+setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$demo" dbus-run-session -- sh -c \
+  "dunst >/dev/null 2>&1 & exec '$session' --socket '$socket' --session-id 7" 2>&1 \
+  | sed 's/^/   /' &
+for _ in $(seq 100); do
+  sensor_pid=$(pgrep -u 65534 -f "vigie-session --socket $socket" | head -1)
+  [[ -n $sensor_pid ]] && break
+  sleep 0.05
+done
+sleep 1
 
 echo "== the tele-advisor opens customer C-104233, edits it, goes to the search screen"
 xterm -class CrmDesktop -T "Fiche client C-104233 - Acme" &
@@ -104,6 +135,12 @@ echo "== saves an export to Downloads, locks and unlocks the screen"
 printf 'nom;telephone\nMartin;0612345678\nDurand;0698765432\n' > "$demo/clients.csv"
 cp "$demo/clients.csv" "$downloads/clients-$(date +%s).csv"
 xset s activate; sleep 0.3; xset s reset; sleep 0.3
+
+echo "== the tele-advisor looks at what was recorded about them today (notices shown included)"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$session" --socket "$socket" --status \
+  | sed 's/^/   /'
+setpriv --reuid=65534 --regid=65534 --clear-groups "$session" --socket "$socket" --my-data \
+  | sed 's/^/   /'
 
 echo "== the session ends (the sensor records the logoff)"
 kill -TERM "$sensor_pid"
@@ -140,16 +177,6 @@ echo "== still queued on the workstation (normally just the agent.stop of the la
 "$agent" show --data-dir "$data"
 
 echo "== the auditor's questions, through the audit API (vigiectl; people appear as pseudonyms)"
-# Demo accounts with random passwords, kept next to the store (0600).
-for account in demo-auditor:auditor demo-dpo:dpo; do
-  name=${account%%:*}
-  if [[ ! -f $demo/$name.password ]]; then
-    (umask 077; head -c 18 /dev/urandom | base64 > "$demo/$name.password")
-    "$collector" --data-dir "$collector_data" --add-account "$name" --role "${account##*:}" \
-      < "$demo/$name.password"
-  fi
-done
-export VIGIECTL_CONFIG=$demo/vigiectl-session.json
 "$vigiectl" login --url "https://127.0.0.1:$port" --ca "$collector_data/ca.pem" \
   --user demo-auditor < "$demo/demo-auditor.password"
 since=$(date -u -d yesterday +%F)
