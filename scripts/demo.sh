@@ -33,13 +33,21 @@ socket=$demo/agent.sock
 port=${VIGIE_DEMO_PORT:-18443}
 pids=()
 # On exit, stop what was started, the last started first (X clients before the X server).
+# Waits up to 60 s (a busy machine is slow to start things) for CONDITION, else stops the demo
+# saying what did not happen.
+wait_for() {
+  local what=$1; shift
+  for _ in $(seq 1200); do "$@" && return 0; sleep 0.05; done
+  echo "demo: $what did not happen within 60 s" >&2
+  exit 1
+}
 trap 'for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
         kill ${pids[i]} 2>/dev/null || true; wait ${pids[i]} 2>/dev/null || true; done' EXIT
 
 echo "== starting the collector (first start creates its CA, secret and encrypted store)"
 "$collector" --data-dir "$collector_data" --listen "127.0.0.1:$port" > "$demo/collector.out" &
 pids+=($!)
-for _ in $(seq 200); do grep -q listening "$demo/collector.out" 2>/dev/null && break; sleep 0.05; done
+wait_for "the collector's start" grep -q listening "$demo/collector.out"
 cat "$demo/collector.out"
 
 if [[ ! -f $data/enrollment/collector.url ]]; then
@@ -89,8 +97,8 @@ echo "== starting the agent service (it pulls the policy, checks its signature, 
 "$agent" run --data-dir "$data" --socket "$socket" --linger-ms 200 &
 agent_pid=$!
 pids+=($agent_pid)
-for _ in $(seq 100); do [[ -S $socket ]] && break; sleep 0.05; done
-for _ in $(seq 100); do [[ -f $demo/policy.json ]] && break; sleep 0.05; done
+wait_for "the agent's start" test -S "$socket"
+wait_for "the policy's publication" test -f "$demo/policy.json"
 
 echo "== a private X display for a scripted tele-advisor session (Xvfb + openbox)"
 exec {xvfb_fd}< <(Xvfb -displayfd 1 -screen 0 1280x800x24 -nolisten tcp 2>/dev/null & echo "pid $!")
@@ -100,7 +108,8 @@ read -r display_number <&$xvfb_fd
 export DISPLAY=:$display_number
 openbox >/dev/null 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do xdotool get_desktop >/dev/null 2>&1 && break; sleep 0.05; done
+x_ready() { xdotool get_desktop >/dev/null 2>&1; }
+wait_for "the X display's start" x_ready
 
 echo "== the session sensor starts in the tele-advisor's session (user nobody), visibly: it"
 echo "   tells the person what is recorded through the desktop's notification service (dunst)"
@@ -108,11 +117,11 @@ echo "   tells the person what is recorded through the desktop's notification se
 setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$demo" dbus-run-session -- sh -c \
   "dunst >/dev/null 2>&1 & exec '$session' --socket '$socket' --session-id 7" 2>&1 \
   | sed 's/^/   /' &
-for _ in $(seq 100); do
+sensor_started() {
   sensor_pid=$(pgrep -u 65534 -f "vigie-session --socket $socket" | head -1)
-  [[ -n $sensor_pid ]] && break
-  sleep 0.05
-done
+  [[ -n $sensor_pid ]]
+}
+wait_for "the session sensor's start" sensor_started
 sleep 1
 
 echo "== the tele-advisor opens customer C-104233, edits it, goes to the search screen"

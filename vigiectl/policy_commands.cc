@@ -31,6 +31,13 @@ int policyActivate(Context& context, const Invocation& invocation) {
   request.body = std::move(document).value();
   auto activated = callSaved(context, request);
   if (!activated.isOk()) return fail(context, activated.status().withContext(path));
+  const json::Value* unchanged = activated->find("unchanged");
+  if (unchanged != nullptr && unchanged->kind == json::Value::Kind::kBool && unchanged->boolean) {
+    context.out << "policy " << printable(textOf(*activated, "serial")) << " ("
+                << printable(textOf(*activated, "version"))
+                << ") already says this: it stays in force, nothing activated\n";
+    return kExitOk;
+  }
   context.out << "policy " << printable(textOf(*activated, "serial")) << " ("
               << printable(textOf(*activated, "version"))
               << ") activated and signed; workstations apply it at their next heartbeat\n";

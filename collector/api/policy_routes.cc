@@ -33,12 +33,17 @@ ApiReply activateWorkstationPolicy(ApiCall& call, AuditService& audit) {
   if (audit.signer == nullptr) return error(409, "this collector cannot sign policies");
   auto retention = audit.retention.classes();
   if (!retention.isOk()) return fromStatus(retention.status());
-  auto activated =
+  auto activation =
       audit.policies.activate(call.body, *retention, *audit.signer, call.principal->user);
-  if (!activated.isOk()) return fromStatus(activated.status());
-  ApiReply reply = json(201, policySummary(*activated).done());
-  reply.trail_detail =
-      JsonOut().number("serial", activated->serial).text("version", activated->version).done();
+  if (!activation.isOk()) return fromStatus(activation.status());
+  const SignedPolicy& policy = activation->policy;
+  ApiReply reply = json(activation->unchanged ? 200 : 201,
+                        policySummary(policy).boolean("unchanged", activation->unchanged).done());
+  reply.trail_detail = JsonOut()
+                           .number("serial", policy.serial)
+                           .text("version", policy.version)
+                           .boolean("unchanged", activation->unchanged)
+                           .done();
   return reply;
 }
 

@@ -1,5 +1,7 @@
 #include "fleet/workstation_policies.h"
 
+#include <algorithm>
+
 #include "vigie/protocol/hex.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/utc_time.h"
@@ -57,6 +59,18 @@ StatusOr<std::string> completeDocument(std::string_view document, int64_t serial
   return out;
 }
 
+// A signed document without its activation (serial and time): what an agent would apply.
+std::string withoutActivation(const std::string& document) {
+  auto parsed = json::parse(document);
+  if (!parsed.isOk()) return document;
+  std::erase_if(parsed->object, [](const json::Member& member) {
+    return member.first == "serial" || member.first == "activated";
+  });
+  std::string out;
+  json::appendValue(out, *parsed);
+  return out;
+}
+
 SignedPolicy readPolicy(sqlite3_stmt* s, bool with_document) {
   SignedPolicy policy;
   policy.serial = sqlcipher::columnInt(s, 0);
@@ -72,27 +86,37 @@ SignedPolicy readPolicy(sqlite3_stmt* s, bool with_document) {
 
 }  // namespace
 
-StatusOr<SignedPolicy> WorkstationPolicies::activate(std::string_view document,
-                                                     const std::vector<RetentionClass>& retention,
-                                                     const crypto::CertificateAuthority& signer,
-                                                     std::string_view by) {
+StatusOr<Activation> WorkstationPolicies::activate(std::string_view document,
+                                                   const std::vector<RetentionClass>& retention,
+                                                   const crypto::CertificateAuthority& signer,
+                                                   std::string_view by) {
   if (document.size() > kMaxPolicyBytes) {
     return Status::invalidArgument("policy: larger than 1 MiB");
   }
-  SignedPolicy policy;
+  Activation activation;
+  SignedPolicy& policy = activation.policy;
   policy.activated_ms = clock_.nowUnixMillis();
   policy.activated_by = std::string(by);
   VIGIE_RETURN_IF_ERROR(db_.transaction([&](sqlite3* db) -> Status {
-    int64_t last = 0;
+    std::optional<SignedPolicy> in_force;
     VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, "SELECT coalesce(max(serial), 0) FROM workstation_policies", {},
-                       [&](sqlite3_stmt* s) { last = sqlcipher::columnInt(s, 0); }));
-    policy.serial = last + 1;
+        sqlcipher::run(db,
+                       "SELECT serial, version, activated_ms, activated_by, document, signature"
+                       " FROM workstation_policies ORDER BY serial DESC LIMIT 1",
+                       {}, [&](sqlite3_stmt* s) { in_force = readPolicy(s, true); }));
+    policy.serial = in_force ? in_force->serial + 1 : 1;
     auto complete = completeDocument(document, policy.serial, policy.activated_ms, retention);
     if (!complete.isOk()) return complete.status();
     // Checked as the agent will check it, after completion.
     auto parsed = policy::parseWorkstationPolicy(*complete);
     if (!parsed.isOk()) return parsed.status();
+    // The same rules and retention again would have every workstation apply them and notify
+    // every person anew, for nothing.
+    if (in_force && withoutActivation(in_force->document) == withoutActivation(*complete)) {
+      activation.policy = std::move(*in_force);
+      activation.unchanged = true;
+      return Status::ok();
+    }
     policy.version = parsed->version;
     policy.document = std::move(complete).value();
     auto signature = signer.sign(policy.document);
@@ -106,7 +130,7 @@ StatusOr<SignedPolicy> WorkstationPolicies::activate(std::string_view document,
          std::string_view(policy.activated_by), std::string_view(policy.document),
          std::string_view(policy.signature)});
   }));
-  return policy;
+  return activation;
 }
 
 StatusOr<std::optional<SignedPolicy>> WorkstationPolicies::active() {

@@ -26,16 +26,22 @@ struct SignedPolicy {
   std::string activated_by;
 };
 
+struct Activation {
+  SignedPolicy policy;     // the policy in force after the call
+  bool unchanged = false;  // the document and retention were those in force: nothing activated
+};
+
 class WorkstationPolicies {
  public:
   WorkstationPolicies(AuditDb& db, platform::Clock& clock) : db_(db), clock_(clock) {}
 
   // Checks the administrator's `document` as an agent would, completes it (serial, activated,
-  // retention_days from `retention`), signs it with `signer` and makes it the active policy.
+  // retention_days from `retention`), signs it with `signer` and makes it the active policy —
+  // unless it says exactly what the active policy says, which then stays (no new serial).
   // kInvalidArgument names what is wrong with the document.
-  StatusOr<SignedPolicy> activate(std::string_view document,
-                                  const std::vector<RetentionClass>& retention,
-                                  const crypto::CertificateAuthority& signer, std::string_view by);
+  StatusOr<Activation> activate(std::string_view document,
+                                const std::vector<RetentionClass>& retention,
+                                const crypto::CertificateAuthority& signer, std::string_view by);
 
   // The policy in force: the last activated; nullopt before the first.
   StatusOr<std::optional<SignedPolicy>> active();

@@ -40,7 +40,10 @@ class WorkstationPoliciesTest : public AuditFixture {
   StatusOr<SignedPolicy> activate(std::string_view document) {
     auto retention = audit_->retention.classes();
     EXPECT_TRUE(retention.isOk());
-    return audit_->policies.activate(document, *retention, *ca_, "admin1");
+    auto activation = audit_->policies.activate(document, *retention, *ca_, "admin1");
+    if (!activation.isOk()) return activation.status();
+    EXPECT_FALSE(activation->unchanged);
+    return activation->policy;
   }
 
   std::unique_ptr<crypto::CertificateAuthority> ca_;
@@ -54,6 +57,16 @@ TEST_F(WorkstationPoliciesTest, ActivationCompletesSignsAndNumbersThePolicy) {
   ASSERT_TRUE(first.isOk()) << first.status().toString();
   EXPECT_EQ(first->serial, 1);
   EXPECT_EQ(first->version, "site-2026-12");
+  // The same document again changes nothing: agents would re-apply it and notify everyone.
+  auto retention = audit_->retention.classes().value();
+  clock_.advance(kHourMs);
+  auto again = audit_->policies.activate(kPolicy, retention, *ca_, "admin2");
+  ASSERT_TRUE(again.isOk());
+  EXPECT_TRUE(again->unchanged);
+  EXPECT_EQ(again->policy.serial, 1);
+  EXPECT_EQ(again->policy.activated_by, "admin1");
+  // A retention change is news for the notices: a new serial.
+  ASSERT_TRUE(audit_->retention.set("access", 300, "", "dpo1").isOk());
   auto second = activate(kPolicy);
   ASSERT_TRUE(second.isOk());
   EXPECT_EQ(second->serial, 2);
@@ -69,11 +82,11 @@ TEST_F(WorkstationPoliciesTest, ActivationCompletesSignsAndNumbersThePolicy) {
   EXPECT_EQ(document->object[0].first, "serial");
   EXPECT_EQ(document->object[0].second.magnitude, 2u);
   EXPECT_EQ(document->object[1].first, "activated");
-  EXPECT_EQ(document->object[1].second.string, "2026-12-02T08:00:00.000Z");
+  EXPECT_EQ(document->object[1].second.string, "2026-12-02T09:00:00.000Z");
   EXPECT_EQ(document->object[2].first, "retention_days");
   const json::Value* access = document->object[2].second.find("access");
   ASSERT_NE(access, nullptr);
-  EXPECT_EQ(access->magnitude, 183u);
+  EXPECT_EQ(access->magnitude, 300u);
   EXPECT_EQ(document->object[3].first, "policy_version");
 
   // The signature holds for the document with the CA certificate agents pinned, and only it.
@@ -117,6 +130,7 @@ TEST_F(WorkstationPoliciesTest, BadDocumentsAreRefusedByNameAndNothingIsActivate
 
 TEST_F(WorkstationPoliciesTest, CompliancePackSaysWhatThePolicyAndRetentionSay) {
   ASSERT_TRUE(audit_->retention.set("exports", 300, "", "dpo1").isOk());
+  ASSERT_TRUE(audit_->retention.set("access", 183, "", "dpo1").isOk());
   auto policy = activate(kPolicy);
   ASSERT_TRUE(policy.isOk());
   auto pack = buildCompliancePack(*policy, audit_->retention.classes().value());

@@ -446,6 +446,10 @@ TEST_F(VigiectlEndToEndTest, PolicyActivatedThenDescribedInTheCompliancePack) {
   ASSERT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_NE(result.out.find("policy 1 (site-7) activated and signed"), std::string::npos)
       << result.out;
+  result = ctl({"policy", "activate", good});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("policy 1 (site-7) already says this"), std::string::npos)
+      << result.out;
   result = ctl({"policy", "show"});
   ASSERT_EQ(result.exit_code, 0) << describe(result);
   EXPECT_NE(result.out.find("site-7"), std::string::npos) << result.out;
