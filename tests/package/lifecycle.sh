@@ -32,8 +32,9 @@ for deb in "$agent_v" "$agent_next" "$collector_v" "$collector_next"; do
 done
 dpkg --compare-versions "$next" gt "$v" || { echo "package test: $next is not after $v" >&2; exit 1; }
 
-# One package test at a time on a machine: the packages, users and paths are the machine's.
-exec {lock}>/run/lock/vigie-package-test.lock
+# One package test at a time on a machine: the packages, users and paths are the machine's. The
+# lock is taken on dpkg's directory, which is always there (no lock file left behind).
+exec {lock}</var/lib/dpkg
 flock -w 600 "$lock" || { echo "package test: another one holds the lock" >&2; exit 1; }
 
 fail() {
@@ -64,7 +65,6 @@ done
 
 work=$(mktemp -d)
 chmod 755 "$work"
-mkdir -m 700 "$work/tmp"
 cleanup() {
   local status=$?
   set +e
@@ -72,7 +72,11 @@ cleanup() {
   dpkg --purge vigie-agent vigie-collector >"$work/cleanup.out" 2>&1 || cat "$work/cleanup.out"
   # What a failed purge may have left.
   for name in vigie-agent vigie-collector; do
-    if [[ -f /run/$name.pid ]]; then kill "$(cat "/run/$name.pid")" 2>/dev/null; fi
+    # The services this test started, by pid (their users are this test's).
+    if getent passwd "$name" >/dev/null; then
+      for pid in $(pgrep -u "$name"); do kill "$pid"; done
+      wait_until 10 eval "! pgrep -u $name >/dev/null"
+    fi
     if dpkg-query -W -f='${Status}' "$name" 2>/dev/null | grep -qv "not-installed"; then
       dpkg --purge --force-remove-reinstreq "$name"
     fi
@@ -132,6 +136,12 @@ send_as_nobody() {
   [[ $reply == "ok "* ]] || fail "vigie-agent send as nobody answered '$reply'"
 }
 queue_json() { runuser -u vigie-agent -- "$1" show --json --data-dir /var/lib/vigie-agent; }
+# The copies of the CA and secret made for the enrollment are gone.
+no_staged_secret() {
+  local left
+  left=$(find /var/lib/vigie-agent -maxdepth 1 -name '.enroll.*')
+  [[ -z $left ]] || fail "the enrollment's copy of the secret was left: $left"
+}
 identity_hashes() {
   (cd /var/lib/vigie-agent && sha256sum keys/* enrollment/*)
 }
@@ -182,14 +192,14 @@ VIGIE_ENROLL_SECRET=wrong-secret-0123456789abcdef
 VIGIE_UNKNOWN_KEY=1
 CONF
 chmod 600 /etc/vigie/enroll.conf
-run_dpkg agent-wrong-secret env "${start_env[@]}" TMPDIR="$work/tmp" dpkg -i "$agent_v"
+run_dpkg agent-wrong-secret env "${start_env[@]}" dpkg -i "$agent_v"
 grep -q "ENROLLMENT FAILED" "$work/agent-wrong-secret.out" ||
   fail "the failed enrollment was not reported: $(cat "$work/agent-wrong-secret.out")"
 grep -q "enroll.conf line 5 ignored" "$work/agent-wrong-secret.out" ||
   fail "the unknown key of enroll.conf was not reported"
 ! grep -q "wrong-secret" "$work/agent-wrong-secret.out" || fail "the install printed the secret"
 [[ ! -e /var/lib/vigie-agent/enrollment/collector.url ]] || fail "enrolled with a wrong secret"
-[[ -z $(ls -A "$work/tmp") ]] || fail "the secret's temporary file was left: $(ls -A "$work/tmp")"
+no_staged_secret
 check_service_process vigie-agent
 [[ $(stat -c '%a %U' /var/lib/vigie-agent) == "700 vigie-agent" ]] ||
   fail "/var/lib/vigie-agent is $(stat -c '%a %U' /var/lib/vigie-agent)"
@@ -210,13 +220,13 @@ else
 fi
 
 step "agent $v again, enrolled at install from the environment (secret given as a value)"
-run_dpkg agent-enroll env "${start_env[@]}" TMPDIR="$work/tmp" \
+run_dpkg agent-enroll env "${start_env[@]}" \
   VIGIE_COLLECTOR_URL="https://127.0.0.1:$port" VIGIE_CA_FILE="$work/ca.pem" \
   VIGIE_ENROLL_SECRET="$secret" dpkg -i "$agent_v"
 [[ -f /var/lib/vigie-agent/enrollment/collector.url ]] ||
   fail "not enrolled: $(cat "$work/agent-enroll.out")"
 ! grep -qF "$secret" "$work/agent-enroll.out" || fail "the install printed the secret"
-[[ -z $(ls -A "$work/tmp") ]] || fail "the secret's temporary file was left: $(ls -A "$work/tmp")"
+no_staged_secret
 [[ $(cat /var/lib/vigie-agent/enrollment/device.id) == "$device" ]] || fail "device id not $device"
 check_service_process vigie-agent
 ! tr '\0' '\n' <"/proc/$(service_pid vigie-agent)/environ" | grep -q VIGIE_ENROLL_SECRET ||

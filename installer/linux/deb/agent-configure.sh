@@ -45,6 +45,31 @@ vigie_setting() {
   if [ -n "$vigie_value" ]; then printf '%s' "$vigie_value"; else vigie_conf_value "$1"; fi
 }
 
+# vigie_enroll_as_agent DATA_DIR URL CA SECRET_FILE DEVICE: vigie-agent enroll, run as the
+# service's user (its key store accepts no other owner) on copies of the CA and of the secret
+# (SECRET_FILE, or $vigie_secret when it is "") in a directory of its own, removed afterwards.
+vigie_enroll_as_agent() {
+  vigie_stage=$(mktemp -d "$1/.enroll.XXXXXX") || return 1
+  trap 'rm -rf "$vigie_stage"' EXIT
+  vigie_status=0
+  if [ -n "$4" ]; then
+    install -m 0600 -o vigie-agent -g vigie-agent "$4" "$vigie_stage/secret" || vigie_status=1
+  else
+    (umask 077 && printf '%s\n' "$vigie_secret" >"$vigie_stage/secret") &&
+      chown vigie-agent:vigie-agent "$vigie_stage/secret" || vigie_status=1
+  fi
+  if [ "$vigie_status" -eq 0 ]; then
+    install -m 0644 -o vigie-agent -g vigie-agent "$3" "$vigie_stage/ca.pem" &&
+      chown vigie-agent:vigie-agent "$vigie_stage" &&
+      setpriv --reuid=vigie-agent --regid=vigie-agent --init-groups --reset-env \
+        vigie-agent enroll --data-dir "$1" --collector "$2" --ca-file "$vigie_stage/ca.pem" \
+        --secret-file "$vigie_stage/secret" ${5:+--device-id "$5"} || vigie_status=1
+  fi
+  rm -rf "$vigie_stage"
+  trap - EXIT
+  return "$vigie_status"
+}
+
 # vigie_enroll_at_install DATA_DIR: enrolls unless already enrolled or not asked to.
 vigie_enroll_at_install() {
   if [ -f "$1/enrollment/collector.url" ]; then
@@ -80,26 +105,12 @@ vigie_enroll_at_install() {
       "$VIGIE_ENROLL_CONF). The agent is installed and keeps its events queued until enrolled." >&2
     return 0
   fi
-  vigie_temp=
-  if [ -z "$vigie_secret_file" ]; then
-    vigie_temp=$(mktemp)
-    trap 'rm -f "$vigie_temp"' EXIT
-    printf '%s\n' "$vigie_secret" >"$vigie_temp"
-    vigie_secret_file=$vigie_temp
-  fi
-  vigie_secret=
-  set -- enroll --data-dir "$1" --collector "$vigie_url" --ca-file "$vigie_ca" \
-    --secret-file "$vigie_secret_file"
-  [ -z "$vigie_device" ] || set -- "$@" --device-id "$vigie_device"
-  if /usr/bin/vigie-agent "$@"; then
+  if vigie_enroll_as_agent "$1" "$vigie_url" "$vigie_ca" "$vigie_secret_file" "$vigie_device"; then
     vigie_enrolled=yes
   else
     vigie_enrolled=no
   fi
-  if [ -n "$vigie_temp" ]; then
-    rm -f "$vigie_temp"
-    trap - EXIT
-  fi
+  vigie_secret=
   if [ "$vigie_enrolled" = no ]; then
     echo "vigie-agent: ENROLLMENT FAILED (the reason is above). The agent is installed and" \
       "keeps its events queued; enroll it with 'vigie-agent enroll' then restart it, or" \

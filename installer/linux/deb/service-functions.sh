@@ -12,29 +12,33 @@ vigie_add_user() {
 # vigie_remove_user NAME: removes user and group NAME if this package made them (by the
 # comment it gave the user; an administrator's own account of that name stays).
 vigie_remove_user() {
-  if [ "$(getent passwd "$1" | cut -d: -f5)" = "Vigie service $1" ]; then
-    deluser --system --quiet "$1" >/dev/null || true
-    if getent group "$1" >/dev/null; then delgroup --system --quiet "$1" >/dev/null || true; fi
+  if [ "$(getent passwd "$1" | cut -d: -f5 | cut -d, -f1)" = "Vigie service $1" ]; then
+    deluser --system --quiet "$1" >/dev/null 2>&1 || true
+    if getent group "$1" >/dev/null; then delgroup --system --quiet "$1" >/dev/null 2>&1 || true; fi
   fi
 }
 
-# vigie_service_enable NAME: started at boot by systemd or by the init scripts' runlevels,
-# unless the administrator disabled it.
-vigie_service_enable() {
+# vigie_own_files USER DIR: what another user (root: an enrollment, an admin command) made in
+# DIR becomes USER's. Links are changed themselves, never followed.
+vigie_own_files() {
+  find "$2" ! -user "$1" -exec chown -h "$1:$1" {} +
+}
+
+# vigie_unit_enable NAME: started at boot by systemd unless the administrator disabled it (the
+# runlevels' links are update-rc.d's, called by the postinst).
+vigie_unit_enable() {
   deb-systemd-helper unmask "$1.service" >/dev/null || true
   if deb-systemd-helper --quiet was-enabled "$1.service"; then
     deb-systemd-helper enable "$1.service" >/dev/null || true
   else
     deb-systemd-helper update-state "$1.service" >/dev/null || true
   fi
-  update-rc.d "$1" defaults >/dev/null
 }
 
-# vigie_service_forget NAME: no trace left in systemd's or the runlevels' links (purge).
-vigie_service_forget() {
+# vigie_unit_forget NAME: no trace left in systemd's links (purge).
+vigie_unit_forget() {
   deb-systemd-helper purge "$1.service" >/dev/null || true
   deb-systemd-helper unmask "$1.service" >/dev/null || true
-  update-rc.d "$1" remove >/dev/null
 }
 
 # True when /usr/sbin/policy-rc.d forbids starting NAME (Docker images ship one that forbids
@@ -58,7 +62,11 @@ vigie_service_start() {
   fi
   if [ -d /run/systemd/system ]; then
     systemctl --system daemon-reload
-    systemctl restart "$1.service"
+    if [ "${VIGIE_FORCE_START:-}" = yes ]; then
+      systemctl restart "$1.service"
+    else
+      deb-systemd-invoke restart "$1.service"
+    fi
   elif runlevel >/dev/null 2>&1; then
     # A System V init in a runlevel: invoke-rc.d honours the runlevel's links and the policy.
     if [ "${VIGIE_FORCE_START:-}" = yes ]; then
