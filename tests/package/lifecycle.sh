@@ -215,6 +215,11 @@ if command -v systemd-analyze >/dev/null; then
     /lib/systemd/system/vigie-collector.service >"$work/verify.out" 2>&1 ||
     fail "systemd-analyze verify: $(cat "$work/verify.out")"
   ! grep -q vigie "$work/verify.out" || fail "systemd-analyze verify: $(cat "$work/verify.out")"
+  # Their hardening stays where it is: systemd's exposure score 2.0 at most (of 10).
+  for unit in vigie-agent vigie-collector; do
+    systemd-analyze security --offline=yes --threshold=20 "/lib/systemd/system/$unit.service" \
+      >"$work/security.out" 2>&1 || fail "$unit.service exposure: $(tail -n 1 "$work/security.out")"
+  done
 else
   echo "(systemd-analyze is not installed: the units are not verified)"
 fi
@@ -259,6 +264,8 @@ check_service_process vigie-agent
 [[ $(/usr/bin/vigie-agent version) == "vigie-agent $next" ]] || fail "vigie-agent version"
 queue_json /usr/bin/vigie-agent >"$work/queue.json" || fail "vigie-agent show after upgrade"
 grep -q '"C-PKG-3"' "$work/queue.json" || fail "the upgrade lost the queued event"
+grep '"agent.stop"' "$work/queue.json" | tail -n 1 | grep -q SIGTERM ||
+  fail "the agent $v did not record its stop (SIGTERM) before the upgrade"
 grep '"agent.start"' "$work/queue.json" | tail -n 1 | grep -qF "\"$next\"" ||
   fail "the running agent did not record agent.start $next"
 run_dpkg collector-upgrade env "${start_env[@]}" dpkg -i "$collector_next"

@@ -18,12 +18,6 @@ vigie_remove_user() {
   fi
 }
 
-# vigie_own_files USER DIR: what another user (root: an enrollment, an admin command) made in
-# DIR becomes USER's. Links are changed themselves, never followed.
-vigie_own_files() {
-  find "$2" ! -user "$1" -exec chown -h "$1:$1" {} +
-}
-
 # vigie_unit_enable NAME: started at boot by systemd unless the administrator disabled it (the
 # runlevels' links are update-rc.d's, called by the postinst).
 vigie_unit_enable() {
