@@ -109,7 +109,7 @@ wait_until() {
   done
 }
 service_pid() { cat "/run/$1.pid" 2>/dev/null; }
-# The service runs as its own user, without capability, with no_new_privs.
+# The service runs as its own user, without capability, with no_new_privs and umask 077.
 check_service_process() {
   local name=$1 pid uid
   /etc/init.d/"$name" status >/dev/null || fail "$name is not running (init script status)"
@@ -119,6 +119,7 @@ check_service_process() {
     fail "$name (pid $pid) does not run as user $name"
   grep -Eq '^CapBnd:\s+0+$' "/proc/$pid/status" || fail "$name keeps capabilities"
   grep -Eq '^NoNewPrivs:\s+1$' "/proc/$pid/status" || fail "$name may gain privileges"
+  grep -Eq '^Umask:\s+0077$' "/proc/$pid/status" || fail "$name's umask is not 077"
   [[ $(readlink "/proc/$pid/exe") == "/usr/bin/$name" ]] ||
     fail "$name runs $(readlink "/proc/$pid/exe"), not /usr/bin/$name"
 }
