@@ -258,7 +258,11 @@ step "upgrade to $next, the collector down: identity, keys and queue kept"
 send_as_nobody C-PKG-3  # stays queued while the collector is down
 hashes=$(identity_hashes)
 old_pid=$(service_pid vigie-agent)
-run_dpkg agent-upgrade env "${start_env[@]}" dpkg -i "$agent_next"
+# Enrollment settings given again are not used: the identity stays.
+run_dpkg agent-upgrade env "${start_env[@]}" VIGIE_COLLECTOR_URL=https://elsewhere.invalid:1 \
+  dpkg -i "$agent_next"
+grep -q "already enrolled as $device" "$work/agent-upgrade.out" ||
+  fail "the upgrade did not say the enrollment settings were not used"
 check_service_process vigie-agent
 [[ $(service_pid vigie-agent) != "$old_pid" ]] || fail "the agent was not restarted"
 [[ $(identity_hashes) == "$hashes" ]] || fail "the upgrade changed keys or enrollment"

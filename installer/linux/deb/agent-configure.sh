@@ -73,10 +73,20 @@ vigie_enroll_as_agent() {
 # vigie_enroll_at_install DATA_DIR: enrolls unless already enrolled or not asked to.
 vigie_enroll_at_install() {
   if [ -f "$1/enrollment/collector.url" ]; then
+    if [ -n "${VIGIE_COLLECTOR_URL:-}${VIGIE_ENROLL_SECRET_FILE:-}${VIGIE_ENROLL_SECRET:-}" ]; then
+      echo "vigie-agent: already enrolled as $(cat "$1/enrollment/device.id" 2>/dev/null);" \
+        "the enrollment settings are not used (identity and keys kept)." >&2
+    fi
     unset VIGIE_ENROLL_SECRET
     return 0
   fi
-  [ ! -f "$VIGIE_ENROLL_CONF" ] || vigie_check_enroll_conf
+  if [ -f "$VIGIE_ENROLL_CONF" ]; then
+    vigie_check_enroll_conf
+    if [ -n "$(find "$VIGIE_ENROLL_CONF" -perm /077)" ]; then
+      echo "vigie-agent: warning: $VIGIE_ENROLL_CONF may hold the enrollment secret and other" \
+        "users can read it; make it 0600." >&2
+    fi
+  fi
   vigie_url=$(vigie_setting VIGIE_COLLECTOR_URL)
   vigie_ca=$(vigie_setting VIGIE_CA_FILE)
   vigie_device=$(vigie_setting VIGIE_DEVICE_ID)
