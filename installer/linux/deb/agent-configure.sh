@@ -123,8 +123,8 @@ vigie_enroll_at_install() {
   vigie_secret=
   if [ "$vigie_enrolled" = no ]; then
     echo "vigie-agent: ENROLLMENT FAILED (the reason is above). The agent is installed and" \
-      "keeps its events queued; enroll it with 'vigie-agent enroll' then restart it, or" \
-      "reinstall with the right settings (see the administrator's guide)." >&2
+      "keeps its events queued until enrolled: run 'dpkg-reconfigure vigie-agent' with the" \
+      "right settings (see the administrator's guide, Install)." >&2
   fi
 }
 
