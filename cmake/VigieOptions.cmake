@@ -20,5 +20,11 @@ if(VIGIE_SANITIZE)
 endif()
 
 # vigie/version.h, generated from the project version so there is one place to change it.
+# VIGIE_VERSION overrides it for one build tree (a package built to test upgrades).
+set(VIGIE_VERSION "${PROJECT_VERSION}" CACHE STRING "Version stamped into the programs and packages")
+if(NOT VIGIE_VERSION MATCHES "^[0-9][0-9A-Za-z.+~]*$")
+  message(FATAL_ERROR "VIGIE_VERSION '${VIGIE_VERSION}' is not a version: it must start with a "
+    "digit and hold only letters, digits and . + ~")
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/version.h.in ${PROJECT_BINARY_DIR}/generated/vigie/version.h)
 target_include_directories(vigie_options INTERFACE ${PROJECT_BINARY_DIR}/generated)

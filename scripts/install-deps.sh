@@ -20,6 +20,10 @@ packages=(
   libcups2-dev cups cups-client  # print jobs: libcups in the sensor, a real cupsd in its tests
   # notices: sd-bus in the sensor; a real session bus and notification daemon in its tests
   libsystemd-dev dbus-daemon dbus-bin dunst systemd  # dunstctl history asks with busctl
+  # the Debian packages (installer/build-packages.sh, tests/package): dpkg-shlibdeps for their
+  # dependencies, adduser for their maintainer scripts; systemd (above, installed, not run)
+  # verifies their units
+  dpkg-dev file adduser
 )
 
 # rsyslogd and its TLS driver, unpacked from Debian's packages into a directory of their own
