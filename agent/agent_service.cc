@@ -14,12 +14,19 @@
 #include "vigie/crypto/x509.h"
 #include "vigie/platform/atomic_file.h"
 #include "vigie/platform/host_name.h"
+#include "vigie/platform/os_name.h"
 #include "vigie/platform/peer_identity.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
 
 namespace vigie::agent {
+namespace {
+
+void logLine(const std::string& line) { std::fprintf(stderr, "vigie-agent: %s\n", line.c_str()); }
+
+}  // namespace
+
 std::string keysDirectory(const std::string& data_dir) { return data_dir + "/keys"; }
 std::string queuePath(const std::string& data_dir) { return data_dir + "/queue.db"; }
 
@@ -75,7 +82,10 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
   service->intake_ = std::make_unique<EventIntake>(*service->queue_);
   service->server_ =
       std::make_unique<SensorServer>(std::move(listener).value(), *service->intake_, clock);
-  if (service->enrollment_) VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
+  if (service->enrollment_) {
+    VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
+    VIGIE_RETURN_IF_ERROR(service->startHeartbeat(config));
+  }
   return service;
 }
 
@@ -83,26 +93,68 @@ Status AgentService::startUploader(const AgentConfig& config, const crypto::Secr
   auto transport = newCurlTransport(enrollment_->tls());
   if (!transport.isOk()) return transport.status();
   transport_ = std::move(transport).value();
+  UploaderOptions options = config.upload;
+  if (options.clock == nullptr) options.clock = clock_;
   auto reenroll_with_stored_secret = [this, data_dir = config.data_dir, chain_key] {
     auto renewed = reenroll(data_dir, *enrollment_, chain_key);
     return renewed.status();
-  };
-  auto log = [](const std::string& line) {
-    std::fprintf(stderr, "vigie-agent: %s\n", line.c_str());
   };
   std::array<uint8_t, 8> seed{};
   (void)crypto::fillRandom(seed);
   uint64_t jitter_seed = 0;
   for (uint8_t byte : seed) jitter_seed = jitter_seed << 8 | byte;
   uploader_ = std::make_unique<Uploader>(
-      *queue_, *transport_, config.upload, std::move(reenroll_with_stored_secret),
-      [this](const LeasedEvent& event, const std::string&) { recordRejected(event); },
-      std::move(log), jitter_seed);
+      *queue_, *transport_, options, std::move(reenroll_with_stored_secret),
+      [this](const LeasedEvent& event, const std::string&) { recordRejected(event); }, logLine,
+      jitter_seed);
   uploader_->setRenewalCheck([this, next_check_ms = int64_t{0}]() mutable {
     return certificateRenewalDue(next_check_ms);
   });
   uploader_->start();
   return Status::ok();
+}
+
+Status AgentService::startHeartbeat(const AgentConfig& config) {
+  // Its own connection: a heartbeat never waits behind a batch.
+  auto transport = newCurlTransport(enrollment_->tls());
+  if (!transport.isOk()) return transport.status();
+  os_name_ = protocol::truncateUtf8(platform::osName(), protocol::kMaxShortText);
+  if (!protocol::isValidUtf8(os_name_)) os_name_.clear();
+  heartbeat_ = std::make_unique<HeartbeatReporter>(
+      std::move(transport).value(),
+      [this](int64_t lost_since_ms) { return heartbeatReport(lost_since_ms); }, logLine,
+      config.heartbeat_interval);
+  heartbeat_->start();
+  return Status::ok();
+}
+
+protocol::HeartbeatPolicy AgentService::policyState() const {
+  // No remote policy is applied yet: serial 0, no version, no refusal.
+  return {};
+}
+
+protocol::Heartbeat AgentService::heartbeatReport(int64_t lost_since_ms) {
+  protocol::Heartbeat report;
+  report.agent_version = std::string(kVersion);
+  report.os = os_name_;
+  report.host = protocol::truncateUtf8(platform::hostName(), protocol::kMaxShortText);
+  report.policy = policyState();
+  const QueueStats stats = queue_->stats();
+  report.queue_events = stats.events;
+  report.queue_bytes = stats.bytes;
+  if (stats.events > 0) {
+    if (auto oldest = queue_->oldestEventTime(); oldest.isOk()) report.oldest_event_ms = *oldest;
+  }
+  report.drops = stats.dropped_total;
+  if (uploader_) report.last_upload_ms = uploader_->stats().last_delivered_ms;
+  for (const SensorSession& sensor : server_->sessions(lost_since_ms)) {
+    if (report.sessions.size() == protocol::kMaxHeartbeatSessions) break;
+    report.sessions.push_back(
+        {sensor.session, sensor.user, sensor.since_ms,
+         sensor.connected ? protocol::SensorStatus::kConnected : protocol::SensorStatus::kLost});
+  }
+  report.sent_ms = clock_->nowUnixMillis();
+  return report;
 }
 
 bool AgentService::certificateRenewalDue(int64_t& next_check_ms) {
@@ -132,6 +184,7 @@ AgentService::~AgentService() { stop("shutdown"); }
 
 void AgentService::stop(const std::string& reason) {
   if (!queue_) return;
+  heartbeat_.reset();
   server_.reset();
   intake_.reset();
   uploader_.reset();  // cancels the request under way; its events stay queued

@@ -22,6 +22,7 @@ struct SensorServer::Connection {
   platform::LocalStreamPtr stream;
   std::thread thread;
   std::atomic<bool> finished{false};
+  std::optional<SensorSession> session;  // GUARDED_BY(mu_): declared by session.logon
 };
 
 SensorServer::SensorServer(platform::LocalListenerPtr listener, EventIntake& intake,
@@ -72,13 +73,34 @@ void SensorServer::acceptLoop() {
   }
 }
 
+std::vector<SensorSession> SensorServer::sessions(int64_t lost_since_ms) const {
+  std::lock_guard lock(mu_);
+  std::vector<SensorSession> sessions;
+  for (const auto& connection : connections_) {
+    if (connection->session) sessions.push_back(*connection->session);
+  }
+  for (const SensorSession& lost : lost_) {
+    if (lost.lost_ms >= lost_since_ms) sessions.push_back(lost);
+  }
+  return sessions;
+}
+
 void SensorServer::recordSensorLost(Connection& connection, const std::string& session) {
+  const int64_t now_ms = clock_.nowUnixMillis();
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;  // the service stops: its agent.stop explains the silence
+    if (connection.session) {
+      SensorSession lost = *connection.session;
+      lost.connected = false;
+      lost.lost_ms = now_ms;
+      lost_.push_back(std::move(lost));
+      if (lost_.size() > kMaxLostSessions) lost_.pop_front();
+      connection.session.reset();
+    }
   }
   Event lost;
-  lost.time_ms = clock_.nowUnixMillis();
+  lost.time_ms = now_ms;
   lost.id = crypto::UuidV7Generator().next(lost.time_ms);
   lost.user = connection.stream->peer().user;
   lost.session = session;
@@ -145,8 +167,16 @@ std::optional<std::string> SensorServer::serve(Connection& connection) {
     const Status stored = intake_.submit(events);
     if (stored.isOk()) {
       for (const Event& event : events) {
-        if (event.type == protocol::EventType::kSessionLogon) open_session = event.session;
-        if (event.type == protocol::EventType::kSessionLogoff) open_session.reset();
+        if (event.type == protocol::EventType::kSessionLogon) {
+          open_session = event.session;
+          std::lock_guard lock(mu_);
+          connection.session = SensorSession{event.session, peer.user, event.time_ms, true, 0};
+        }
+        if (event.type == protocol::EventType::kSessionLogoff) {
+          open_session.reset();
+          std::lock_guard lock(mu_);
+          connection.session.reset();
+        }
       }
     }
     std::string replies;

@@ -17,10 +17,18 @@ namespace vigie::testing {
 // A vigie-collector process serving on 127.0.0.1; port 0 picks a free one.
 class CollectorProcess {
  public:
-  CollectorProcess(std::string data_dir, uint16_t port) : data_dir_(std::move(data_dir)) {
-    process_ = std::make_unique<Subprocess>(std::vector<std::string>{
-        VIGIE_COLLECTOR_BINARY, "--data-dir", data_dir_, "--listen",
-        "127.0.0.1:" + std::to_string(port), "--server-names", "localhost,127.0.0.1"});
+  // `options` are added to the command line (e.g. shorter fleet thresholds).
+  CollectorProcess(std::string data_dir, uint16_t port, std::vector<std::string> options = {})
+      : data_dir_(std::move(data_dir)) {
+    std::vector<std::string> argv{VIGIE_COLLECTOR_BINARY,
+                                  "--data-dir",
+                                  data_dir_,
+                                  "--listen",
+                                  "127.0.0.1:" + std::to_string(port),
+                                  "--server-names",
+                                  "localhost,127.0.0.1"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    process_ = std::make_unique<Subprocess>(argv);
     const std::string line = process_->readLine();
     const std::string marker = "listening on https://127.0.0.1:";
     const size_t at = line.find(marker);

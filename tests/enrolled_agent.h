@@ -5,6 +5,7 @@
 // the test target).
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -38,17 +39,30 @@ class EnrolledAgent {
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
   }
 
-  void start() {
+  // `options` are added to `vigie-agent run` (e.g. a shorter heartbeat interval).
+  void start(std::vector<std::string> options = {}) {
     std::error_code ignored;
     std::filesystem::remove(socket_, ignored);
-    process_ = std::make_unique<Subprocess>(
-        std::vector<std::string>{VIGIE_AGENT_BINARY, "run", "--data-dir", data_dir_, "--socket",
-                                 socket_, "--linger-ms", "20"});
+    std::vector<std::string> argv{VIGIE_AGENT_BINARY, "run",   "--data-dir",  data_dir_,
+                                  "--socket",         socket_, "--linger-ms", "20"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    process_ = std::make_unique<Subprocess>(argv);
     for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ASSERT_TRUE(std::filesystem::exists(socket_)) << "the agent did not start";
   }
+
+  // Stops the service (SIGTERM) and waits for it to exit.
+  void stop() {
+    if (!process_) return;
+    process_->signal(SIGTERM);
+    process_->wait();
+    process_.reset();
+  }
+
+  const std::string& dataDir() const { return data_dir_; }
+  const std::string& socket() const { return socket_; }
 
   // Sends one crm.view draft per record id; every one must be accepted.
   void sendViews(const std::vector<std::string>& record_ids) {

@@ -16,7 +16,7 @@ const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
     for (auto family : {sessionCommands, queryCommands, revealCommands, trailCommands,
-                        importCommands, adminCommands, detectionCommands}) {
+                        importCommands, adminCommands, fleetCommands, detectionCommands}) {
       for (auto& command : family()) all.push_back(std::move(command));
     }
     return all;

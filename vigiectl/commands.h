@@ -53,6 +53,7 @@ std::vector<Command> trailCommands();
 std::vector<Command> importCommands();
 std::vector<Command> adminCommands();
 std::vector<Command> detectionCommands();
+std::vector<Command> fleetCommands();
 
 // Runs `vigiectl ARGS...` (without the program name); returns the exit code.
 int runVigiectl(Context& context, const std::vector<std::string>& args);

@@ -38,7 +38,10 @@ Commands:
             --reenroll         replace the certificate of a device the collector already knows
   run     Run the service in the foreground until SIGTERM or SIGINT. Once enrolled, it uploads
           the queue to the collector (mutual TLS, the enrolled CA only) and deletes events only
-          when the collector has acknowledged them; not enrolled, events stay queued.
+          when the collector has acknowledged them; not enrolled, events stay queued. Enrolled,
+          it also sends the collector a heartbeat at start and every interval (version, OS,
+          policy in force, queue depth and oldest event, drops, last upload, session sensors),
+          on a connection of its own.
             --data-dir DIR     keys, queue, enrollment (default /var/lib/vigie-agent), 0700
             --socket PATH      where session sensors connect (default /run/vigie-agent/agent.sock)
             --device-id ID     device id stamped on events (default: enrolled id, else
@@ -48,6 +51,8 @@ Commands:
             --max-age-days N   events older than this are purged and counted (default 30)
             --batch-events N   events per upload batch at most (default 2000)
             --linger-ms N      a batch that is not full waits this long (default 1000)
+            --heartbeat-seconds N  between heartbeats until the collector's policy sets it
+                               (default 60)
   send    Send events to a running service: one draft per line on standard input,
           {"type":"crm.view","session":"2","data":{...}} (see docs/events.md). Prints the
           service's reply to each line ("ok <seq>" or "error <reason>").
@@ -91,11 +96,14 @@ int runService(const cli::Options& options) {
   config.limits.max_age_ms = static_cast<int64_t>(*max_age_days) * 24 * 3600 * 1000;
   auto batch_events = options.number("batch-events", config.upload.batch_events, 1, 20'000);
   auto linger_ms = options.number("linger-ms", 1000, 0, 600'000);
-  for (const Status& status : {batch_events.status(), linger_ms.status()}) {
+  auto heartbeat_seconds = options.number("heartbeat-seconds", 60, 1, 3600);
+  for (const Status& status :
+       {batch_events.status(), linger_ms.status(), heartbeat_seconds.status()}) {
     if (!status.isOk()) return usageError(status);
   }
   config.upload.batch_events = *batch_events;
   config.upload.linger_ms = static_cast<int64_t>(*linger_ms);
+  config.heartbeat_interval = std::chrono::seconds(static_cast<int64_t>(*heartbeat_seconds));
 
   // Signals are taken synchronously by this thread; every thread started later inherits the mask.
   sigset_t signals;
@@ -303,10 +311,11 @@ int dispatch(const std::vector<std::string>& args) {
     return 0;
   }
   if (command == "run") {
-    auto options = cli::Options::parse(rest,
-                                       {"data-dir", "socket", "device-id", "max-events", "max-mb",
-                                        "max-age-days", "batch-events", "linger-ms"},
-                                       {});
+    auto options =
+        cli::Options::parse(rest,
+                            {"data-dir", "socket", "device-id", "max-events", "max-mb",
+                             "max-age-days", "batch-events", "linger-ms", "heartbeat-seconds"},
+                            {});
     return options.isOk() ? runService(*options) : usageError(options.status());
   }
   if (command == "enroll") {

@@ -80,7 +80,11 @@ constexpr char kSchema[] =
     " id INTEGER PRIMARY KEY, rules TEXT NOT NULL, from_ms INTEGER NOT NULL,"
     " to_ms INTEGER NOT NULL, requested_by TEXT NOT NULL, requested_ms INTEGER NOT NULL,"
     " state TEXT NOT NULL, events INTEGER NOT NULL DEFAULT 0, alerts INTEGER NOT NULL DEFAULT 0,"
-    " finished_ms INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '');";
+    " finished_ms INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '');"
+    // Fleet (collector/fleet/): each device's latest heartbeat, as the collector re-encoded it.
+    "CREATE TABLE IF NOT EXISTS heartbeats("
+    " device_id TEXT PRIMARY KEY, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+    " body TEXT NOT NULL);";
 
 }  // namespace
 

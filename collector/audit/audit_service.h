@@ -2,6 +2,7 @@
 
 // Everything the audit API works with, opened together on the collector's store file.
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,6 +22,8 @@
 #include "detect/shifts.h"
 #include "detect/telephony.h"
 #include "detect/watchlist.h"
+#include "fleet/fleet_status.h"
+#include "fleet/heartbeat_store.h"
 
 namespace vigie::collector {
 
@@ -44,7 +47,8 @@ struct AuditService {
         alerts(*db, time),
         calls(*db, time),
         shifts(*db),
-        watchlist(*db, time) {}
+        watchlist(*db, time),
+        heartbeats(*db) {}
 
   std::unique_ptr<AuditDb> db;
   platform::Clock& clock;
@@ -65,6 +69,12 @@ struct AuditService {
   Watchlist watchlist;
   DetectionPolicy detection_policy;  // as loaded from detection.json
   RetroRuns* runs = nullptr;         // set once detection is started; absent: runs refused
+  // Fleet (docs/fleet.md): the latest heartbeat of each device, and what it is judged against.
+  HeartbeatStore heartbeats;
+  FleetSettings fleet_settings;
+  // The serial of the remote policy the collector has activated, which agents must apply; 0
+  // until the policy store provides it.
+  std::function<uint64_t()> active_policy_serial = [] { return uint64_t{0}; };
 };
 
 // REQUIRES: openSqlCipherStore() has prepared `path`.

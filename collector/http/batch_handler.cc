@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "device_auth.h"
 #include "http_exchange.h"
 #include "vigie/protocol/messages.h"
 
@@ -15,29 +16,8 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
     response.setKeepAlive(false);
     sendError(response, status, reason);
   };
-  const auto certificate = clientCertificate(request);
-  if (!certificate) {
-    refuse(HTTPResponse::HTTP_UNAUTHORIZED, "a client certificate from enrollment is required");
-    return;
-  }
-  auto device = store_.findDevice(certificate->common_name);
-  if (!device.isOk()) {
-    log.error("device lookup failed: %s", device.status().toString());
-    response.set("Retry-After", "5");
-    refuse(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable");
-    return;
-  }
-  if (!device->has_value() ||
-      (*device)->certificate_fingerprint != certificate->sha256_fingerprint) {
-    refuse(HTTPResponse::HTTP_UNAUTHORIZED, device->has_value()
-                                                ? "certificate superseded by a later enrollment"
-                                                : "device not enrolled");
-    return;
-  }
-  if ((*device)->revoked) {
-    refuse(HTTPResponse::HTTP_FORBIDDEN, "device revoked");
-    return;
-  }
+  const auto device = authenticatedDevice(request, response, store_, refuse);
+  if (!device) return;
   if (request.get("Content-Encoding", "") != "gzip") {
     refuse(HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE,
            "batches must be sent with Content-Encoding: gzip");
@@ -48,19 +28,19 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
   if (!body) return;
   auto batch = protocol::decodeBatch(*body, limits_);
   if (!batch.isOk()) {
-    log.warning("batch from %s refused: %s", certificate->common_name, batch.status().message());
+    log.warning("batch from %s refused: %s", device->device_id, batch.status().message());
     sendError(response, HTTPResponse::HTTP_BAD_REQUEST, batch.status().message());
     return;
   }
   std::vector<std::string_view> received(batch->events.size());
   for (size_t i = 0; i < received.size(); ++i) received[i] = batch->line(i);
-  auto result = ingestor_.ingest(**device, batch->events, received);
+  auto result = ingestor_.ingest(*device, batch->events, received);
   if (!result.isOk()) {
     if (result.status().code() == Status::Code::kInvalidArgument) {
       sendError(response, HTTPResponse::HTTP_BAD_REQUEST, result.status().message());
       return;
     }
-    log.error("batch from %s not stored: %s", certificate->common_name, result.status().toString());
+    log.error("batch from %s not stored: %s", device->device_id, result.status().toString());
     response.set("Retry-After", "5");
     sendError(response, HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable; retry later");
     return;

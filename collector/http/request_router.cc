@@ -1,9 +1,11 @@
 #include "request_router.h"
 
 #include "api_handler.h"
+#include "audit/audit_service.h"
 #include "batch_handler.h"
 #include "console_handler.h"
 #include "enroll_handler.h"
+#include "heartbeat_handler.h"
 #include "http_exchange.h"
 
 namespace vigie::collector::http {
@@ -35,6 +37,12 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
     if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
     if (path == "/v1/enroll") return new EnrollHandler(services_.enrollment);
     return new BatchHandler(services_.store, services_.ingestor, limits_);
+  }
+  if (path == "/v1/heartbeat" && services_.audit != nullptr) {
+    if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
+    return new HeartbeatHandler(services_.store, services_.audit->heartbeats,
+                                services_.audit->clock,
+                                services_.audit->fleet_settings.heartbeat_seconds);
   }
   if (services_.audit != nullptr) {
     const std::string_view route = std::string_view(path).substr(0, path.find('?'));

@@ -430,11 +430,11 @@ TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
         "exports",       "incidents",      "reveal request",  "reveal list",     "reveal approve",
         "reveal deny",   "reveal show",    "trail",           "trail verify",    "import-crm",
         "accounts list", "accounts add",   "accounts remove", "people set",      "devices assign",
-        "fleet",         "retention show", "retention set",   "retention purge", "holds list",
+        "fleet list",    "retention show", "retention set",   "retention purge", "holds list",
         "holds add",     "holds release",  "brand export",    "brand delete",    "calls import",
         "shifts import", "shifts list",    "watchlist list",  "watchlist add",   "watchlist remove",
         "alerts list",   "alerts show",    "alerts ack",      "alerts close",    "detect policy",
-        "detect run",    "detect runs"}) {
+        "detect run",    "detect runs",    "fleet show"}) {
     EXPECT_NE(result.out.find(std::string("vigiectl ") + command), std::string::npos) << command;
     std::vector<std::string> args;
     std::istringstream words(command);

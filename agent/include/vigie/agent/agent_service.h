@@ -1,11 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "vigie/agent/enrollment_client.h"
 #include "vigie/agent/event_intake.h"
 #include "vigie/agent/event_queue.h"
+#include "vigie/agent/heartbeat_reporter.h"
 #include "vigie/agent/sensor_server.h"
 #include "vigie/agent/uploader.h"
 #include "vigie/platform/clock.h"
@@ -18,6 +20,8 @@ struct AgentConfig {
   std::string device_id;  // empty: the enrolled id, else "dev-<hostname>"
   QueueLimits limits;
   UploaderOptions upload;  // used once the agent is enrolled (vigie-agent enroll)
+  // Until the remote policy's upload.heartbeat_seconds says otherwise.
+  std::chrono::milliseconds heartbeat_interval = std::chrono::seconds(60);
 };
 
 // The workstation service: keys, queue, group commit, the sensors' socket and, once enrolled,
@@ -35,12 +39,19 @@ class AgentService {
   EventQueue& queue() { return *queue_; }
   // The enrollment in use; nullopt when not enrolled (events stay queued).
   const std::optional<Enrollment>& enrollment() const { return enrollment_; }
+  // The heartbeat reporter (its interval can be changed); nullptr when not enrolled.
+  HeartbeatReporter* heartbeat() { return heartbeat_.get(); }
+  // What the heartbeat reports now; lost session sensors from `lost_since_ms` on.
+  protocol::Heartbeat heartbeatReport(int64_t lost_since_ms);
 
  private:
   AgentService() = default;
   // Queues an agent.* event about the service itself, stamped with the service's account.
   Status recordOwnEvent(protocol::EventType type, protocol::Payload data);
   Status startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key);
+  Status startHeartbeat(const AgentConfig& config);
+  // The workstation policy in force, as the heartbeat reports it.
+  protocol::HeartbeatPolicy policyState() const;
   void recordRejected(const LeasedEvent& event);
   // True when the client certificate expires within 30 days; reads it at most once an hour.
   bool certificateRenewalDue(int64_t& next_check_ms);
@@ -50,6 +61,8 @@ class AgentService {
   std::optional<Enrollment> enrollment_;
   HttpTransportPtr transport_;
   std::unique_ptr<Uploader> uploader_;
+  std::unique_ptr<HeartbeatReporter> heartbeat_;
+  std::string os_name_;  // read once at start
   platform::Clock* clock_ = nullptr;
   std::string user_;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -12,6 +13,15 @@
 #include "vigie/platform/local_socket.h"
 
 namespace vigie::agent {
+
+// A session sensor as the service sees it: attached now, or gone without a session.logoff.
+struct SensorSession {
+  std::string session;
+  std::string user;
+  int64_t since_ms = 0;  // when its session.logon was stored
+  bool connected = true;
+  int64_t lost_ms = 0;  // when its connection ended (lost ones only)
+};
 
 // Takes events from session sensors over a local socket (docs/sensor-protocol.md): one Draft
 // JSON object per line in, one reply per line out, "ok <seq>" once the event is durable or
@@ -29,6 +39,12 @@ class SensorServer {
   SensorServer(const SensorServer&) = delete;
   SensorServer& operator=(const SensorServer&) = delete;
 
+  // The sessions whose sensor is connected now, then those lost at or after `lost_since_ms`
+  // (the last kMaxLostSessions are remembered). Thread-safe.
+  std::vector<SensorSession> sessions(int64_t lost_since_ms) const;
+
+  static constexpr size_t kMaxLostSessions = 64;
+
  private:
   struct Connection;
   void acceptLoop();
@@ -40,8 +56,9 @@ class SensorServer {
   platform::LocalListenerPtr listener_;
   EventIntake& intake_;
   platform::Clock& clock_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
+  std::deque<SensorSession> lost_;                        // GUARDED_BY(mu_), oldest first
   bool stopping_ = false;                                 // GUARDED_BY(mu_)
   std::thread acceptor_;
 };
