@@ -38,9 +38,14 @@ SensorServer::~SensorServer() {
   }
   listener_->shutdown();
   acceptor_.join();
-  std::lock_guard lock(mu_);
-  for (auto& connection : connections_) connection->stream->shutdown();
-  for (auto& connection : connections_) connection->thread.join();
+  // Joined without the lock: a connection thread that is ending takes it (recordSensorLost).
+  std::vector<std::unique_ptr<Connection>> connections;
+  {
+    std::lock_guard lock(mu_);
+    connections.swap(connections_);
+  }
+  for (auto& connection : connections) connection->stream->shutdown();
+  for (auto& connection : connections) connection->thread.join();
 }
 
 void SensorServer::acceptLoop() {

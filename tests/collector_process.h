@@ -45,6 +45,18 @@ class CollectorProcess {
     process_->wait();
     process_.reset();
   }
+  // An audit API account made as an administrator would, on the collector host
+  // (`--add-account`); `brand` empty: not bound to a brand. Fails the test if refused.
+  void addAccount(const std::string& name, const std::string& role, const std::string& password,
+                  const std::string& brand = "") const {
+    std::string command = "printf '%s\\n' '" + password + "' | " + VIGIE_COLLECTOR_BINARY +
+                          " --data-dir " + data_dir_ + " --add-account " + name + " --role " + role;
+    if (!brand.empty()) command += " --brand " + brand;
+    Subprocess add({"/bin/sh", "-c", command}, -1, true);
+    const std::string output = add.readAllOutput();
+    EXPECT_EQ(add.wait(), 0) << output;
+  }
+
   uint16_t port() const { return port_; }
   std::string url() const { return "https://127.0.0.1:" + std::to_string(port_); }
 

@@ -15,7 +15,6 @@
 #include "enrolled_agent.h"
 #include "https_client.h"
 #include "sensor_client.h"
-#include "subprocess.h"
 #include "temp_dir.h"
 #include "vigie/agent/enrollment_client.h"
 #include "vigie/agent/http_transport.h"
@@ -26,7 +25,6 @@ namespace {
 using testing::CollectorProcess;
 using testing::HttpAnswer;
 using testing::HttpsClient;
-using testing::Subprocess;
 using testing::TempDir;
 
 constexpr char kPassword[] = "correct horse battery";
@@ -49,13 +47,7 @@ class FleetApiTest : public ::testing::Test {
     ASSERT_NE(collector_->port(), 0);
     for (const auto& [name, role] : {std::pair{"fleet1", "fleet"}, std::pair{"admin1", "admin"},
                                      std::pair{"auditor1", "auditor"}, std::pair{"dpo1", "dpo"}}) {
-      Subprocess add(
-          {"/bin/sh", "-c",
-           "printf '%s\\n' '" + std::string(kPassword) + "' | " + VIGIE_COLLECTOR_BINARY +
-               " --data-dir " + collector_dir_ + " --add-account " + name + " --role " + role},
-          -1, true);
-      const std::string output = add.readAllOutput();
-      ASSERT_EQ(add.wait(), 0) << output;
+      collector_->addAccount(name, role, kPassword);
     }
     client_ = std::make_unique<HttpsClient>(collector_->url(), collector_dir_ + "/ca.pem");
   }

@@ -98,6 +98,12 @@ StatusOr<Connection> connectSaved(Context& context) {
   return Connection{std::move(session.value()), std::move(client.value())};
 }
 
+StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request) {
+  auto connection = connectSaved(context);
+  if (!connection.isOk()) return connection.status();
+  return callForObject(*connection->client, request);
+}
+
 int listItems(Context& context, const Invocation& invocation, ApiRequest request,
               std::string_view nothing) {
   auto connection = connectSaved(context);

@@ -14,6 +14,7 @@
 #include "api_client.h"
 #include "command_line.h"
 #include "ctl_config.h"
+#include "vigie/protocol/json.h"
 #include "vigie/protocol/status.h"
 
 namespace vigie::ctl {
@@ -70,6 +71,8 @@ struct Connection {
 };
 // Fails with "log in first" when there is no session.
 StatusOr<Connection> connectSaved(Context& context);
+// One call with the saved session, whose 2xx answer is a JSON object.
+StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request);
 
 // Runs one call whose answer is {"items": [...]}, printed as a table of their keys, or as JSON
 // lines with --json; says `nothing` on standard error when the list is empty.

@@ -183,38 +183,16 @@ int alertsList(Context& context, const Invocation& invocation) {
   return kExitOk;
 }
 
-StatusOr<json::Value> alertCall(Context& context, ApiRequest request) {
-  auto connection = connectSaved(context);
-  if (!connection.isOk()) return connection.status();
-  return callForObject(*connection->client, request);
-}
-
 int alertsShow(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "alerts", invocation.args.positionals()[0]};
-  auto alert = alertCall(context, std::move(request));
+  auto alert = callSaved(context, request);
   if (!alert.isOk()) return fail(context, alert.status());
   if (invocation.args.has("json")) {
     context.out << toJson(*alert) << '\n';
     return kExitOk;
   }
-  json::Value head = *alert;
-  head.object.clear();
-  std::vector<json::Value> evidence;
-  for (const auto& member : alert->object) {
-    if (member.first == "evidence" && member.second.kind == json::Value::Kind::kArray) {
-      evidence = member.second.array;
-    } else {
-      head.object.push_back(member);
-    }
-  }
-  printObject(context.out, head);
-  context.out << "\nevidence:\n";
-  if (evidence.empty()) {
-    context.out << "  (none kept)\n";
-  } else {
-    printObjectsTable(context.out, evidence);
-  }
+  printObjectAndList(context.out, *alert, "evidence", "evidence", "none kept");
   return kExitOk;
 }
 
@@ -226,7 +204,7 @@ int alertsAck(Context& context, const Invocation& invocation) {
   request.method = HttpMethod::kPost;
   request.path = {"v1", "alerts", id, "acknowledge"};
   request.body = body.done();
-  auto alert = alertCall(context, std::move(request));
+  auto alert = callSaved(context, request);
   if (!alert.isOk()) return fail(context, alert.status());
   context.out << "alert " << printable(id) << ": " << printable(text(*alert, "status")) << '\n';
   return kExitOk;
@@ -245,7 +223,7 @@ int alertsClose(Context& context, const Invocation& invocation) {
   request.path = {"v1", "alerts", id, "close"};
   request.body =
       ObjectBuilder().text("verdict", verdict).text("comment", args.text("comment")).done();
-  auto alert = alertCall(context, std::move(request));
+  auto alert = callSaved(context, request);
   if (!alert.isOk()) return fail(context, alert.status());
   context.out << "alert " << printable(id) << ": " << printable(text(*alert, "status")) << " ("
               << printable(text(*alert, "verdict")) << ")\n";
@@ -255,7 +233,7 @@ int alertsClose(Context& context, const Invocation& invocation) {
 int detectPolicy(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "detection", "policy"};
-  auto policy = alertCall(context, std::move(request));
+  auto policy = callSaved(context, request);
   if (!policy.isOk()) return fail(context, policy.status());
   if (invocation.args.has("json")) {
     context.out << toJson(*policy) << '\n';

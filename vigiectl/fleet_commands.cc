@@ -43,19 +43,13 @@ std::vector<std::string> fleetRow(const json::Value& item) {
           sessionCount(item)};
 }
 
-StatusOr<json::Value> fleetCall(Context& context, ApiRequest request) {
-  auto connection = connectSaved(context);
-  if (!connection.isOk()) return connection.status();
-  return callForObject(*connection->client, request);
-}
-
 int fleetList(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "fleet"};
   if (invocation.args.has("status")) {
     request.query.emplace_back("status", invocation.args.text("status"));
   }
-  auto answer = fleetCall(context, std::move(request));
+  auto answer = callSaved(context, request);
   if (!answer.isOk()) return fail(context, answer.status());
   auto page = parsePage(*answer);
   if (!page.isOk()) return fail(context, page.status());
@@ -80,29 +74,13 @@ int fleetList(Context& context, const Invocation& invocation) {
 int fleetShow(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "fleet", invocation.args.positionals()[0]};
-  auto device = fleetCall(context, std::move(request));
+  auto device = callSaved(context, request);
   if (!device.isOk()) return fail(context, device.status());
   if (invocation.args.has("json")) {
     context.out << toJson(*device) << '\n';
     return kExitOk;
   }
-  json::Value head = *device;
-  head.object.clear();
-  std::vector<json::Value> sessions;
-  for (const auto& member : device->object) {
-    if (member.first == "sessions" && member.second.kind == json::Value::Kind::kArray) {
-      sessions = member.second.array;
-    } else {
-      head.object.push_back(member);
-    }
-  }
-  printObject(context.out, head);
-  context.out << "\nsession sensors:\n";
-  if (sessions.empty()) {
-    context.out << "  (none)\n";
-  } else {
-    printObjectsTable(context.out, sessions);
-  }
+  printObjectAndList(context.out, *device, "sessions", "session sensors", "none");
   return kExitOk;
 }
 

@@ -12,7 +12,9 @@ namespace {
 constexpr int64_t kMinuteMs = 60 * 1000;
 constexpr int kDayMinutes = 24 * 60;
 
-bool hasDay(uint8_t days, int weekday) { return (days >> weekday & 1u) != 0; }
+bool hasDay(uint8_t days, int weekday) {
+  return ((static_cast<unsigned>(days) >> weekday) & 1u) != 0;
+}
 
 }  // namespace
 
