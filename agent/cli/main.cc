@@ -51,8 +51,8 @@ Commands:
             --max-age-days N   events older than this are purged and counted (default 30)
             --batch-events N   events per upload batch at most (default 2000)
             --linger-ms N      a batch that is not full waits this long (default 1000)
-            --heartbeat-seconds N  between heartbeats until the collector's policy sets it
-                               (default 60)
+            --heartbeat-seconds N
+                               between heartbeats, until the remote policy sets it (default 60)
   send    Send events to a running service: one draft per line on standard input,
           {"type":"crm.view","session":"2","data":{...}} (see docs/events.md). Prints the
           service's reply to each line ("ok <seq>" or "error <reason>").

@@ -16,7 +16,7 @@ void BatchHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse&
     response.setKeepAlive(false);
     sendError(response, status, reason);
   };
-  const auto device = authenticatedDevice(request, response, store_, refuse);
+  const auto device = authenticatedDevice(request, response, store_, limits_.max_compressed_bytes);
   if (!device) return;
   if (request.get("Content-Encoding", "") != "gzip") {
     refuse(HTTPResponse::HTTP_UNSUPPORTEDMEDIATYPE,

@@ -6,32 +6,34 @@ namespace vigie::collector::http {
 
 std::optional<DeviceRecord> authenticatedDevice(HTTPServerRequest& request,
                                                 HTTPServerResponse& response, EventStore& store,
-                                                const Refusal& refuse) {
+                                                size_t discard_cap) {
+  // Refusals before the body is read: drop it (bounded) so the client reads the answer.
+  auto refuse = [&](HTTPResponse::HTTPStatus status, std::string_view reason) {
+    discardBody(request, discard_cap);
+    response.setKeepAlive(false);
+    sendError(response, status, reason);
+    return std::nullopt;
+  };
   const auto certificate = clientCertificate(request);
   if (!certificate) {
-    refuse(HTTPResponse::HTTP_UNAUTHORIZED, "a client certificate from enrollment is required");
-    return std::nullopt;
+    return refuse(HTTPResponse::HTTP_UNAUTHORIZED,
+                  "a client certificate from enrollment is required");
   }
   auto device = store.findDevice(certificate->common_name);
   if (!device.isOk()) {
     Poco::Logger::get("vigie-collector")
         .error("device lookup failed: %s", device.status().toString());
     response.set("Retry-After", "5");
-    refuse(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable");
-    return std::nullopt;
+    return refuse(HTTPResponse::HTTP_SERVICE_UNAVAILABLE, "store unavailable");
   }
   if (!device->has_value() ||
       (*device)->certificate_fingerprint != certificate->sha256_fingerprint) {
-    refuse(HTTPResponse::HTTP_UNAUTHORIZED, device->has_value()
-                                                ? "certificate superseded by a later enrollment"
-                                                : "device not enrolled");
-    return std::nullopt;
+    return refuse(HTTPResponse::HTTP_UNAUTHORIZED,
+                  device->has_value() ? "certificate superseded by a later enrollment"
+                                      : "device not enrolled");
   }
-  if ((*device)->revoked) {
-    refuse(HTTPResponse::HTTP_FORBIDDEN, "device revoked");
-    return std::nullopt;
-  }
-  return std::move(*device);
+  if ((*device)->revoked) return refuse(HTTPResponse::HTTP_FORBIDDEN, "device revoked");
+  return std::move(device).value();
 }
 
 }  // namespace vigie::collector::http

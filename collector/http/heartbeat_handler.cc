@@ -10,12 +10,8 @@ namespace vigie::collector::http {
 
 void HeartbeatHandler::handleRequest(HTTPServerRequest& request, HTTPServerResponse& response) {
   auto& log = Poco::Logger::get("vigie-collector");
-  auto refuse = [&](HTTPResponse::HTTPStatus status, std::string_view reason) {
-    discardBody(request, protocol::kMaxHeartbeatBytes);
-    response.setKeepAlive(false);
-    sendError(response, status, reason);
-  };
-  const auto device = authenticatedDevice(request, response, devices_, refuse);
+  const auto device =
+      authenticatedDevice(request, response, devices_, protocol::kMaxHeartbeatBytes);
   if (!device) return;
   const auto body = readBodyOrRefuse(request, response, protocol::kMaxHeartbeatBytes);
   if (!body) return;
