@@ -81,6 +81,11 @@ int listItems(Context& context, const Invocation& invocation, ApiRequest request
 int listItems(Context& context, const Invocation& invocation, std::vector<std::string> path,
               std::string_view nothing);
 
+// Runs one GET of one object: printed as "key: value" lines then its list at `list_key` as a
+// table under `title` ("  (NONE)" when empty), or as the API's JSON with --json.
+int showItem(Context& context, const Invocation& invocation, std::vector<std::string> path,
+             std::string_view list_key, std::string_view title, std::string_view none);
+
 // Runs one call answered by 204 (or any 2xx whose body does not matter) and says `done`.
 int change(Context& context, ApiRequest request, const std::string& done);
 

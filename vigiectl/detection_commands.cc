@@ -184,16 +184,8 @@ int alertsList(Context& context, const Invocation& invocation) {
 }
 
 int alertsShow(Context& context, const Invocation& invocation) {
-  ApiRequest request;
-  request.path = {"v1", "alerts", invocation.args.positionals()[0]};
-  auto alert = callSaved(context, request);
-  if (!alert.isOk()) return fail(context, alert.status());
-  if (invocation.args.has("json")) {
-    context.out << toJson(*alert) << '\n';
-    return kExitOk;
-  }
-  printObjectAndList(context.out, *alert, "evidence", "evidence", "none kept");
-  return kExitOk;
+  return showItem(context, invocation, {"v1", "alerts", invocation.args.positionals()[0]},
+                  "evidence", "evidence", "none kept");
 }
 
 int alertsAck(Context& context, const Invocation& invocation) {

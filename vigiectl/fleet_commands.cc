@@ -72,16 +72,8 @@ int fleetList(Context& context, const Invocation& invocation) {
 }
 
 int fleetShow(Context& context, const Invocation& invocation) {
-  ApiRequest request;
-  request.path = {"v1", "fleet", invocation.args.positionals()[0]};
-  auto device = callSaved(context, request);
-  if (!device.isOk()) return fail(context, device.status());
-  if (invocation.args.has("json")) {
-    context.out << toJson(*device) << '\n';
-    return kExitOk;
-  }
-  printObjectAndList(context.out, *device, "sessions", "session sensors", "none");
-  return kExitOk;
+  return showItem(context, invocation, {"v1", "fleet", invocation.args.positionals()[0]},
+                  "sessions", "session sensors", "none");
 }
 
 }  // namespace
