@@ -5,7 +5,6 @@
 // the test target).
 
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
@@ -39,21 +38,21 @@ class EnrolledAgent {
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << output;
   }
 
-  // `options` are added to `vigie-agent run` (e.g. a shorter heartbeat interval).
-  void start(std::vector<std::string> options = {}) {
+  // `vigie-agent run` with `extra` options after its own.
+  void start(const std::vector<std::string>& extra = {}) {
     std::error_code ignored;
     std::filesystem::remove(socket_, ignored);
-    std::vector<std::string> argv{VIGIE_AGENT_BINARY, "run",   "--data-dir",  data_dir_,
-                                  "--socket",         socket_, "--linger-ms", "20"};
-    argv.insert(argv.end(), options.begin(), options.end());
-    process_ = std::make_unique<Subprocess>(argv);
+    std::vector<std::string> command{VIGIE_AGENT_BINARY, "run",   "--data-dir",  data_dir_,
+                                     "--socket",         socket_, "--linger-ms", "20"};
+    command.insert(command.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<Subprocess>(command);
     for (int i = 0; i < 1000 && !std::filesystem::exists(socket_); ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     ASSERT_TRUE(std::filesystem::exists(socket_)) << "the agent did not start";
   }
 
-  // Stops the service (SIGTERM) and waits for it to exit.
+  // SIGTERM, and waits for the service to record its stop.
   void stop() {
     if (!process_) return;
     process_->signal(SIGTERM);

@@ -104,20 +104,6 @@ StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& re
   return callForObject(*connection->client, request);
 }
 
-int showItem(Context& context, const Invocation& invocation, std::vector<std::string> path,
-             std::string_view list_key, std::string_view title, std::string_view none) {
-  ApiRequest request;
-  request.path = std::move(path);
-  auto item = callSaved(context, request);
-  if (!item.isOk()) return fail(context, item.status());
-  if (invocation.args.has("json")) {
-    context.out << toJson(*item) << '\n';
-  } else {
-    printObjectAndList(context.out, *item, list_key, title, none);
-  }
-  return kExitOk;
-}
-
 int listItems(Context& context, const Invocation& invocation, ApiRequest request,
               std::string_view nothing) {
   auto connection = connectSaved(context);
@@ -141,6 +127,20 @@ int listItems(Context& context, const Invocation& invocation, std::vector<std::s
   ApiRequest request;
   request.path = std::move(path);
   return listItems(context, invocation, std::move(request), nothing);
+}
+
+int showItem(Context& context, const Invocation& invocation, std::vector<std::string> path,
+             std::string_view list_key, std::string_view title, std::string_view none) {
+  ApiRequest request;
+  request.path = std::move(path);
+  auto item = callSaved(context, request);
+  if (!item.isOk()) return fail(context, item.status());
+  if (invocation.args.has("json")) {
+    context.out << toJson(*item) << '\n';
+  } else {
+    printObjectAndList(context.out, *item, list_key, title, none);
+  }
+  return kExitOk;
 }
 
 int change(Context& context, ApiRequest request, const std::string& done) {

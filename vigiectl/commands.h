@@ -71,8 +71,6 @@ struct Connection {
 };
 // Fails with "log in first" when there is no session.
 StatusOr<Connection> connectSaved(Context& context);
-// One call with the saved session, whose 2xx answer is a JSON object.
-StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request);
 
 // Runs one call whose answer is {"items": [...]}, printed as a table of their keys, or as JSON
 // lines with --json; says `nothing` on standard error when the list is empty.
@@ -80,6 +78,9 @@ int listItems(Context& context, const Invocation& invocation, ApiRequest request
               std::string_view nothing);
 int listItems(Context& context, const Invocation& invocation, std::vector<std::string> path,
               std::string_view nothing);
+
+// Sends `request` on the saved session; a 2xx answer must be a JSON object, which is returned.
+StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request);
 
 // Runs one GET of one object: printed as "key: value" lines then its list at `list_key` as a
 // table under `title` ("  (NONE)" when empty), or as the API's JSON with --json.

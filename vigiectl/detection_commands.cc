@@ -196,7 +196,7 @@ int alertsAck(Context& context, const Invocation& invocation) {
   request.method = HttpMethod::kPost;
   request.path = {"v1", "alerts", id, "acknowledge"};
   request.body = body.done();
-  auto alert = callSaved(context, request);
+  auto alert = callSaved(context, std::move(request));
   if (!alert.isOk()) return fail(context, alert.status());
   context.out << "alert " << printable(id) << ": " << printable(text(*alert, "status")) << '\n';
   return kExitOk;
@@ -215,7 +215,7 @@ int alertsClose(Context& context, const Invocation& invocation) {
   request.path = {"v1", "alerts", id, "close"};
   request.body =
       ObjectBuilder().text("verdict", verdict).text("comment", args.text("comment")).done();
-  auto alert = callSaved(context, request);
+  auto alert = callSaved(context, std::move(request));
   if (!alert.isOk()) return fail(context, alert.status());
   context.out << "alert " << printable(id) << ": " << printable(text(*alert, "status")) << " ("
               << printable(text(*alert, "verdict")) << ")\n";
@@ -225,7 +225,7 @@ int alertsClose(Context& context, const Invocation& invocation) {
 int detectPolicy(Context& context, const Invocation& invocation) {
   ApiRequest request;
   request.path = {"v1", "detection", "policy"};
-  auto policy = callSaved(context, request);
+  auto policy = callSaved(context, std::move(request));
   if (!policy.isOk()) return fail(context, policy.status());
   if (invocation.args.has("json")) {
     context.out << toJson(*policy) << '\n';
