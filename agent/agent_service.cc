@@ -15,12 +15,19 @@
 #include "vigie/platform/atomic_file.h"
 #include "vigie/platform/host_name.h"
 #include "vigie/platform/local_time.h"
+#include "vigie/platform/os_name.h"
 #include "vigie/platform/peer_identity.h"
 #include "vigie/protocol/json_codec.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
 
 namespace vigie::agent {
+namespace {
+
+void logLine(const std::string& line) { std::fprintf(stderr, "vigie-agent: %s\n", line.c_str()); }
+
+}  // namespace
+
 std::string keysDirectory(const std::string& data_dir) { return data_dir + "/keys"; }
 std::string queuePath(const std::string& data_dir) { return data_dir + "/queue.db"; }
 
@@ -52,6 +59,7 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
   std::unique_ptr<AgentService> service(new AgentService());
   service->clock_ = &clock;
   service->config_ = config;
+  service->interval_ = config.heartbeat_interval;
   service->user_ = platform::userNameOf(::geteuid());
   service->enrollment_ = std::move(enrollment).value();
   QueueOptions options;
@@ -80,7 +88,9 @@ StatusOr<std::unique_ptr<AgentService>> AgentService::start(const AgentConfig& c
                                                     *service->journal_, clock);
   if (service->enrollment_) {
     VIGIE_RETURN_IF_ERROR(service->startUploader(config, *chain_key));
+    // The kept policy first: the first heartbeat reports it, at its interval.
     VIGIE_RETURN_IF_ERROR(service->startPolicy(config));
+    VIGIE_RETURN_IF_ERROR(service->startHeartbeat());
   }
   return service;
 }
@@ -89,9 +99,6 @@ Status AgentService::startPolicy(const AgentConfig& config) {
   remote_policy_ = std::make_unique<RemotePolicy>(
       RemotePolicyPaths{enrollment_->ca_file, config.data_dir + "/policy",
                         policy::publishedPolicyPath(config.socket_path)});
-  auto log = [](const std::string& line) {
-    std::fprintf(stderr, "vigie-agent: %s\n", line.c_str());
-  };
   auto refused = [this](const std::string& reason) {
     (void)recordOwnEvent(
         protocol::EventType::kAgentIntegrity,
@@ -101,15 +108,15 @@ Status AgentService::startPolicy(const AgentConfig& config) {
   auto kept = remote_policy_->loadKept();
   if (!kept.isOk()) {
     // The service runs on without it: the sensors fall back to their local policy.
-    log("kept policy not applied: " + kept.status().toString());
+    logLine("kept policy not applied: " + kept.status().toString());
     refused(kept.status().message());
   }
   auto transport = newCurlTransport(enrollment_->tls());
   if (!transport.isOk()) return transport.status();
   policy_puller_ = std::make_unique<PolicyPuller>(
-      *remote_policy_, std::move(transport).value(), config.policy_pull_ms,
+      *remote_policy_, std::move(transport).value(), config.heartbeat_interval.count(),
       [this](const policy::WorkstationPolicy& policy) { applyPolicy(policy); }, std::move(refused),
-      std::move(log));
+      logLine);
   if (kept.isOk() && kept->has_value()) applyPolicy(**kept);
   policy_puller_->start();
   return Status::ok();
@@ -122,44 +129,82 @@ void AgentService::applyPolicy(const policy::WorkstationPolicy& policy) {
   }
   queue_->setMaxAge(policy.queue_max_age_days ? *policy.queue_max_age_days * 24 * 3600 * 1000
                                               : config_.limits.max_age_ms);
-  if (policy_puller_) {
-    policy_puller_->setInterval(policy.heartbeat_seconds ? *policy.heartbeat_seconds * 1000
-                                                         : config_.policy_pull_ms);
-  }
+  const std::chrono::milliseconds interval = policy.heartbeat_seconds
+                                                 ? std::chrono::seconds(*policy.heartbeat_seconds)
+                                                 : config_.heartbeat_interval;
+  interval_ = interval;
+  if (policy_puller_) policy_puller_->setInterval(interval.count());
+  if (heartbeat_) heartbeat_->setInterval(interval);
   std::fprintf(stderr, "vigie-agent: workstation policy %llu (%s) in force\n",
                static_cast<unsigned long long>(policy.serial), policy.version.c_str());
   (void)recordOwnEvent(protocol::EventType::kAgentPolicy,
                        protocol::AgentPolicy{policy.version, policy.serial});
 }
 
-PolicyState AgentService::policyState() const {
-  return remote_policy_ ? remote_policy_->state() : PolicyState{};
+protocol::HeartbeatPolicy AgentService::policyState() const {
+  return remote_policy_ ? remote_policy_->state() : protocol::HeartbeatPolicy{};
 }
 
 Status AgentService::startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key) {
   auto transport = newCurlTransport(enrollment_->tls());
   if (!transport.isOk()) return transport.status();
   transport_ = std::move(transport).value();
+  UploaderOptions options = config.upload;
+  if (options.clock == nullptr) options.clock = clock_;
   auto reenroll_with_stored_secret = [this, data_dir = config.data_dir, chain_key] {
     auto renewed = reenroll(data_dir, *enrollment_, chain_key);
     return renewed.status();
-  };
-  auto log = [](const std::string& line) {
-    std::fprintf(stderr, "vigie-agent: %s\n", line.c_str());
   };
   std::array<uint8_t, 8> seed{};
   (void)crypto::fillRandom(seed);
   uint64_t jitter_seed = 0;
   for (uint8_t byte : seed) jitter_seed = jitter_seed << 8 | byte;
   uploader_ = std::make_unique<Uploader>(
-      *queue_, *transport_, config.upload, std::move(reenroll_with_stored_secret),
-      [this](const LeasedEvent& event, const std::string&) { recordRejected(event); },
-      std::move(log), jitter_seed);
+      *queue_, *transport_, options, std::move(reenroll_with_stored_secret),
+      [this](const LeasedEvent& event, const std::string&) { recordRejected(event); }, logLine,
+      jitter_seed);
   uploader_->setRenewalCheck([this, next_check_ms = int64_t{0}]() mutable {
     return certificateRenewalDue(next_check_ms);
   });
   uploader_->start();
   return Status::ok();
+}
+
+Status AgentService::startHeartbeat() {
+  // Its own connection: a heartbeat never waits behind a batch.
+  auto transport = newCurlTransport(enrollment_->tls());
+  if (!transport.isOk()) return transport.status();
+  os_name_ = protocol::truncateUtf8(platform::osName(), protocol::kMaxShortText);
+  if (!protocol::isValidUtf8(os_name_)) os_name_.clear();
+  heartbeat_ = std::make_unique<HeartbeatReporter>(
+      std::move(transport).value(),
+      [this](int64_t lost_since_ms) { return heartbeatReport(lost_since_ms); }, logLine, interval_);
+  heartbeat_->start();
+  return Status::ok();
+}
+
+protocol::Heartbeat AgentService::heartbeatReport(int64_t lost_since_ms) {
+  protocol::Heartbeat report;
+  report.agent_version = std::string(kVersion);
+  report.os = os_name_;
+  report.host = protocol::truncateUtf8(platform::hostName(), protocol::kMaxShortText);
+  report.policy = policyState();
+  const QueueStats stats = queue_->stats();
+  report.queue_events = stats.events;
+  report.queue_bytes = stats.bytes;
+  if (stats.events > 0) {
+    if (auto oldest = queue_->oldestEventTime(); oldest.isOk()) report.oldest_event_ms = *oldest;
+  }
+  report.drops = stats.dropped_total;
+  if (uploader_) report.last_upload_ms = uploader_->stats().last_delivered_ms;
+  for (const SensorSession& sensor : server_->sessions(lost_since_ms)) {
+    if (report.sessions.size() == protocol::kMaxHeartbeatSessions) break;
+    report.sessions.push_back(
+        {sensor.session, sensor.user, sensor.since_ms,
+         sensor.connected ? protocol::SensorStatus::kConnected : protocol::SensorStatus::kLost});
+  }
+  report.sent_ms = clock_->nowUnixMillis();
+  return report;
 }
 
 bool AgentService::certificateRenewalDue(int64_t& next_check_ms) {
@@ -189,6 +234,7 @@ AgentService::~AgentService() { stop("shutdown"); }
 
 void AgentService::stop(const std::string& reason) {
   if (!queue_) return;
+  heartbeat_.reset();
   server_.reset();
   intake_.reset();
   policy_puller_.reset();

@@ -238,6 +238,17 @@ class SqlCipherQueue final : public EventQueue {
     return stats;
   }
 
+  StatusOr<std::optional<int64_t>> oldestEventTime() override {
+    std::lock_guard lock(mu_);
+    // Sequence order is recording order: the first row is the oldest event.
+    auto select = sqlcipher::prepare(db_.get(), "SELECT time_ms FROM events ORDER BY seq LIMIT 1");
+    if (!select.isOk()) return select.status();
+    const int rc = sqlite3_step(select->get());
+    if (rc == SQLITE_ROW) return std::optional<int64_t>(sqlcipher::columnInt(select->get(), 0));
+    if (rc != SQLITE_DONE) return sqlcipher::toStatus(rc, db_.get(), "read queue");
+    return std::optional<int64_t>();
+  }
+
  private:
   struct ActiveLease {
     uint64_t id;

@@ -92,7 +92,7 @@ StatusOr<std::optional<policy::WorkstationPolicy>> RemotePolicy::loadKept() {
   }
   VIGIE_RETURN_IF_ERROR(platform::writeFileAtomically(paths_.publish_path, *document, 0644));
   std::lock_guard lock(mu_);
-  state_ = PolicyState{verified->serial, verified->version, ""};
+  state_ = protocol::HeartbeatPolicy{verified->serial, verified->version, ""};
   return std::optional<policy::WorkstationPolicy>(std::move(verified).value());
 }
 
@@ -127,11 +127,11 @@ StatusOr<policy::WorkstationPolicy> RemotePolicy::accept(std::string_view answer
     return refuse(kept.withContext("policy not applied"));
   }
   std::lock_guard lock(mu_);
-  state_ = PolicyState{verified->serial, verified->version, ""};
+  state_ = protocol::HeartbeatPolicy{verified->serial, verified->version, ""};
   return verified;
 }
 
-PolicyState RemotePolicy::state() const {
+protocol::HeartbeatPolicy RemotePolicy::state() const {
   std::lock_guard lock(mu_);
   return state_;
 }

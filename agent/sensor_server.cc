@@ -15,6 +15,7 @@ struct SensorServer::Connection {
   platform::LocalStreamPtr stream;
   std::thread thread;
   std::atomic<bool> finished{false};
+  std::optional<SensorSession> session;  // GUARDED_BY(mu_): declared by session.logon
 };
 
 SensorServer::SensorServer(platform::LocalListenerPtr listener, EventIntake& intake,
@@ -30,9 +31,14 @@ SensorServer::~SensorServer() {
   }
   listener_->shutdown();
   acceptor_.join();
-  std::lock_guard lock(mu_);
-  for (auto& connection : connections_) connection->stream->shutdown();
-  for (auto& connection : connections_) connection->thread.join();
+  // Joined without the lock: a connection thread that is ending takes it (recordSensorLost).
+  std::vector<std::unique_ptr<Connection>> connections;
+  {
+    std::lock_guard lock(mu_);
+    connections.swap(connections_);
+  }
+  for (auto& connection : connections) connection->stream->shutdown();
+  for (auto& connection : connections) connection->thread.join();
 }
 
 void SensorServer::acceptLoop() {
@@ -65,13 +71,34 @@ void SensorServer::acceptLoop() {
   }
 }
 
+std::vector<SensorSession> SensorServer::sessions(int64_t lost_since_ms) const {
+  std::lock_guard lock(mu_);
+  std::vector<SensorSession> sessions;
+  for (const auto& connection : connections_) {
+    if (connection->session) sessions.push_back(*connection->session);
+  }
+  for (const SensorSession& lost : lost_) {
+    if (lost.lost_ms >= lost_since_ms) sessions.push_back(lost);
+  }
+  return sessions;
+}
+
 void SensorServer::recordSensorLost(Connection& connection, const std::string& session) {
+  const int64_t now_ms = clock_.nowUnixMillis();
   {
     std::lock_guard lock(mu_);
     if (stopping_) return;  // the service stops: its agent.stop explains the silence
+    if (connection.session) {
+      SensorSession lost = *connection.session;
+      lost.connected = false;
+      lost.lost_ms = now_ms;
+      lost_.push_back(std::move(lost));
+      if (lost_.size() > kMaxLostSessions) lost_.pop_front();
+      connection.session.reset();
+    }
   }
   Event lost;
-  lost.time_ms = clock_.nowUnixMillis();
+  lost.time_ms = now_ms;
   lost.id = crypto::UuidV7Generator().next(lost.time_ms);
   lost.user = connection.stream->peer().user;
   lost.session = session;
@@ -96,13 +123,22 @@ std::string SensorServer::answerRequest(const platform::PeerIdentity& peer,
   return out;
 }
 
-void SensorServer::storeAndReply(std::vector<LineResult>& lines, std::vector<Event>& events,
+void SensorServer::storeAndReply(Connection& connection, std::vector<LineResult>& lines,
+                                 std::vector<Event>& events,
                                  std::optional<std::string>& open_session, std::string& replies) {
   const Status stored = intake_.submit(events);
   if (stored.isOk()) {
     for (const Event& event : events) {
-      if (event.type == protocol::EventType::kSessionLogon) open_session = event.session;
-      if (event.type == protocol::EventType::kSessionLogoff) open_session.reset();
+      if (event.type == protocol::EventType::kSessionLogon) {
+        open_session = event.session;
+        std::lock_guard lock(mu_);
+        connection.session = SensorSession{event.session, event.user, event.time_ms, true, 0};
+      }
+      if (event.type == protocol::EventType::kSessionLogoff) {
+        open_session.reset();
+        std::lock_guard lock(mu_);
+        connection.session.reset();
+      }
       journal_.record(event);
     }
   }
@@ -156,7 +192,7 @@ std::optional<std::string> SensorServer::serve(Connection& connection) {
       }
       if (request->has_value()) {
         // Lines before it are stored first: the answer includes them.
-        storeAndReply(lines, events, open_session, replies);
+        storeAndReply(connection, lines, events, open_session, replies);
         replies += answerRequest(peer, **request);
         continue;
       }
@@ -186,7 +222,7 @@ std::optional<std::string> SensorServer::serve(Connection& connection) {
       buffer.clear();
     }
 
-    storeAndReply(lines, events, open_session, replies);
+    storeAndReply(connection, lines, events, open_session, replies);
     if (!replies.empty() && !stream.writeAll(replies).isOk()) return open_session;
   }
 }

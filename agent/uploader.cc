@@ -113,6 +113,8 @@ UploadOutcome Uploader::uploadOnce() {
       std::lock_guard lock(mutex_);
       stats_.delivered += count;
       ++stats_.batches;
+      stats_.last_delivered_ms =
+          (options_.clock != nullptr ? *options_.clock : platform::systemClock()).nowUnixMillis();
     }
     if (failing_ && log_) log_("uploads resumed");
     failing_ = false;

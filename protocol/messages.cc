@@ -1,117 +1,12 @@
 #include "vigie/protocol/messages.h"
 
-#include <charconv>
-#include <set>
-
+#include "message_fields.h"
 #include "vigie/protocol/event.h"
 #include "vigie/protocol/hex.h"
 #include "vigie/protocol/json.h"
 #include "vigie/protocol/utf8.h"
 
 namespace vigie::protocol {
-namespace {
-
-// Reads the members of one object, refusing missing, mistyped, oversized and unknown fields.
-class FieldReader {
- public:
-  explicit FieldReader(const json::Value& object) : object_(object) {}
-
-  void text(std::string_view name, std::string& out, size_t max_bytes) {
-    const json::Value* value = take(name, json::Value::Kind::kString);
-    if (value == nullptr) return;
-    if (value->string.size() > max_bytes) {
-      fail("field " + std::string(name) + ": longer than " + std::to_string(max_bytes) + " bytes");
-      return;
-    }
-    out = value->string;
-  }
-  void boolean(std::string_view name, bool& out) {
-    if (const json::Value* value = take(name, json::Value::Kind::kBool)) out = value->boolean;
-  }
-  void number(std::string_view name, uint64_t& out) {
-    const json::Value* value = take(name, json::Value::Kind::kInteger);
-    if (value == nullptr) return;
-    if (value->negative) {
-      fail("field " + std::string(name) + ": must not be negative");
-      return;
-    }
-    out = value->magnitude;
-  }
-  void hex(std::string_view name, std::span<uint8_t> out) {
-    std::string digits;
-    text(name, digits, out.size() * 2);
-    if (status_.isOk()) fail(parseHex(name, digits, out));
-  }
-
-  Status finish() {
-    if (!status_.isOk()) return status_;
-    for (const auto& [key, value] : object_.object) {
-      if (!seen_.contains(key)) return Status::invalidArgument("unknown field " + key);
-    }
-    return Status::ok();
-  }
-
- private:
-  const json::Value* take(std::string_view name, json::Value::Kind kind) {
-    if (!status_.isOk()) return nullptr;
-    seen_.emplace(name);
-    const json::Value* value = object_.find(name);
-    if (value == nullptr) {
-      fail("missing field " + std::string(name));
-      return nullptr;
-    }
-    if (value->kind != kind) {
-      fail("field " + std::string(name) + ": expected " + std::string(json::kindName(kind)) +
-           ", got " + std::string(json::kindName(value->kind)));
-      return nullptr;
-    }
-    return value;
-  }
-  void fail(std::string message) { fail(Status::invalidArgument(std::move(message))); }
-  void fail(Status status) {
-    if (status_.isOk()) status_ = std::move(status);
-  }
-
-  const json::Value& object_;
-  std::set<std::string, std::less<>> seen_;
-  Status status_;
-};
-
-StatusOr<json::Value> parseObject(std::string_view text, size_t max_bytes) {
-  if (text.size() > max_bytes) {
-    return Status::invalidArgument("document longer than " + std::to_string(max_bytes) + " bytes");
-  }
-  auto value = json::parse(text, 4);
-  if (!value.isOk()) return value.status();
-  if (value->kind != json::Value::Kind::kObject) {
-    return Status::invalidArgument("expected a JSON object");
-  }
-  return value;
-}
-
-void appendField(std::string& out, std::string_view name, std::string_view text) {
-  if (out.size() > 1) out += ',';
-  json::appendString(out, name);
-  out += ':';
-  json::appendString(out, text);
-}
-
-void appendField(std::string& out, std::string_view name, uint64_t number) {
-  if (out.size() > 1) out += ',';
-  json::appendString(out, name);
-  out += ':';
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, number);
-  out.append(buffer, result.ptr);
-}
-
-void appendField(std::string& out, std::string_view name, bool flag) {
-  if (out.size() > 1) out += ',';
-  json::appendString(out, name);
-  out += flag ? ":true" : ":false";
-}
-
-}  // namespace
 
 std::string errorJson(std::string_view reason) {
   std::string out = "{";

@@ -48,13 +48,7 @@ class DetectionApiTest : public ::testing::Test {
          {std::tuple{"admin1", "admin", ""}, std::tuple{"auditor1", "auditor", ""},
           std::tuple{"cti-acme", "integration", "Acme"},
           std::tuple{"auditor-globex", "auditor", "Globex"}}) {
-      std::string command = "printf '%s\\n' '" + std::string(kPassword) + "' | " +
-                            VIGIE_COLLECTOR_BINARY + " --data-dir " + collector_dir_ +
-                            " --add-account " + name + " --role " + role;
-      if (*brand != '\0') command += std::string(" --brand ") + brand;
-      Subprocess add({"/bin/sh", "-c", command}, -1, true);
-      const std::string output = add.readAllOutput();
-      ASSERT_EQ(add.wait(), 0) << output;
+      collector_->addAccount(name, role, kPassword, brand);
     }
     client_ = std::make_unique<HttpsClient>(collector_->url(), collector_dir_ + "/ca.pem");
   }

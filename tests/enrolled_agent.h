@@ -60,6 +60,9 @@ class EnrolledAgent {
     process_.reset();
   }
 
+  const std::string& dataDir() const { return data_dir_; }
+  const std::string& socket() const { return socket_; }
+
   // Sends one crm.view draft per record id; every one must be accepted.
   void sendViews(const std::vector<std::string>& record_ids) {
     auto stream = platform::connectLocal(socket_);

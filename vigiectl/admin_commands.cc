@@ -1,4 +1,4 @@
-// Administration: accounts, people, devices, fleet, retention, legal holds, brands.
+// Administration: accounts, people, devices, retention, legal holds, brands.
 #include <charconv>
 
 #include "api_calls.h"
@@ -82,10 +82,6 @@ int devicesAssign(Context& context, const Invocation& invocation) {
   return change(
       context, std::move(request),
       "device " + printable(device) + " assigned to " + printable(invocation.args.text("brand")));
-}
-
-int fleet(Context& context, const Invocation& invocation) {
-  return listItems(context, invocation, {"v1", "fleet"}, "no enrolled devices");
 }
 
 int retentionShow(Context& context, const Invocation& invocation) {
@@ -267,14 +263,6 @@ std::vector<Command> adminCommands() {
        1,
        1,
        devicesAssign},
-      {"fleet",
-       "[--json]",
-       "enrolled workstations and their state (admin, fleet)",
-       kJsonOption,
-       {{"json", false}},
-       0,
-       0,
-       fleet},
       {"retention show",
        "[--json]",
        "how long each class of data is kept (admin, DPO)",

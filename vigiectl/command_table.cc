@@ -15,8 +15,9 @@ constexpr std::string_view kExitCodes =
 const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = [] {
     std::vector<Command> all;
-    for (auto family : {sessionCommands, queryCommands, revealCommands, trailCommands,
-                        importCommands, adminCommands, detectionCommands, policyCommands}) {
+    for (auto family :
+         {sessionCommands, queryCommands, revealCommands, trailCommands, importCommands,
+          adminCommands, fleetCommands, detectionCommands, policyCommands}) {
       for (auto& command : family()) all.push_back(std::move(command));
     }
     return all;
@@ -127,6 +128,20 @@ int listItems(Context& context, const Invocation& invocation, std::vector<std::s
   ApiRequest request;
   request.path = std::move(path);
   return listItems(context, invocation, std::move(request), nothing);
+}
+
+int showItem(Context& context, const Invocation& invocation, std::vector<std::string> path,
+             std::string_view list_key, std::string_view title, std::string_view none) {
+  ApiRequest request;
+  request.path = std::move(path);
+  auto item = callSaved(context, request);
+  if (!item.isOk()) return fail(context, item.status());
+  if (invocation.args.has("json")) {
+    context.out << toJson(*item) << '\n';
+  } else {
+    printObjectAndList(context.out, *item, list_key, title, none);
+  }
+  return kExitOk;
 }
 
 int change(Context& context, ApiRequest request, const std::string& done) {

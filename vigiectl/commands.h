@@ -54,6 +54,7 @@ std::vector<Command> trailCommands();
 std::vector<Command> importCommands();
 std::vector<Command> adminCommands();
 std::vector<Command> detectionCommands();
+std::vector<Command> fleetCommands();
 std::vector<Command> policyCommands();
 
 // Runs `vigiectl ARGS...` (without the program name); returns the exit code.
@@ -81,6 +82,11 @@ int listItems(Context& context, const Invocation& invocation, std::vector<std::s
 
 // Sends `request` on the saved session; a 2xx answer must be a JSON object, which is returned.
 StatusOr<protocol::json::Value> callSaved(Context& context, const ApiRequest& request);
+
+// Runs one GET of one object: printed as "key: value" lines then its list at `list_key` as a
+// table under `title` ("  (NONE)" when empty), or as the API's JSON with --json.
+int showItem(Context& context, const Invocation& invocation, std::vector<std::string> path,
+             std::string_view list_key, std::string_view title, std::string_view none);
 
 // Runs one call answered by 204 (or any 2xx whose body does not matter) and says `done`.
 int change(Context& context, ApiRequest request, const std::string& done);

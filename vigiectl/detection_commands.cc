@@ -184,32 +184,8 @@ int alertsList(Context& context, const Invocation& invocation) {
 }
 
 int alertsShow(Context& context, const Invocation& invocation) {
-  ApiRequest request;
-  request.path = {"v1", "alerts", invocation.args.positionals()[0]};
-  auto alert = callSaved(context, std::move(request));
-  if (!alert.isOk()) return fail(context, alert.status());
-  if (invocation.args.has("json")) {
-    context.out << toJson(*alert) << '\n';
-    return kExitOk;
-  }
-  json::Value head = *alert;
-  head.object.clear();
-  std::vector<json::Value> evidence;
-  for (const auto& member : alert->object) {
-    if (member.first == "evidence" && member.second.kind == json::Value::Kind::kArray) {
-      evidence = member.second.array;
-    } else {
-      head.object.push_back(member);
-    }
-  }
-  printObject(context.out, head);
-  context.out << "\nevidence:\n";
-  if (evidence.empty()) {
-    context.out << "  (none kept)\n";
-  } else {
-    printObjectsTable(context.out, evidence);
-  }
-  return kExitOk;
+  return showItem(context, invocation, {"v1", "alerts", invocation.args.positionals()[0]},
+                  "evidence", "evidence", "none kept");
 }
 
 int alertsAck(Context& context, const Invocation& invocation) {

@@ -224,4 +224,25 @@ std::string groupThousands(uint64_t number) {
   return out;
 }
 
+void printObjectAndList(std::ostream& out, const json::Value& object, std::string_view list_key,
+                        std::string_view title, std::string_view none) {
+  json::Value head = object;
+  head.object.clear();
+  std::vector<json::Value> list;
+  for (const auto& member : object.object) {
+    if (member.first == list_key && member.second.kind == json::Value::Kind::kArray) {
+      list = member.second.array;
+    } else {
+      head.object.push_back(member);
+    }
+  }
+  printObject(out, head);
+  out << '\n' << title << ":\n";
+  if (list.empty()) {
+    out << "  (" << none << ")\n";
+  } else {
+    printObjectsTable(out, list);
+  }
+}
+
 }  // namespace vigie::ctl

@@ -41,6 +41,11 @@ void printObjectsTable(std::ostream& out, const std::vector<protocol::json::Valu
 // "key: value" lines for one object.
 void printObject(std::ostream& out, const protocol::json::Value& object);
 
+// printObject() of every member but the list at `list_key`, then "TITLE:" and that list as a
+// table of its keys, or "  (NONE)" when empty or absent.
+void printObjectAndList(std::ostream& out, const protocol::json::Value& object,
+                        std::string_view list_key, std::string_view title, std::string_view none);
+
 // 12300 -> "12 300".
 std::string groupThousands(uint64_t number);
 

@@ -38,7 +38,10 @@ Commands:
             --reenroll         replace the certificate of a device the collector already knows
   run     Run the service in the foreground until SIGTERM or SIGINT. Once enrolled, it uploads
           the queue to the collector (mutual TLS, the enrolled CA only) and deletes events only
-          when the collector has acknowledged them; not enrolled, events stay queued.
+          when the collector has acknowledged them; not enrolled, events stay queued. Enrolled,
+          it also sends the collector a heartbeat at start and every interval (version, OS,
+          policy in force, queue depth and oldest event, drops, last upload, session sensors),
+          on a connection of its own.
             --data-dir DIR     keys, queue, enrollment (default /var/lib/vigie-agent), 0700
             --socket PATH      where session sensors connect (default /run/vigie-agent/agent.sock)
             --device-id ID     device id stamped on events (default: enrolled id, else
@@ -48,11 +51,12 @@ Commands:
             --max-age-days N   events older than this are purged and counted (default 30)
             --batch-events N   events per upload batch at most (default 2000)
             --linger-ms N      a batch that is not full waits this long (default 1000)
-            --heartbeat-seconds N  how often the collector is asked for the workstation
-                               policy (default 60; see docs/fleet.md). A policy signed by the
-                               collector replaces --batch-events, --linger-ms, --max-age-days
-                               and this with its own values, without a restart, and publishes
-                               its session rules beside the socket (policy.json) for the sensors
+            --heartbeat-seconds N  how often the service sends the collector a heartbeat
+                               and asks it for the workstation policy (default 60; see
+                               docs/fleet.md). A policy signed by the collector replaces
+                               --batch-events, --linger-ms, --max-age-days and this with its
+                               own values, without a restart, and publishes its session rules
+                               beside the socket (policy.json) for the sensors
   send    Send events to a running service: one draft per line on standard input,
           {"type":"crm.view","session":"2","data":{...}} (see docs/events.md). Prints the
           service's reply to each line ("ok <seq>" or "error <reason>").
@@ -101,9 +105,9 @@ int runService(const cli::Options& options) {
        {batch_events.status(), linger_ms.status(), heartbeat_seconds.status()}) {
     if (!status.isOk()) return usageError(status);
   }
-  config.policy_pull_ms = static_cast<int64_t>(*heartbeat_seconds) * 1000;
   config.upload.batch_events = *batch_events;
   config.upload.linger_ms = static_cast<int64_t>(*linger_ms);
+  config.heartbeat_interval = std::chrono::seconds(static_cast<int64_t>(*heartbeat_seconds));
 
   // Signals are taken synchronously by this thread; every thread started later inherits the mask.
   sigset_t signals;

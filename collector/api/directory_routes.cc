@@ -1,8 +1,7 @@
-// People (teams, CRM user names), workstations' brands, fleet status.
+// People (teams, CRM user names), workstations' brands.
 #include "api/json_body.h"
 #include "api/json_out.h"
 #include "api/route_functions.h"
-#include "vigie/protocol/utc_time.h"
 
 namespace vigie::collector::api {
 
@@ -49,23 +48,6 @@ ApiReply assignDevice(ApiCall& call, AuditService& audit) {
   ApiReply reply = fromStatus(audit.directory.assignDevice(call.path_args[0], **brand));
   reply.trail_detail = JsonOut().text("device", call.path_args[0]).text("brand", **brand).done();
   return reply;
-}
-
-ApiReply fleetStatus(ApiCall&, AuditService& audit) {
-  auto devices = audit.directory.fleet();
-  if (!devices.isOk()) return fromStatus(devices.status());
-  const std::string items = jsonList(*devices, [](const FleetDevice& device) {
-    return JsonOut()
-        .text("device", device.device_id)
-        .text("host", device.hostname)
-        .text("os", device.os)
-        .text("brand", device.brand)
-        .text("enrolled", protocol::formatUtcMillis(device.enrolled_ms))
-        .number("last_seq", device.last_seq)
-        .boolean("revoked", device.revoked)
-        .done();
-  });
-  return json(200, JsonOut().raw("items", items).done());
 }
 
 }  // namespace vigie::collector::api

@@ -37,7 +37,10 @@ ApiReply postCrmEvents(ApiCall& call, AuditService& audit);
 // directory_routes.cc
 ApiReply setPerson(ApiCall& call, AuditService& audit);
 ApiReply assignDevice(ApiCall& call, AuditService& audit);
+
+// fleet_routes.cc
 ApiReply fleetStatus(ApiCall& call, AuditService& audit);
+ApiReply fleetDevice(ApiCall& call, AuditService& audit);
 
 // retention_routes.cc
 ApiReply showRetention(ApiCall& call, AuditService& audit);

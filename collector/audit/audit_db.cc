@@ -81,7 +81,11 @@ constexpr char kSchema[] =
     " to_ms INTEGER NOT NULL, requested_by TEXT NOT NULL, requested_ms INTEGER NOT NULL,"
     " state TEXT NOT NULL, events INTEGER NOT NULL DEFAULT 0, alerts INTEGER NOT NULL DEFAULT 0,"
     " finished_ms INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '');"
-    // Fleet (collector/fleet/): the workstation policies, signed, in activation order.
+    // Fleet (collector/fleet/): each device's latest heartbeat, as the collector re-encoded it,
+    // and the workstation policies, signed, in activation order.
+    "CREATE TABLE IF NOT EXISTS heartbeats("
+    " device_id TEXT PRIMARY KEY, first_ms INTEGER NOT NULL, last_ms INTEGER NOT NULL,"
+    " body TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS workstation_policies("
     " serial INTEGER PRIMARY KEY, version TEXT NOT NULL, activated_ms INTEGER NOT NULL,"
     " activated_by TEXT NOT NULL, document TEXT NOT NULL, signature TEXT NOT NULL);";

@@ -21,6 +21,8 @@
 #include "detect/shifts.h"
 #include "detect/telephony.h"
 #include "detect/watchlist.h"
+#include "fleet/fleet_status.h"
+#include "fleet/heartbeat_store.h"
 #include "fleet/workstation_policies.h"
 
 namespace vigie::collector {
@@ -46,6 +48,7 @@ struct AuditService {
         calls(*db, time),
         shifts(*db),
         watchlist(*db, time),
+        heartbeats(*db),
         policies(*db, time) {}
 
   std::unique_ptr<AuditDb> db;
@@ -67,7 +70,10 @@ struct AuditService {
   Watchlist watchlist;
   DetectionPolicy detection_policy;  // as loaded from detection.json
   RetroRuns* runs = nullptr;         // set once detection is started; absent: runs refused
-  // Fleet (docs/fleet.md): the workstation policies, signed by the collector CA.
+  // Fleet (docs/fleet.md): the latest heartbeat of each device and what it is judged against,
+  // and the workstation policies, signed by the collector CA.
+  HeartbeatStore heartbeats;
+  FleetSettings fleet_settings;
   WorkstationPolicies policies;
   const crypto::CertificateAuthority* signer = nullptr;  // absent: activation refused
 };

@@ -17,6 +17,7 @@
 #include "detect/detection_config.h"
 #include "detect/realtime_detection.h"
 #include "detect/retro_runs.h"
+#include "detect/workstation_silence.h"
 #include "vigie/collector/batch_ingestor.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/collector_server.h"
@@ -84,6 +85,14 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
         "NAMES", "collector.server_names");
     add("max-threads", "agents served at once, one thread each (default 128)", "N",
         "collector.max_threads");
+    add("heartbeat-seconds",
+        "the heartbeat interval agents are told and expected to keep (default 60)", "N",
+        "collector.fleet.heartbeat_seconds");
+    add("late-grace-seconds",
+        "a workstation is late after 2 heartbeat intervals and this (default 30)", "N",
+        "collector.fleet.late_grace_seconds");
+    add("silent-seconds", "a workstation is silent after this long without heartbeat (default 600)",
+        "N", "collector.fleet.silent_seconds");
     add("list-devices", "print the enrolled devices and exit", nullptr, nullptr);
     add("revoke-device", "revoke device ID (its batches get 403) and exit", "ID", nullptr);
     add("print-events", "print the stored events of device ID (or 'all'), oldest first, and exit",
@@ -177,10 +186,46 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     return options;
   }
 
+  // The fleet view's thresholds (docs/fleet.md), checked like the server options.
+  std::optional<FleetSettings> fleetSettings(std::string& error) {
+    FleetSettings settings;
+    const struct {
+      const char* key;
+      const char* option;
+      int64_t* value;
+      int low;
+      int high;
+    } knobs[] = {
+        {"collector.fleet.heartbeat_seconds", "--heartbeat-seconds", &settings.heartbeat_seconds, 1,
+         3600},
+        {"collector.fleet.late_grace_seconds", "--late-grace-seconds", &settings.late_grace_seconds,
+         0, 3600},
+        {"collector.fleet.silent_seconds", "--silent-seconds", &settings.silent_seconds, 1,
+         7 * 86400},
+    };
+    for (const auto& knob : knobs) {
+      int value = -1;
+      try {
+        value = config().getInt(knob.key, static_cast<int>(*knob.value));
+      } catch (const Poco::Exception&) {
+        value = -1;
+      }
+      if (value < knob.low || value > knob.high) {
+        error = std::string(knob.option) + " expects a number in " + std::to_string(knob.low) +
+                ".." + std::to_string(knob.high);
+        return std::nullopt;
+      }
+      *knob.value = value;
+    }
+    return settings;
+  }
+
   int serve(const std::string& data_dir) {
     std::string error;
     const auto server_options = serverOptions(error);
     if (!server_options) return usage(error);
+    const auto fleet_settings = fleetSettings(error);
+    if (!fleet_settings) return usage(error);
     auto home = prepareHome(data_dir);
     if (!home.isOk()) return fail(home.status());
 
@@ -195,16 +240,21 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     if (!detection_config.isOk()) return fail(detection_config.status());
     AuditService& service = **audit;
     service.detection_policy = detection_config->rules;
+    service.fleet_settings = *fleet_settings;
     const DetectionInputs inputs{service.calls, service.shifts, service.watchlist,
                                  service.directory, service.alerts};
     auto outputs = makeAlertOutputs(detection_config->outputs);
     if (!outputs.isOk()) return fail(outputs.status());
     // Declared before what raises alerts, so that it is stopped after them.
     AlertDispatcher dispatcher(service.alerts, service.pseudonyms, std::move(outputs).value());
+    // Declared before the detection that ticks it, so that it is destroyed after it.
+    WorkstationSilence silence(service.detection_policy.workstation_silent, service.fleet_settings,
+                               service.heartbeats, service.directory, service.alerts);
     auto realtime = RealtimeDetection::start(
         service.detection_policy, inputs, **store, clock, [&dispatcher] { dispatcher.wake(); },
         std::chrono::seconds(detection_config->tick_seconds));
     if (!realtime.isOk()) return fail(realtime.status());
+    (*realtime)->watchWorkstations(&silence);
     RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock,
                    [&dispatcher] { dispatcher.wake(); });
     service.runs = &runs;

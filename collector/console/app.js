@@ -723,27 +723,56 @@
 
   // ---- fleet -------------------------------------------------------------------------------
 
+  function fleetStatusBadge(status) {
+    const text = asText(status);
+    const kind = text === 'healthy' ? 'badge-ok'
+      : text === 'late' || text === 'outdated' ? 'badge-wait' : 'badge-bad';
+    return el('span', { className: 'badge ' + kind, testid: 'fleet-device-status', text });
+  }
+
+  function fleetQueue(item) {
+    const queue = item.queue;
+    if (!queue) return '';
+    const oldest = queue.oldest_event_age_seconds;
+    return asText(queue.events) + ' events' + (oldest === null || oldest === undefined
+      ? '' : ', oldest ' + asText(oldest) + ' s');
+  }
+
+  function fleetSensors(item) {
+    if (!Array.isArray(item.sessions)) return '';
+    return item.sessions.map((s) => asText(s.session) + ' ' + asText(s.person) + ' ('
+      + asText(s.status) + ')').join(', ');
+  }
+
   const FLEET_COLUMNS = [
     { title: 'Device', cell: (i) => asText(i.device), className: 'mono' },
     { title: 'Host', cell: (i) => asText(i.host) },
+    { title: 'Status', cell: (i) => fleetStatusBadge(i.status) },
+    { title: 'Why', cell: (i) => asText(i.why) },
+    { title: 'Last heartbeat (UTC)', cell: (i) => asText(i.last_seen), className: 'nowrap' },
+    { title: 'Agent', cell: (i) => asText(i.agent_version) },
     { title: 'OS', cell: (i) => asText(i.os) },
+    { title: 'Policy', cell: (i) => (i.policy ? asText(i.policy.serial) + (i.policy.error ? ' (refused: ' + asText(i.policy.error) + ')' : '') : '') },
+    { title: 'Queue', cell: fleetQueue, className: 'nowrap' },
+    { title: 'Drops', cell: (i) => asText(i.drops) },
+    { title: 'Last upload (UTC)', cell: (i) => asText(i.last_upload), className: 'nowrap' },
+    { title: 'Session sensors', cell: fleetSensors },
     { title: 'Brand', cell: (i) => asText(i.brand) },
-    { title: 'Enrolled (UTC)', cell: (i) => asText(i.enrolled), className: 'nowrap' },
-    { title: 'Last seq', cell: (i) => asText(i.last_seq) },
     { title: 'Revoked', cell: (i) => (i.revoked ? 'yes' : 'no') },
   ];
 
   function loadFleet() {
-    return pagedTable($('fleet-results'), 'fleet-status', FLEET_COLUMNS, async (after) => {
+    const status = $('fleet-filter').value || undefined;
+    return pagedTable($('fleet-results'), 'fleet-status', FLEET_COLUMNS, async () => {
       try {
-        return await api('GET', '/v1/fleet', { query: { after } });
+        return await api('GET', '/v1/fleet', { query: { status } });
       } catch (error) {
         if (error instanceof ApiError && error.status === 403) {
           throw new ApiError(0, 'Fleet status is not available for your role.', null);
         }
         throw error;
       }
-    }, 'No enrolled workstations.');
+    }, status ? 'No workstation with this status.' : 'No enrolled workstations.');
   }
 
   // ---- wiring ------------------------------------------------------------------------------
@@ -797,6 +826,7 @@
     $('trail-refresh').addEventListener('click', loadTrail);
     $('trail-verify').addEventListener('click', verifyTrail);
     $('fleet-refresh').addEventListener('click', loadFleet);
+    $('fleet-filter').addEventListener('change', loadFleet);
   }
 
   async function start() {

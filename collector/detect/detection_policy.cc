@@ -4,6 +4,7 @@
 #include <variant>
 
 #include "api/json_out.h"
+#include "detect/shift_lines.h"
 
 namespace vigie::collector {
 namespace {
@@ -13,10 +14,15 @@ namespace json = protocol::json;
 // One threshold of one rule: its name in detection.json, where it lives, its allowed range.
 struct Knob {
   std::string_view name;
-  std::variant<bool*, int64_t*> value;
+  std::variant<bool*, int64_t*, std::string*> value;
   int64_t low = 0;
   int64_t high = 0;
+  bool (*valid)(std::string_view) = nullptr;  // for texts
+  std::string_view expected = {};             // what `valid` takes, in words
 };
+
+bool validDays(std::string_view text) { return parseDays(text).has_value(); }
+bool validClock(std::string_view text) { return parseClock(text).has_value(); }
 
 struct RuleKnobs {
   std::string_view rule;
@@ -64,6 +70,12 @@ std::vector<RuleKnobs> knobsOf(DetectionPolicy& p) {
        {{"enabled", &p.sensor_silent.enabled},
         {"silence_minutes", &p.sensor_silent.silence_minutes, 1, kDay}}},
       {kRuleIntegrity, {{"enabled", &p.integrity.enabled}}},
+      {kRuleWorkstationSilent,
+       {{"enabled", &p.workstation_silent.enabled},
+        {"after_minutes", &p.workstation_silent.after_minutes, 0, kDay},
+        {"days", &p.workstation_silent.days, 0, 0, validDays, "days such as \"mon-fri\""},
+        {"start", &p.workstation_silent.start, 0, 0, validClock, "a time HH:MM"},
+        {"end", &p.workstation_silent.end, 0, 0, validClock, "a time HH:MM"}}},
   };
 }
 
@@ -73,6 +85,13 @@ Status setKnob(const Knob& knob, const json::Value& value, const std::string& wh
       return Status::invalidArgument(where + ": expected true or false");
     }
     **flag = value.boolean;
+    return Status::ok();
+  }
+  if (auto* text = std::get_if<std::string*>(&knob.value)) {
+    if (value.kind != json::Value::Kind::kString || !knob.valid(value.string)) {
+      return Status::invalidArgument(where + ": expected " + std::string(knob.expected));
+    }
+    **text = value.string;
     return Status::ok();
   }
   const auto range = std::to_string(knob.low) + ".." + std::to_string(knob.high);
@@ -133,6 +152,8 @@ std::string detectionPolicyJson(const DetectionPolicy& policy) {
     for (const Knob& knob : rule.knobs) {
       if (auto* flag = std::get_if<bool*>(&knob.value)) {
         settings.boolean(knob.name, **flag);
+      } else if (auto* text = std::get_if<std::string*>(&knob.value)) {
+        settings.text(knob.name, **text);
       } else {
         settings.number(knob.name, *std::get<int64_t*>(knob.value));
       }

@@ -24,9 +24,11 @@ inline constexpr std::string_view kRuleWatchlist = "watchlist";
 inline constexpr std::string_view kRuleUnjustifiedAccess = "unjustified_access";
 inline constexpr std::string_view kRuleSensorSilent = "sensor_silent";
 inline constexpr std::string_view kRuleIntegrity = "integrity";
+inline constexpr std::string_view kRuleWorkstationSilent = "workstation_silent";
 inline constexpr std::string_view kAllRules[] = {
-    kRuleVolume,    kRuleOffShift,          kRuleCopyAfterView, kRuleMassExport,
-    kRuleWatchlist, kRuleUnjustifiedAccess, kRuleSensorSilent,  kRuleIntegrity};
+    kRuleVolume,       kRuleOffShift,  kRuleCopyAfterView,
+    kRuleMassExport,   kRuleWatchlist, kRuleUnjustifiedAccess,
+    kRuleSensorSilent, kRuleIntegrity, kRuleWorkstationSilent};
 bool isRuleName(std::string_view name);
 
 struct VolumePolicy {
@@ -86,6 +88,15 @@ struct IntegrityPolicy {
   bool enabled = true;
 };
 
+// A workstation that stops sending heartbeats during working hours (the collector's TZ).
+struct WorkstationSilentPolicy {
+  bool enabled = true;
+  int64_t after_minutes = 10;    // no heartbeat for this long (and silent in the fleet view)
+  std::string days = "mon-fri";  // as shifts spell them
+  std::string start = "08:00";
+  std::string end = "20:00";  // "24:00" for the whole day
+};
+
 struct DetectionPolicy {
   VolumePolicy volume;
   OffShiftPolicy off_shift;
@@ -95,6 +106,7 @@ struct DetectionPolicy {
   UnjustifiedAccessPolicy unjustified_access;
   SensorSilentPolicy sensor_silent;
   IntegrityPolicy integrity;
+  WorkstationSilentPolicy workstation_silent;
 
   bool enabled(std::string_view rule) const;
 };

@@ -1,5 +1,7 @@
 #include "detect/realtime_detection.h"
 
+#include <Poco/Logger.h>
+
 namespace vigie::collector {
 
 StatusOr<std::unique_ptr<RealtimeDetection>> RealtimeDetection::start(
@@ -53,8 +55,27 @@ void RealtimeDetection::stored(const DeviceRecord& device, std::span<const Event
 
 void RealtimeDetection::tickNow() {
   const uint64_t before = engine_.stats().alerts_raised;
-  engine_.advanceTo(clock_.nowUnixMillis());
+  const int64_t now_ms = clock_.nowUnixMillis();
+  engine_.advanceTo(now_ms);
   notifyIfRaised(before);
+  WorkstationSilence* silence = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    silence = silence_;
+  }
+  if (silence == nullptr) return;
+  auto raised = silence->check(now_ms);
+  if (!raised.isOk()) {
+    Poco::Logger::get("vigie-collector")
+        .error("detection: workstation_silent: %s", raised.status().toString());
+  } else if (*raised > 0 && on_alert_) {
+    on_alert_();
+  }
+}
+
+void RealtimeDetection::watchWorkstations(WorkstationSilence* silence) {
+  std::lock_guard lock(mutex_);
+  silence_ = silence;
 }
 
 void RealtimeDetection::notifyIfRaised(uint64_t raised_before) {

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "detect/detection_engine.h"
+#include "detect/workstation_silence.h"
 #include "vigie/collector/batch_ingestor.h"
 #include "vigie/platform/clock.h"
 
@@ -29,6 +30,9 @@ class RealtimeDetection final : public IngestObserver {
               std::span<const Incident> incidents) override;
   // Decides what is due now (the thread does it every tick).
   void tickNow();
+  // Also decides the workstation_silent rule on each tick; nullptr stops it. `silence` outlives
+  // this object.
+  void watchWorkstations(WorkstationSilence* silence);
   EngineStats stats() const { return engine_.stats(); }
 
  private:
@@ -41,7 +45,8 @@ class RealtimeDetection final : public IngestObserver {
   std::function<void()> on_alert_;
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;
+  bool stopping_ = false;                  // GUARDED_BY(mutex_)
+  WorkstationSilence* silence_ = nullptr;  // GUARDED_BY(mutex_)
   std::thread thread_;
 };
 

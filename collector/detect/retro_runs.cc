@@ -83,6 +83,10 @@ RetroRuns::~RetroRuns() {
 StatusOr<int64_t> RetroRuns::start(RunRequest request) {
   for (const std::string& rule : request.rules) {
     if (!isRuleName(rule)) return Status::invalidArgument("no rule named \"" + rule + "\"");
+    // Only the latest heartbeat of each device is kept: there is no history to go over.
+    if (rule == kRuleWorkstationSilent) {
+      return Status::invalidArgument("workstation_silent runs in real time only");
+    }
   }
   if (request.from_ms >= request.to_ms) return Status::invalidArgument("from must be before to");
   if (request.to_ms - request.from_ms > kMaxRunDays * kDayMs) {

@@ -20,37 +20,6 @@ std::optional<int> dayIndex(std::string_view name) {
   return std::nullopt;
 }
 
-// "mon-fri", "mon,wed,sat", "fri-mon" (wrapping), "sun".
-std::optional<uint8_t> parseDays(std::string_view text) {
-  uint8_t days = 0;
-  while (!text.empty()) {
-    const size_t comma = std::min(text.find(','), text.size());
-    std::string_view item = text.substr(0, comma);
-    text.remove_prefix(std::min(comma + 1, text.size()));
-    const size_t dash = item.find('-');
-    auto first = dayIndex(item.substr(0, dash));
-    auto last = dash == std::string_view::npos ? first : dayIndex(item.substr(dash + 1));
-    if (!first || !last) return std::nullopt;
-    for (int day = *first;; day = (day + 1) % 7) {
-      days = static_cast<uint8_t>(days | (1u << day));
-      if (day == *last) break;
-    }
-  }
-  return days == 0 ? std::nullopt : std::optional<uint8_t>(days);
-}
-
-// "HH:MM", 00:00 to 24:00.
-std::optional<int> parseClock(std::string_view text) {
-  if (text.size() != 5 || text[2] != ':') return std::nullopt;
-  for (size_t i : {0u, 1u, 3u, 4u}) {
-    if (text[i] < '0' || text[i] > '9') return std::nullopt;
-  }
-  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
-  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
-  if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return std::nullopt;
-  return hours * 60 + minutes;
-}
-
 std::string clockText(int minute) {
   const char digits[] = "0123456789";
   const int hours = minute / 60;
@@ -87,6 +56,37 @@ StatusOr<Shift> parseShift(const json::Value& object) {
 }
 
 }  // namespace
+
+// "mon-fri", "mon,wed,sat", "fri-mon" (wrapping), "sun".
+std::optional<uint8_t> parseDays(std::string_view text) {
+  uint8_t days = 0;
+  while (!text.empty()) {
+    const size_t comma = std::min(text.find(','), text.size());
+    std::string_view item = text.substr(0, comma);
+    text.remove_prefix(std::min(comma + 1, text.size()));
+    const size_t dash = item.find('-');
+    auto first = dayIndex(item.substr(0, dash));
+    auto last = dash == std::string_view::npos ? first : dayIndex(item.substr(dash + 1));
+    if (!first || !last) return std::nullopt;
+    for (int day = *first;; day = (day + 1) % 7) {
+      days = static_cast<uint8_t>(days | (1u << day));
+      if (day == *last) break;
+    }
+  }
+  return days == 0 ? std::nullopt : std::optional<uint8_t>(days);
+}
+
+// "HH:MM", 00:00 to 24:00.
+std::optional<int> parseClock(std::string_view text) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  for (size_t i : {0u, 1u, 3u, 4u}) {
+    if (text[i] < '0' || text[i] > '9') return std::nullopt;
+  }
+  const int hours = (text[0] - '0') * 10 + (text[1] - '0');
+  const int minutes = (text[3] - '0') * 10 + (text[4] - '0');
+  if (minutes > 59 || hours > 24 || (hours == 24 && minutes != 0)) return std::nullopt;
+  return hours * 60 + minutes;
+}
 
 StatusOr<std::vector<Shift>> parseShiftLines(std::string_view text) {
   std::vector<Shift> shifts;

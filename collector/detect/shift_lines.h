@@ -4,6 +4,7 @@
 // JSON lines, strictly checked. Parsing only; the calendar that answers "on shift?" is shifts.h.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +26,10 @@ struct Shift {
 // "mon,wed,sat", "sat-sun", ... Any bad line refuses the whole text, naming the line.
 StatusOr<std::vector<Shift>> parseShiftLines(std::string_view text);
 std::string describeShift(const Shift& shift);  // "mon-fri 08:00-16:30"
+
+// Days as shifts spell them ("mon-fri", "mon,wed,sat", "fri-mon") -> bits (0 = Monday).
+std::optional<uint8_t> parseDays(std::string_view text);
+// "HH:MM", 00:00 to 24:00 -> minutes after midnight.
+std::optional<int> parseClock(std::string_view text);
 
 }  // namespace vigie::collector

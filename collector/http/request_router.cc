@@ -1,9 +1,11 @@
 #include "request_router.h"
 
 #include "api_handler.h"
+#include "audit/audit_service.h"
 #include "batch_handler.h"
 #include "console_handler.h"
 #include "enroll_handler.h"
+#include "heartbeat_handler.h"
 #include "http_exchange.h"
 #include "policy_handler.h"
 
@@ -40,6 +42,12 @@ Poco::Net::HTTPRequestHandler* RequestRouter::createRequestHandler(
   if (path == "/v1/policy" && services_.audit != nullptr) {
     if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
     return new PolicyHandler(services_.store, services_.audit->policies);
+  }
+  if (path == "/v1/heartbeat" && services_.audit != nullptr) {
+    if (!post) return new ErrorHandler(HTTPResponse::HTTP_METHOD_NOT_ALLOWED, "use POST");
+    return new HeartbeatHandler(services_.store, services_.audit->heartbeats,
+                                services_.audit->clock,
+                                services_.audit->fleet_settings.heartbeat_seconds);
   }
   if (services_.audit != nullptr) {
     const std::string_view route = std::string_view(path).substr(0, path.find('?'));

@@ -176,6 +176,7 @@ TEST(ApiRoutesTest, RolesFollowTheContract) {
       {"PUT /v1/people/{}", {kA}},
       {"PUT /v1/devices/{}", {kA, kF}},
       {"GET /v1/fleet", {kA, kF}},
+      {"GET /v1/fleet/{}", {kA, kF}},
       {"GET /v1/retention", {kA, kD}},
       {"PUT /v1/retention/{}", {kA, kD}},
       {"POST /v1/retention/purge", {kA, kD}},
@@ -198,6 +199,10 @@ TEST(ApiRoutesTest, RolesFollowTheContract) {
       {"POST /v1/detection/runs", {kU, kD}},
       {"GET /v1/detection/runs", {kU, kD}},
       {"GET /v1/detection/runs/{}", {kU, kD}},
+      {"GET /v1/workstation-policy", {kA, kF, kD}},
+      {"POST /v1/workstation-policy", {kA, kF}},
+      {"GET /v1/workstation-policy/history", {kA, kF, kD}},
+      {"GET /v1/compliance-pack", {kA, kD}},
   };
   std::set<std::string> listed;
   for (const Route& route : apiRoutes()) {
@@ -220,7 +225,8 @@ TEST(ApiRoutesTest, RolesFollowTheContract) {
 TEST(ApiRoutesTest, BodyLimitsFollowTheContract) {
   for (const Route& route : apiRoutes()) {
     const std::string name = nameOf(route);
-    if (name == "POST /v1/crm-events" || name == "POST /v1/calls") {
+    if (name == "POST /v1/crm-events" || name == "POST /v1/calls" ||
+        name == "POST /v1/workstation-policy") {
       EXPECT_EQ(route.max_body, 1024u * 1024u);
     } else if (name == "POST /v1/shifts") {
       EXPECT_EQ(route.max_body, 4u * 1024u * 1024u);
@@ -241,6 +247,7 @@ TEST(ApiRoutesTest, OnlyQuestionsListsAndTheTrailTakeQueryParameters) {
       {"GET /v1/audit/incidents", {"from", "to", "limit", "after", "brand"}},
       {"GET /v1/trail", {"after", "limit"}},
       {"GET /v1/alerts", {"status", "rule", "person", "from", "to", "before", "limit", "brand"}},
+      {"GET /v1/fleet", {"status"}},
       {"GET /v1/watchlist", {"brand"}},
       {"PUT /v1/watchlist/{}", {"brand"}},
       {"DELETE /v1/watchlist/{}", {"brand"}},

@@ -477,22 +477,67 @@ TEST_F(VigiectlEndToEndTest, PolicyActivatedThenDescribedInTheCompliancePack) {
   EXPECT_EQ(ctl({"compliance-pack", "--out", pack}).exit_code, 1);
 }
 
+TEST_F(VigiectlEndToEndTest, FleetListsWorkstationsByStatusAndShowsOne) {
+  addAccount("fleet1", "fleet", "");
+  // PC-31 runs and sends heartbeats every second; PC-32 enrolled but never started.
+  vigie::testing::EnrolledAgent running(dir_.file("agent-31"), dir_.file("agent-31.sock"));
+  running.enroll(collector_->url(), data_dir_, "PC-31");
+  vigie::testing::EnrolledAgent idle(dir_.file("agent-32"), dir_.file("agent-32.sock"));
+  idle.enroll(collector_->url(), data_dir_, "PC-32");
+  running.start({"--heartbeat-seconds", "1"});
+  login("fleet1");
+
+  RunResult result;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    result = ctl({"fleet", "list", "--status", "healthy"});
+    if (result.out.find("PC-31") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  } while (std::chrono::steady_clock::now() < deadline);
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("PC-31"), std::string::npos) << describe(result);
+  EXPECT_NE(result.out.find("last heartbeat"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("PC-32"), std::string::npos) << result.out;
+
+  result = ctl({"fleet", "list", "--status", "unknown", "--json"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find(R"("device":"PC-32")"), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find("PC-31"), std::string::npos) << result.out;
+
+  result = ctl({"fleet", "show", "PC-31"});
+  ASSERT_EQ(result.exit_code, 0) << describe(result);
+  EXPECT_NE(result.out.find("healthy"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("agent_version:"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("session sensors:"), std::string::npos) << result.out;
+  result = ctl({"fleet", "show", "PC-99"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("no enrolled device PC-99"), std::string::npos) << result.err;
+  result = ctl({"fleet", "list", "--status", "asleep"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("status must be"), std::string::npos) << result.err;
+
+  login("auditor1");
+  result = ctl({"fleet", "list"});
+  EXPECT_EQ(result.exit_code, 1) << describe(result);
+  EXPECT_NE(result.err.find("403"), std::string::npos) << result.err;
+}
+
 TEST_F(VigiectlBinaryTest, UsageErrorsExitTwoAndHelpListsEveryCommand) {
   RunResult result = ctl({"--help"});
   EXPECT_EQ(result.exit_code, 0);
   for (const char* command :
-       {"login",          "logout",          "whoami",           "record",
-        "timeline",       "exports",         "incidents",        "reveal request",
-        "reveal list",    "reveal approve",  "reveal deny",      "reveal show",
-        "trail",          "trail verify",    "import-crm",       "accounts list",
-        "accounts add",   "accounts remove", "people set",       "devices assign",
-        "fleet",          "retention show",  "retention set",    "retention purge",
-        "holds list",     "holds add",       "holds release",    "brand export",
-        "brand delete",   "calls import",    "shifts import",    "shifts list",
-        "watchlist list", "watchlist add",   "watchlist remove", "alerts list",
-        "alerts show",    "alerts ack",      "alerts close",     "detect policy",
-        "detect run",     "detect runs",     "policy activate",  "policy show",
-        "policy history", "compliance-pack"}) {
+       {"login",           "logout",          "whoami",         "record",
+        "timeline",        "exports",         "incidents",      "reveal request",
+        "reveal list",     "reveal approve",  "reveal deny",    "reveal show",
+        "trail",           "trail verify",    "import-crm",     "accounts list",
+        "accounts add",    "accounts remove", "people set",     "devices assign",
+        "fleet list",      "fleet show",      "retention show", "retention set",
+        "retention purge", "holds list",      "holds add",      "holds release",
+        "brand export",    "brand delete",    "calls import",   "shifts import",
+        "shifts list",     "watchlist list",  "watchlist add",  "watchlist remove",
+        "alerts list",     "alerts show",     "alerts ack",     "alerts close",
+        "detect policy",   "detect run",      "detect runs",    "policy activate",
+        "policy show",     "policy history",  "compliance-pack"}) {
     EXPECT_NE(result.out.find(std::string("vigiectl ") + command), std::string::npos) << command;
     std::vector<std::string> args;
     std::istringstream words(command);

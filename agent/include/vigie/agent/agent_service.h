@@ -1,11 +1,13 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
 #include "vigie/agent/enrollment_client.h"
 #include "vigie/agent/event_intake.h"
 #include "vigie/agent/event_queue.h"
+#include "vigie/agent/heartbeat_reporter.h"
 #include "vigie/agent/policy_puller.h"
 #include "vigie/agent/remote_policy.h"
 #include "vigie/agent/sensor_server.h"
@@ -21,8 +23,9 @@ struct AgentConfig {
   std::string device_id;  // empty: the enrolled id, else "dev-<hostname>"
   QueueLimits limits;
   UploaderOptions upload;  // used once the agent is enrolled (vigie-agent enroll)
-  // How often the collector is asked for the workstation policy, until a policy says otherwise.
-  int64_t policy_pull_ms = 60'000;
+  // How often the collector hears from the agent (heartbeat) and is asked for the workstation
+  // policy, until a policy's upload.heartbeat_seconds says otherwise.
+  std::chrono::milliseconds heartbeat_interval = std::chrono::seconds(60);
 };
 
 // The workstation service: keys, queue, group commit, the sensors' socket and, once enrolled,
@@ -40,14 +43,20 @@ class AgentService {
   EventQueue& queue() { return *queue_; }
   // The enrollment in use; nullopt when not enrolled (events stay queued).
   const std::optional<Enrollment>& enrollment() const { return enrollment_; }
-  // The workstation policy in force (docs/fleet.md). Thread-safe.
-  PolicyState policyState() const;
+  // The heartbeat reporter (its interval can be changed); nullptr when not enrolled.
+  HeartbeatReporter* heartbeat() { return heartbeat_.get(); }
+  // What the heartbeat reports now; lost session sensors from `lost_since_ms` on.
+  protocol::Heartbeat heartbeatReport(int64_t lost_since_ms);
+  // The workstation policy in force (docs/fleet.md), as the heartbeat reports it. Thread-safe.
+  protocol::HeartbeatPolicy policyState() const;
 
  private:
   AgentService() = default;
   // Queues an agent.* event about the service itself, stamped with the service's account.
   Status recordOwnEvent(protocol::EventType type, protocol::Payload data);
   Status startUploader(const AgentConfig& config, const crypto::SecretKey& chain_key);
+  // REQUIRES: startPolicy() ran (the heartbeat starts at the policy's interval).
+  Status startHeartbeat();
   // Applies the kept policy, then starts pulling new ones from the collector.
   Status startPolicy(const AgentConfig& config);
   // Applies a policy's service settings (what it leaves out falls back to the configuration)
@@ -63,9 +72,12 @@ class AgentService {
   std::optional<Enrollment> enrollment_;
   HttpTransportPtr transport_;
   std::unique_ptr<Uploader> uploader_;
+  std::unique_ptr<HeartbeatReporter> heartbeat_;
+  std::string os_name_;  // read once at start
   std::unique_ptr<RemotePolicy> remote_policy_;
   std::unique_ptr<PolicyPuller> policy_puller_;
   AgentConfig config_;
+  std::chrono::milliseconds interval_{};  // heartbeat and policy pull, as the policy says
   platform::Clock* clock_ = nullptr;
   std::string user_;
 };

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -100,6 +101,9 @@ class EventQueue {
   virtual Status forEach(const std::function<bool(const LeasedEvent&)>& visit) = 0;
 
   virtual QueueStats stats() = 0;
+
+  // The time of the oldest queued event; nullopt when the queue is empty.
+  virtual StatusOr<std::optional<int64_t>> oldestEventTime() = 0;
 };
 
 using EventQueuePtr = std::unique_ptr<EventQueue>;

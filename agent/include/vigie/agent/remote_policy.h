@@ -10,17 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include "vigie/protocol/heartbeat.h"
 #include "vigie/protocol/status.h"
 #include "workstation_policy.h"
 
 namespace vigie::agent {
-
-// What the heartbeat reports about the policy.
-struct PolicyState {
-  uint64_t serial = 0;  // 0 before any policy from the collector
-  std::string version;  // its policy_version
-  std::string error;    // why the last policy pulled was refused; "" once one is accepted
-};
 
 struct RemotePolicyPaths {
   std::string ca_file;       // the collector CA pinned at enrollment
@@ -42,7 +36,9 @@ class RemotePolicy {
   // also kept for state().error. An answer for the serial in force gives kFailedPrecondition.
   StatusOr<policy::WorkstationPolicy> accept(std::string_view answer);
 
-  PolicyState state() const;
+  // What the heartbeat reports: the serial and version in force (0 and "" before any), and why
+  // the last policy pulled was refused ("" once one is accepted).
+  protocol::HeartbeatPolicy state() const;
 
  private:
   StatusOr<policy::WorkstationPolicy> verify(std::string_view document,
@@ -52,7 +48,7 @@ class RemotePolicy {
 
   const RemotePolicyPaths paths_;
   mutable std::mutex mu_;
-  PolicyState state_;  // GUARDED_BY(mu_)
+  protocol::HeartbeatPolicy state_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace vigie::agent

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +14,15 @@
 #include "vigie/platform/local_socket.h"
 
 namespace vigie::agent {
+
+// A session sensor as the service sees it: attached now, or gone without a session.logoff.
+struct SensorSession {
+  std::string session;
+  std::string user;
+  int64_t since_ms = 0;  // when its session.logon was stored
+  bool connected = true;
+  int64_t lost_ms = 0;  // when its connection ended (lost ones only)
+};
 
 // Takes events from session sensors over a local socket (docs/sensor-protocol.md): one Draft
 // JSON object per line in, one reply per line out, "ok <seq>" once the event is durable or
@@ -33,6 +43,12 @@ class SensorServer {
   SensorServer(const SensorServer&) = delete;
   SensorServer& operator=(const SensorServer&) = delete;
 
+  // The sessions whose sensor is connected now, then those lost at or after `lost_since_ms`
+  // (the last kMaxLostSessions are remembered). Thread-safe.
+  std::vector<SensorSession> sessions(int64_t lost_since_ms) const;
+
+  static constexpr size_t kMaxLostSessions = 64;
+
  private:
   struct Connection;
   // One line of a client's batch: either an event waiting to be stored, or a reply already known.
@@ -44,8 +60,9 @@ class SensorServer {
   // Serves until the connection ends; returns the session still open on it, if any.
   std::optional<std::string> serve(Connection& connection);
   // Stores `events`, journals them, and appends one reply per line in order.
-  void storeAndReply(std::vector<LineResult>& lines, std::vector<protocol::Event>& events,
-                     std::optional<std::string>& open_session, std::string& replies);
+  void storeAndReply(Connection& connection, std::vector<LineResult>& lines,
+                     std::vector<protocol::Event>& events, std::optional<std::string>& open_session,
+                     std::string& replies);
   // The answer to a request line, terminator included.
   std::string answerRequest(const platform::PeerIdentity& peer, const std::string& request);
   // Records an agent.gap (reason sensor_lost) for a session sensor that went away unannounced.
@@ -55,8 +72,9 @@ class SensorServer {
   EventIntake& intake_;
   UserJournal& journal_;
   platform::Clock& clock_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::vector<std::unique_ptr<Connection>> connections_;  // GUARDED_BY(mu_)
+  std::deque<SensorSession> lost_;                        // GUARDED_BY(mu_), oldest first
   bool stopping_ = false;                                 // GUARDED_BY(mu_)
   std::thread acceptor_;
 };

@@ -12,12 +12,14 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 
 #include "vigie/agent/event_queue.h"
 #include "vigie/agent/http_transport.h"
+#include "vigie/platform/clock.h"
 
 namespace vigie::agent {
 
@@ -27,6 +29,7 @@ struct UploaderOptions {
   int64_t linger_ms = 1000;        // a batch that is not full waits this long for company
   int64_t backoff_base_ms = 1000;  // full jitter: wait uniform(0, min(cap, base * 2^failures))
   int64_t backoff_cap_ms = 300'000;
+  platform::Clock* clock = nullptr;  // for UploaderStats::last_delivered_ms; nullptr: the system's
 };
 
 struct UploadOutcome {
@@ -48,6 +51,7 @@ struct UploaderStats {
   uint64_t failures = 0;  // attempts that ended in a retry
   uint64_t rejected = 0;
   uint64_t reenrollments = 0;
+  std::optional<int64_t> last_delivered_ms;  // when the collector last acknowledged a batch
 };
 
 class Uploader {

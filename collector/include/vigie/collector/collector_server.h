@@ -4,6 +4,8 @@
 // socket that asks for, and verifies against the collector CA, a client certificate.
 //   POST /v1/enroll   enrollment secret -> client certificate (no client certificate needed)
 //   POST /v1/batches  gzip NDJSON batch -> receipt (client certificate of an enrolled device)
+//   POST /v1/heartbeat  the device's health (docs/fleet.md; client certificate, with the audit
+//                       service only)
 //   /v1/... (others)  the audit API (docs/audit-api.md), bearer tokens; /console/ its web pages
 // Poco stays inside collector/http/: nothing here throws.
 
