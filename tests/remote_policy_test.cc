@@ -76,6 +76,17 @@ class RemotePolicyTest : public ::testing::Test {
     return text;
   }
 
+  // The fleet view of the test workstation once it holds `wanted` (bounded wait).
+  std::string fleetOnce(const std::string& wanted) {
+    std::string body;
+    for (int i = 0; i < 200; ++i) {
+      body = client_->call("GET", "/v1/fleet/ws-policy-1", admin_).body;
+      if (body.find(wanted) != std::string::npos) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return body;
+  }
+
   // The agent's own events as the collector stored them (its account is the service's).
   std::string agentTimeline(const std::string& type) {
     const std::string auditor = client_->login("auditor1", kPassword);
@@ -135,6 +146,19 @@ TEST_F(RemotePolicyTest, ActivatedPolicyIsPulledVerifiedPublishedAndAppliedWitho
   EXPECT_EQ(waitForPublished(2).rfind("{\"serial\":2,", 0), 0u);
   EXPECT_NE(agentTimeline("agent.policy").find(R"("policy_version":"site-2","serial":2)"),
             std::string::npos);
+  // The heartbeat reports the policy applied; the fleet view finds the workstation up to date.
+  std::string fleet = fleetOnce(R"("policy":{"serial":2,"version":"site-2"})");
+  EXPECT_NE(fleet.find(R"("policy":{"serial":2,"version":"site-2"})"), std::string::npos) << fleet;
+  EXPECT_NE(fleet.find(R"("status":"healthy")"), std::string::npos) << fleet;
+
+  // A policy the workstation has not applied yet makes it outdated.
+  agent_.stop();
+  ASSERT_EQ(client_->call("POST", "/v1/workstation-policy", admin_, policy("site-3", 70)).status,
+            201);
+  fleet = fleetOnce(R"("status":"outdated")");
+  EXPECT_NE(fleet.find(R"("status":"outdated")"), std::string::npos) << fleet;
+  EXPECT_NE(fleet.find("policy serial 2, active 3"), std::string::npos) << fleet;
+
   auto history = client_->call("GET", "/v1/workstation-policy/history", admin_);
   EXPECT_NE(history.body.find("\"version\":\"site-2\""), std::string::npos) << history.body;
   EXPECT_NE(history.body.find("\"activated_by\":\"admin1\""), std::string::npos);
