@@ -187,12 +187,15 @@ StatusOr<PurgeReport> Retention::purge() {
   if (!settings.isOk()) return settings.status();
   PurgeReport report;
   const int64_t now = clock_.nowUnixMillis();
-  for (const ClassRows& rows : kClasses) {
+  auto cutoffOf = [&](std::string_view name) {
     int64_t days = kDefaultRetentionDays;
     for (const RetentionClass& c : *settings) {
-      if (c.name == rows.name) days = c.days;
+      if (c.name == name) days = c.days;
     }
-    const int64_t cutoff = now - days * kDayMs;
+    return now - days * kDayMs;
+  };
+  for (const ClassRows& rows : kClasses) {
+    const int64_t cutoff = cutoffOf(rows.name);
     const std::string table = rows.table;
     const std::string past = " FROM " + table + " WHERE " + rows.filter + " AND time_ms < ?";
     int64_t purged = 0;
@@ -217,6 +220,18 @@ StatusOr<PurgeReport> Retention::purge() {
                             [&](sqlite3_stmt* s) { report.held += sqlcipher::columnInt(s, 0); });
     });
     if (!counted.isOk()) return counted;
+  }
+  // A workstation's latest heartbeat names the people whose sessions it saw: once older than
+  // session records may be kept (a workstation long silent or gone), it goes with them.
+  int heartbeats = 0;
+  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) -> Status {
+    VIGIE_RETURN_IF_ERROR(
+        sqlcipher::run(db, "DELETE FROM heartbeats WHERE last_ms < ?", {cutoffOf("sessions")}));
+    heartbeats = sqlite3_changes(db);
+    return Status::ok();
+  }));
+  for (auto& [name, purged] : report.purged) {
+    if (name == "sessions") purged += heartbeats;
   }
   return report;
 }

@@ -223,6 +223,17 @@ TEST_F(RetentionTest, EveryEventTypeBelongsToAClass) {
   EXPECT_EQ(purged.at("agent"), 5);
 }
 
+TEST_F(RetentionTest, AWorkstationsLastHeartbeatGoesWithTheSessionRecords) {
+  protocol::Heartbeat heartbeat;
+  heartbeat.agent_version = "0.1.0";
+  heartbeat.sessions.push_back({"2", "jdupont", daysAgo(200), protocol::SensorStatus::kConnected});
+  ASSERT_TRUE(audit_->heartbeats.record("dev-a", heartbeat, daysAgo(200)).isOk());
+  ASSERT_TRUE(audit_->heartbeats.record("dev-b", heartbeat, daysAgo(10)).isOk());
+  EXPECT_EQ(purge().at("sessions"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM heartbeats"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM heartbeats WHERE device_id = 'dev-b'"), 1);
+}
+
 TEST_F(RetentionTest, LongerRetentionKeepsItsClassOnly) {
   writeEvents("dev-a", {crmView("jdupont", daysAgo(200), "C-1"),
                         clipboardCopy("jdupont", daysAgo(200), false)});
