@@ -7,8 +7,8 @@
 # showing and editing customer records, a copy carrying personal data, an export to Downloads, a
 # screen lock - the person looks at what was recorded about them today, the script waits until
 # the collector has verified and stored it all, then shows what the collector holds and what an
-# auditor asks it through the audit API (people as pseudonyms) and the alerts the detection
-# rules raised. Run as root. With VIGIE_DEMO_KEEP=1 the collector keeps serving the web console
+# auditor asks it through the audit API (people as pseudonyms), the alerts the detection rules
+# raised, and the fleet as the administrator sees it (the workstation's heartbeat). Run as root. With VIGIE_DEMO_KEEP=1 the collector keeps serving the web console
 # afterwards, until Ctrl-C. Everything lives under var/demo/ in the repository; run it again to
 # add to the same store.
 set -euo pipefail
@@ -94,7 +94,7 @@ echo "== the administrator activates the workstation policy (checked, signed by 
 "$vigiectl" policy activate "$demo/workstation-policy.json"
 
 echo "== starting the agent service (it pulls the policy, checks its signature, publishes it)"
-"$agent" run --data-dir "$data" --socket "$socket" --linger-ms 200 &
+"$agent" run --data-dir "$data" --socket "$socket" --linger-ms 200 --heartbeat-seconds 2 &
 agent_pid=$!
 pids+=($agent_pid)
 wait_for "the agent's start" test -S "$socket"
@@ -196,6 +196,11 @@ echo "-- copies, exports and prints over the last day:"
 echo "-- alerts the detection rules raised in real time (here: a copy with an IBAN right after a view):"
 "$vigiectl" alerts list
 "$vigiectl" logout
+echo "== the fleet, as the administrator sees it (heartbeats: version, policy applied, queue, sensors)"
+"$vigiectl" login --url "https://127.0.0.1:$port" --ca "$collector_data/ca.pem" \
+  --user demo-admin < "$demo/demo-admin.password" >/dev/null
+"$vigiectl" fleet list
+"$vigiectl" logout >/dev/null
 echo "(the trail of these questions: vigiectl trail, as demo-dpo; passwords in $demo/*.password)"
 
 if [[ ${VIGIE_DEMO_KEEP:-} == 1 ]]; then
