@@ -57,16 +57,4 @@ std::optional<int64_t> nextBoundaryAfter(const std::vector<RecordingPeriod>& per
   return next;
 }
 
-std::string clockText(int minute_of_day) {
-  const int hours = minute_of_day / 60;
-  const int minutes = minute_of_day % 60;
-  std::string text;
-  text += static_cast<char>('0' + hours / 10);
-  text += static_cast<char>('0' + hours % 10);
-  text += ':';
-  text += static_cast<char>('0' + minutes / 10);
-  text += static_cast<char>('0' + minutes % 10);
-  return text;
-}
-
 }  // namespace vigie::session

@@ -32,7 +32,4 @@ std::optional<PeriodSpan> nextPeriodAfter(const std::vector<RecordingPeriod>& pe
 std::optional<int64_t> nextBoundaryAfter(const std::vector<RecordingPeriod>& periods,
                                          const platform::TimeZone& zone, int64_t now_ms);
 
-// "09:05" for 545 minutes after midnight.
-std::string clockText(int minute_of_day);
-
 }  // namespace vigie::session

@@ -360,6 +360,20 @@ Status parseActivation(const Reader& reader, SessionPolicy& policy) {
 
 }  // namespace
 
+std::string_view dayName(int weekday) { return kDayNames[static_cast<size_t>(weekday)]; }
+
+std::string clockText(int minute_of_day) {
+  const int hours = minute_of_day / 60;
+  const int minutes = minute_of_day % 60;
+  std::string text;
+  text += static_cast<char>('0' + hours / 10);
+  text += static_cast<char>('0' + hours % 10);
+  text += ':';
+  text += static_cast<char>('0' + minutes / 10);
+  text += static_cast<char>('0' + minutes % 10);
+  return text;
+}
+
 std::string noticeVersion(const SessionPolicy& policy) {
   return protocol::truncateUtf8(std::to_string(policy.serial) + "/" + policy.version,
                                 protocol::kMaxShortText);
@@ -372,8 +386,8 @@ StatusOr<SessionPolicy> parseSessionPolicy(std::string_view text, const UserDire
   // serial, activated and retention_days are set by the collector when it signs the document;
   // upload and queue are the service's settings (policy/workstation_policy.h).
   if (Status s = reader.check({"policy_version", "applications", "clipboard", "print",
-                               "watched_places", "serial", "activated", "retention_days",
-                               "notice", "recording_periods", "upload", "queue"});
+                               "watched_places", "serial", "activated", "retention_days", "notice",
+                               "recording_periods", "upload", "queue"});
       !s.isOk()) {
     return s;
   }

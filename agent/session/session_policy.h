@@ -89,6 +89,11 @@ struct SessionPolicy {
 // The version a notice shown under `policy` carries: "<serial>/<policy_version>".
 std::string noticeVersion(const SessionPolicy& policy);
 
+// A recording period's day as the policy spells it: "mon" for 0 ... "sun" for 6.
+std::string_view dayName(int weekday);
+// "09:05" for 545 minutes after midnight.
+std::string clockText(int minute_of_day);
+
 // Where "~" and "$USER" in watched paths point.
 struct UserDirectories {
   std::string home;

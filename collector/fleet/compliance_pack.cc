@@ -1,13 +1,12 @@
 #include "fleet/compliance_pack.h"
 
-#include "vigie/protocol/json.h"
+#include <algorithm>
+
+#include "session_policy.h"
 #include "vigie/protocol/utc_time.h"
 
 namespace vigie::collector {
 namespace {
-
-namespace json = protocol::json;
-using Kind = json::Value::Kind;
 
 // What the policy declares, read from the signed document.
 struct Declared {
@@ -22,55 +21,37 @@ struct Declared {
   std::vector<std::string> periods;  // "mon, tue 09:00-12:30: what"
 };
 
-std::string member(const json::Value& object, std::string_view name) {
-  const json::Value* value = object.kind == Kind::kObject ? object.find(name) : nullptr;
-  return value != nullptr && value->kind == Kind::kString ? value->string : std::string();
-}
-
-std::vector<std::string> strings(const json::Value& object, std::string_view name) {
-  std::vector<std::string> out;
-  const json::Value* value = object.kind == Kind::kObject ? object.find(name) : nullptr;
-  if (value == nullptr || value->kind != Kind::kArray) return out;
-  for (const json::Value& each : value->array) {
-    if (each.kind == Kind::kString) out.push_back(each.string);
-  }
-  return out;
-}
-
-const std::vector<json::Value>& array(const json::Value& object, std::string_view name) {
-  static const std::vector<json::Value> kNone;
-  const json::Value* value = object.find(name);
-  return value != nullptr && value->kind == Kind::kArray ? value->array : kNone;
-}
-
-Declared readDeclared(const json::Value& document) {
+Declared declaredBy(const session::SessionPolicy& policy) {
   Declared declared;
-  if (const json::Value* notice = document.find("notice")) {
-    if (!member(*notice, "controller").empty()) declared.controller = member(*notice, "controller");
-    if (!member(*notice, "contact").empty()) declared.contact = member(*notice, "contact");
-    declared.purposes = strings(*notice, "purposes");
-    declared.recipients = strings(*notice, "recipients");
+  if (policy.notice) {
+    if (!policy.notice->controller.empty()) declared.controller = policy.notice->controller;
+    if (!policy.notice->contact.empty()) declared.contact = policy.notice->contact;
+    declared.purposes = policy.notice->purposes;
+    declared.recipients = policy.notice->recipients;
   }
-  for (const json::Value& app : array(document, "applications")) {
-    const std::string brand = member(app, "brand");
-    declared.applications.push_back(member(app, "app") +
-                                    (brand.empty() ? " (work tool)" : " (CRM of " + brand + ")"));
+  for (const session::ApplicationRule& app : policy.applications) {
+    declared.applications.push_back(
+        app.app + (app.brand.empty() ? " (work tool)" : " (CRM of " + app.brand + ")"));
   }
-  if (!member(document, "clipboard").empty()) declared.clipboard = member(document, "clipboard");
-  if (const json::Value* print = document.find("print")) {
-    declared.print = print->kind == Kind::kBool && print->boolean;
+  declared.clipboard = policy.clipboard == session::ClipboardSources::kAll    ? "all"
+                       : policy.clipboard == session::ClipboardSources::kNone ? "none"
+                                                                              : "named";
+  declared.print = policy.print;
+  for (const session::WatchedPlace& place : policy.watched_places) {
+    const std::string kind(
+        protocol::enumNames(protocol::PathClass{})[static_cast<size_t>(place.path_class)]);
+    if (std::find(declared.places.begin(), declared.places.end(), kind) == declared.places.end()) {
+      declared.places.push_back(kind);
+    }
   }
-  for (const json::Value& place : array(document, "watched_places")) {
-    const std::string kind = member(place, "class");
-    bool seen = false;
-    for (const std::string& each : declared.places) seen = seen || each == kind;
-    if (!seen && !kind.empty()) declared.places.push_back(kind);
-  }
-  for (const json::Value& period : array(document, "recording_periods")) {
+  for (const session::RecordingPeriod& period : policy.recording_periods) {
     std::string days;
-    for (const std::string& day : strings(period, "days")) days += (days.empty() ? "" : ", ") + day;
-    declared.periods.push_back(days + " " + member(period, "start") + "-" + member(period, "end") +
-                               ": " + member(period, "what"));
+    for (int day = 0; day < session::kDaysPerWeek; ++day) {
+      if (period.onDay(day))
+        days += (days.empty() ? "" : ", ") + std::string(session::dayName(day));
+    }
+    declared.periods.push_back(days + " " + session::clockText(period.start_minute) + "-" +
+                               session::clockText(period.end_minute) + ": " + period.what);
   }
   return declared;
 }
@@ -128,11 +109,14 @@ std::string dataCategories(const Declared& declared) {
 
 StatusOr<CompliancePack> buildCompliancePack(const SignedPolicy& policy,
                                              const std::vector<RetentionClass>& retention) {
-  auto document = json::parse(policy.document);
-  if (!document.isOk() || document->kind != Kind::kObject) {
-    return Status::invalidArgument("the policy in force does not parse");
+  // Read as a sensor reads it: what is declared is what workstations apply.
+  auto parsed =
+      session::parseSessionPolicy(policy.document, session::UserDirectories{"/home/user", "user"});
+  if (!parsed.isOk()) {
+    return Status::invalidArgument("the policy in force does not parse: " +
+                                   parsed.status().message());
   }
-  const Declared declared = readDeclared(*document);
+  const Declared declared = declaredBy(*parsed);
   const std::string source = "Generated from workstation policy " + policy.version + " (serial " +
                              std::to_string(policy.serial) + ", activated " +
                              protocol::formatUtcMillis(policy.activated_ms) + ").\n\n";
