@@ -47,6 +47,9 @@ StatusOr<const json::Value*> section(const json::Value& document, std::string_vi
 }  // namespace
 
 std::string publishedPolicyPath(const std::string& socket_path) {
+  if (socket_path.starts_with(R"(\\.\pipe\)")) {
+    return (std::filesystem::path(kLocalPolicyFile).parent_path() / "policy.json").string();
+  }
   const auto dir = std::filesystem::path(socket_path).parent_path();
   return (dir.empty() ? std::filesystem::path("policy.json") : dir / "policy.json").string();
 }

@@ -24,8 +24,18 @@ struct WorkstationPolicy {
 };
 
 // Where the agent service publishes the policy in force for the session sensors: policy.json
-// beside its socket.
+// beside its socket; for a Windows named pipe (\\.\pipe\NAME), which has no folder, in the
+// folder of the local policy (kLocalPolicyFile).
 std::string publishedPolicyPath(const std::string& socket_path);
+
+// The workstation's own session policy, used when no policy has been published.
+#ifdef _WIN32
+inline constexpr char kLocalPolicyFile[] = R"(C:\ProgramData\Vigie\session-policy.json)";
+inline constexpr char kDefaultServiceAddress[] = R"(\\.\pipe\vigie-agent)";
+#else
+inline constexpr char kLocalPolicyFile[] = "/etc/vigie/session-policy.json";
+inline constexpr char kDefaultServiceAddress[] = "/run/vigie-agent/agent.sock";
+#endif
 
 // Parses and checks the whole document — the session part too, as a sensor would — and returns
 // what the service needs. Errors name the offending member.

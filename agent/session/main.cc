@@ -1,12 +1,7 @@
 // vigie-session: the session sensor. Runs in the person's graphical session, as that person,
 // and hands what it sees to the agent service. Holds no key, writes nothing to disk.
-#include <pwd.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <csignal>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
@@ -24,6 +19,7 @@
 #include "vigie/platform/desktop_watcher.h"
 #include "vigie/platform/local_time.h"
 #include "vigie/platform/notifier.h"
+#include "vigie/platform/process_context.h"
 #include "vigie/protocol/utf8.h"
 #include "vigie/version.h"
 #include "workstation_policy.h"
@@ -70,12 +66,10 @@ It stops on SIGTERM, SIGINT or SIGHUP, or when the desktop session ends, and rec
 logoff. Exit status: 0 on a normal end, 1 on an error (the message says which), 2 on bad usage.
 )";
 
-constexpr char kLocalPolicy[] = "/etc/vigie/session-policy.json";
-
 std::atomic<platform::DesktopWatcher*> g_watcher = nullptr;
 volatile std::sig_atomic_t g_stopping = 0;
 
-void onStopSignal(int) {
+void onStopRequest() {
   g_stopping = 1;
   if (platform::DesktopWatcher* watcher = g_watcher.load()) watcher->stop();
 }
@@ -87,19 +81,8 @@ std::string absolutePath(const std::string& path) {
 }
 
 UserDirectories currentUser() {
-  UserDirectories user;
-  const passwd* entry = getpwuid(getuid());
-  const char* home = std::getenv("HOME");
-  user.home = home != nullptr ? home : entry != nullptr ? entry->pw_dir : "/";
-  user.user = entry != nullptr ? entry->pw_name : "uid" + std::to_string(getuid());
-  return user;
-}
-
-std::string defaultSessionId(const std::string& display) {
-  if (const char* id = std::getenv("XDG_SESSION_ID"); id != nullptr && *id != '\0') return id;
-  const char* env_display = std::getenv("DISPLAY");
-  return "x11" +
-         (display.empty() ? std::string(env_display != nullptr ? env_display : "") : display);
+  platform::CurrentUser user = platform::currentUser();
+  return UserDirectories{std::move(user.home), std::move(user.name)};
 }
 
 // The published policy, else the local one; or only the one named with --policy.
@@ -108,7 +91,7 @@ PolicySource policySource(const agent::cli::Options& options, const std::string&
   return PolicySource(
       explicit_policy.empty()
           ? std::vector<std::string>{absolutePath(policy::publishedPolicyPath(socket)),
-                                     kLocalPolicy}
+                                     policy::kLocalPolicyFile}
           : std::vector<std::string>{absolutePath(explicit_policy)});
 }
 
@@ -153,7 +136,7 @@ int run(const std::vector<std::string>& args) {
     std::cout << "vigie-session " << kVersion << "\n";
     return 0;
   }
-  const std::string socket = options->text("socket", "/run/vigie-agent/agent.sock");
+  const std::string socket = options->text("socket", policy::kDefaultServiceAddress);
   if (options->flag("json") && !options->flag("my-data")) {
     std::cerr << "vigie-session: --json goes with --my-data\n";
     return 2;
@@ -166,7 +149,7 @@ int run(const std::vector<std::string>& args) {
     return 2;
   }
   const std::string display = options->text("display", "");
-  const std::string session_id = options->text("session-id", defaultSessionId(display));
+  const std::string session_id = options->text("session-id", platform::defaultSessionId(display));
   if (session_id.size() > protocol::kMaxShortText || !protocol::isValidUtf8(session_id)) {
     std::cerr << "vigie-session: --session-id must be valid UTF-8 of at most 256 bytes\n";
     return 2;
@@ -181,11 +164,7 @@ int run(const std::vector<std::string>& args) {
     return 1;
   }
 
-  struct sigaction action {};
-  action.sa_handler = onStopSignal;
-  sigemptyset(&action.sa_mask);
-  for (const int signal : {SIGTERM, SIGINT, SIGHUP}) sigaction(signal, &action, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
+  platform::callOnStopRequest(onStopRequest);
 
   ServiceLink link(socket, SessionSensor::logonLine(session_id));
   platform::NotifierPtr notifier = platform::newDesktopNotifier("Vigie");
@@ -250,5 +229,5 @@ int run(const std::vector<std::string>& args) {
 }  // namespace vigie::session
 
 int main(int argc, char** argv) {
-  return vigie::session::run(std::vector<std::string>(argv + 1, argv + argc));
+  return vigie::session::run(vigie::platform::programArguments(argc, argv));
 }

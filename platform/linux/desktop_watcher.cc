@@ -10,7 +10,6 @@
 #include <xcb/screensaver.h>
 
 #include <cerrno>
-#include <chrono>
 #include <iostream>
 
 #include "cups_print_watcher.h"
@@ -132,12 +131,6 @@ class X11DesktopWatcher final : public DesktopWatcher {
 };
 
 }  // namespace
-
-int64_t steadyMillis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 StatusOr<DesktopWatcherPtr> openDesktopWatcher(const DesktopWatchOptions& options) {
   auto x = x11::Connection::open(options.display);

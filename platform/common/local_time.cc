@@ -5,7 +5,8 @@
 namespace vigie::platform {
 namespace {
 
-// localtime_r and mktime from the C library; tzset() first so a changed TZ is honoured.
+// localtime_r (localtime_s on Windows) and mktime from the C library; tzset() first so a changed
+// TZ is honoured.
 class ProcessTimeZone final : public TimeZone {
  public:
   LocalTime toLocal(int64_t unix_ms) const override {
@@ -13,7 +14,11 @@ class ProcessTimeZone final : public TimeZone {
     const time_t seconds =
         static_cast<time_t>(unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000);
     tm local{};
+#ifdef _WIN32
+    ::localtime_s(&local, &seconds);
+#else
     ::localtime_r(&seconds, &local);
+#endif
     LocalTime out;
     out.year = local.tm_year + 1900;
     out.month = local.tm_mon + 1;

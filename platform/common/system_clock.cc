@@ -1,6 +1,7 @@
 #include <chrono>
 
 #include "vigie/platform/clock.h"
+#include "vigie/platform/desktop_watcher.h"
 
 namespace vigie::platform {
 namespace {
@@ -14,6 +15,11 @@ class SystemClock final : public Clock {
 };
 
 }  // namespace
+
+int64_t steadyMillis() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(steady_clock::now().time_since_epoch()).count();
+}
 
 Clock& systemClock() {
   static SystemClock clock;

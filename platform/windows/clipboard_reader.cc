@@ -1,0 +1,89 @@
+#include "clipboard_reader.h"
+
+#include "win32.h"
+
+namespace vigie::platform::win32 {
+namespace {
+
+constexpr size_t kMaxFormats = 32;
+
+std::string formatName(UINT format) {
+  switch (format) {
+    case CF_TEXT:
+      return "CF_TEXT";
+    case CF_UNICODETEXT:
+      return "CF_UNICODETEXT";
+    case CF_OEMTEXT:
+      return "CF_OEMTEXT";
+    case CF_LOCALE:
+      return "CF_LOCALE";
+    case CF_BITMAP:
+      return "CF_BITMAP";
+    case CF_DIB:
+      return "CF_DIB";
+    case CF_DIBV5:
+      return "CF_DIBV5";
+    case CF_HDROP:
+      return "CF_HDROP";
+    case CF_ENHMETAFILE:
+      return "CF_ENHMETAFILE";
+    default:
+      break;
+  }
+  wchar_t name[128];
+  const int length = GetClipboardFormatNameW(format, name, 128);
+  return length > 0 ? narrow(std::wstring_view(name, static_cast<size_t>(length)))
+                    : "format:" + std::to_string(format);
+}
+
+// Another program may hold the clipboard open for a moment.
+bool openClipboard(HWND window) {
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    if (OpenClipboard(window)) return true;
+    Sleep(10);
+  }
+  return false;
+}
+
+// Text as UTF-8, measured without a copy when it is too large to be read.
+void readText(ClipboardChange& change, size_t max_text_bytes) {
+  HANDLE data = GetClipboardData(CF_UNICODETEXT);
+  if (data == nullptr) return;
+  const auto* text = static_cast<const wchar_t*>(GlobalLock(data));
+  if (text == nullptr) return;
+  const size_t capacity = GlobalSize(data) / sizeof(wchar_t);
+  const std::wstring_view wide(text, wcsnlen(text, capacity));
+  change.size_bytes = static_cast<uint64_t>(WideCharToMultiByte(
+      CP_UTF8, 0, wide.data(), static_cast<int>(wide.size()), nullptr, 0, nullptr, nullptr));
+  if (change.size_bytes <= max_text_bytes) {
+    change.text = narrow(wide);
+    change.text_read = true;
+  }
+  GlobalUnlock(data);
+}
+
+}  // namespace
+
+ClipboardChange readClipboard(HWND window, size_t max_text_bytes) {
+  ClipboardChange change;
+  if (HWND owner = GetClipboardOwner(); owner != nullptr) {
+    DWORD pid = 0;
+    GetWindowThreadProcessId(owner, &pid);
+    change.owner_pid = static_cast<int32_t>(pid);
+    change.owner_process = processImageName(pid);
+    wchar_t class_name[256];
+    const int length = GetClassNameW(owner, class_name, 256);
+    if (length > 0)
+      change.owner_class = narrow(std::wstring_view(class_name, static_cast<size_t>(length)));
+  }
+  if (!openClipboard(window)) return change;
+  for (UINT format = EnumClipboardFormats(0); format != 0 && change.formats.size() < kMaxFormats;
+       format = EnumClipboardFormats(format)) {
+    change.formats.push_back(formatName(format));
+  }
+  if (IsClipboardFormatAvailable(CF_UNICODETEXT)) readText(change, max_text_bytes);
+  CloseClipboard();
+  return change;
+}
+
+}  // namespace vigie::platform::win32
