@@ -24,6 +24,9 @@ packages=(
   # dependencies, adduser for their maintainer scripts; systemd (above, installed, not run)
   # verifies their units
   dpkg-dev file adduser
+  # the Windows side (docs/windows.md): cross-built with mingw-w64 (posix threads; zlib for it),
+  # tested under wine on the Xvfb above, packaged as an MSI with wixl
+  g++-mingw-w64-x86-64-posix libz-mingw-w64-dev wine wine64 wixl msitools
 )
 
 # rsyslogd and its TLS driver, unpacked from Debian's packages into a directory of their own

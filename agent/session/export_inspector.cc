@@ -1,8 +1,7 @@
 #include "export_inspector.h"
 
-#include <sys/stat.h>
-
 #include <array>
+#include <filesystem>
 #include <fstream>
 #include <string_view>
 
@@ -26,7 +25,7 @@ std::string lowerExtension(std::string_view name) {
 // Calls `chunk` on successive pieces of the file, each with the tail of the previous one
 // (`overlap` bytes) in front so that a pattern across a boundary is seen once.
 template <typename Chunk>
-void scan(const std::string& path, size_t overlap, Chunk chunk) {
+void scan(const std::filesystem::path& path, size_t overlap, Chunk chunk) {
   std::ifstream file(path, std::ios::binary);
   std::string buffer;
   std::array<char, 1 << 16> block{};
@@ -38,7 +37,7 @@ void scan(const std::string& path, size_t overlap, Chunk chunk) {
   }
 }
 
-uint64_t countRows(const std::string& path) {
+uint64_t countRows(const std::filesystem::path& path) {
   uint64_t newlines = 0;
   char last = '\n';
   scan(path, 0, [&](std::string_view data, size_t) {
@@ -50,7 +49,7 @@ uint64_t countRows(const std::string& path) {
 
 // Page objects ("/Type /Page", not "/Type /Pages"). PDFs that keep their objects in compressed
 // streams hide them: then the count is absent rather than wrong.
-std::optional<uint64_t> countPdfPages(const std::string& path) {
+std::optional<uint64_t> countPdfPages(const std::filesystem::path& path) {
   uint64_t pages = 0;
   constexpr std::string_view kType = "/Type";
   scan(path, 16, [&](std::string_view data, size_t kept) {
@@ -82,23 +81,27 @@ bool isTemporary(std::string_view name, const std::string& extension) {
 std::optional<protocol::FileExport> inspectExport(const std::string& path,
                                                   protocol::PathClass path_class,
                                                   const std::string& writer_process) {
-  const size_t slash = path.rfind('/');
+  const size_t slash = path.find_last_of("/\\");
   const std::string_view name = slash == std::string::npos
                                     ? std::string_view(path)
                                     : std::string_view(path).substr(slash + 1);
   const std::string extension = lowerExtension(name);
   if (name.empty() || isTemporary(name, extension)) return std::nullopt;
-  struct stat info {};
-  if (stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+  // From UTF-8 explicitly: on Windows a narrow path would be read in the ANSI code page.
+  const std::filesystem::path file_path(std::u8string(path.begin(), path.end()));
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file_path, error)) return std::nullopt;
+  const uintmax_t size = std::filesystem::file_size(file_path, error);
+  if (error) return std::nullopt;
 
   protocol::FileExport file;
   file.path_class = path_class;
   file.extension = extension;
-  file.size_bytes = static_cast<uint64_t>(info.st_size);
+  file.size_bytes = static_cast<uint64_t>(size);
   file.writer_process = writer_process;
   const bool cheap = file.size_bytes <= kMaxCountedBytes;
-  if (cheap && (extension == "csv" || extension == "tsv")) file.rows = countRows(path);
-  if (cheap && extension == "pdf") file.pages = countPdfPages(path);
+  if (cheap && (extension == "csv" || extension == "tsv")) file.rows = countRows(file_path);
+  if (cheap && extension == "pdf") file.pages = countPdfPages(file_path);
   return file;
 }
 

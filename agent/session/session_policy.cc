@@ -135,12 +135,24 @@ StatusOr<Enum> enumeration(const Reader& reader, std::string_view name, const st
   return reader.fail(name, "unknown value \"" + text + "\"");
 }
 
+bool isSeparator(char c) { return c == '/' || c == '\\'; }
+
 std::string expandPath(const std::string& path, const UserDirectories& user) {
   std::string out = path;
-  if (out == "~" || out.starts_with("~/")) out = user.home + out.substr(1);
+  if (out == "~" || (out.size() > 1 && out[0] == '~' && isSeparator(out[1]))) {
+    out = user.home + out.substr(1);
+  }
   for (size_t at; (at = out.find("$USER")) != std::string::npos;) out.replace(at, 5, user.user);
-  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  while (out.size() > 1 && isSeparator(out.back()) && !out.ends_with(":\\")) out.pop_back();
   return out;
+}
+
+// "/..." (POSIX) or "C:\..." / "C:/..." (Windows): the policy serves both kinds of workstation.
+bool isAbsolutePath(const std::string& path) {
+  if (path.starts_with("/")) return true;
+  const bool drive = path.size() >= 3 &&
+                     ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z'));
+  return drive && path[1] == ':' && isSeparator(path[2]);
 }
 
 StatusOr<ScreenRule> parseScreen(const json::Value& value, const std::string& path) {
@@ -232,8 +244,9 @@ StatusOr<WatchedPlace> parsePlace(const json::Value& value, const std::string& p
   auto where = reader.text("path", true, protocol::kMaxLongText);
   if (!where.isOk()) return where.status();
   place.path = expandPath(*where, user);
-  if (!place.path.starts_with("/"))
+  if (!isAbsolutePath(place.path)) {
     return reader.fail("path", "must be absolute (or start with ~)");
+  }
   auto class_text = reader.text("class", true);
   if (!class_text.isOk()) return class_text.status();
   auto path_class = enumeration<protocol::PathClass>(reader, "class", *class_text);

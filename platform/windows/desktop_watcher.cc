@@ -7,6 +7,8 @@
 // WM_DEVICECHANGE, which is broadcast to top-level windows only (removable drives). The
 // foreground window comes from SetWinEventHook (EVENT_SYSTEM_FOREGROUND, name changes) on
 // Windows, and from polling GetForegroundWindow under wine, which does not deliver those events.
+// A WM_CLOSE (taskkill without /f) ends run() normally; the end of the Windows session ends it
+// with an error, as the display closing does on Linux.
 
 // clang-format off
 #include <windows.h>  // first: the other win32 headers need its types
@@ -92,7 +94,7 @@ class Win32DesktopWatcher final : public DesktopWatcher {
     checkForeground();
 
     Status ended;
-    while (!ended_) {
+    while (!ended_ && !close_requested_) {
       std::vector<HANDLE> handles = places.events();
       handles.insert(handles.begin(), stop_.get());
       std::optional<int64_t> due = listener.nextTimerMillis();
@@ -186,6 +188,9 @@ class Win32DesktopWatcher final : public DesktopWatcher {
       case WM_ENDSESSION:
         if (wparam != 0) ended_ = true;
         return 0;
+      case WM_CLOSE:  // taskkill without /f: a request to stop, as SIGTERM is on Linux
+        close_requested_ = true;
+        return 0;
       default:
         return std::nullopt;
     }
@@ -244,6 +249,7 @@ class Win32DesktopWatcher final : public DesktopWatcher {
   ForegroundWindow last_foreground_;
   DWORD last_clipboard_sequence_ = 0;
   bool ended_ = false;
+  bool close_requested_ = false;
 };
 
 }  // namespace

@@ -243,7 +243,14 @@ StatusOr<LocalListenerPtr> listenLocal(const std::string& path, unsigned /*mode*
                                                             &security, nullptr)) {
     return win32Error("pipe security descriptor");
   }
-  auto listener = std::make_unique<PipeListener>(win32::widen(path), security);
+  // FILE_FLAG_FIRST_PIPE_INSTANCE refuses a name another server holds; wine does not enforce
+  // it, so ask first whether any server answers to the name.
+  const std::wstring name = win32::widen(path);
+  if (WaitNamedPipeW(name.c_str(), 1) || GetLastError() != ERROR_FILE_NOT_FOUND) {
+    LocalFree(security);
+    return Status::failedPrecondition("pipe " + path + " is already served by another process");
+  }
+  auto listener = std::make_unique<PipeListener>(name, security);
   if (Status created = listener->createInstance(true); !created.isOk()) return created;
   return LocalListenerPtr(std::move(listener));
 }

@@ -1,0 +1,191 @@
+// The Windows session sensor end to end under wine: vigie-session.exe watches a real Win32
+// application of ours (vigie-test-crm.exe) that shows a customer record, copies text carrying
+// personal data and writes an export, and hands its events to a recording stand-in for the
+// agent service's pipe. The events say what happened; the copied and exported data never
+// appear in them nor in the sensor's output.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "support/windows_test_support.h"
+
+namespace vigie::wintest {
+namespace {
+
+// What the test application copies and exports: personal data that must never leave it.
+constexpr const char* kMarkers[] = {"jean.dupont",        "Dupont",   "FR76",
+                                    "3000 6000",          "06 12 34", "MARKER-EXPORT-7731",
+                                    "secret-title-marker"};
+
+// Build-tree paths arrive as host paths; wine sees the host's / as drive Z:.
+std::string winePath(std::string path) {
+  if (!path.starts_with("/")) return path;
+  std::replace(path.begin(), path.end(), '/', '\\');
+  return "Z:" + path;
+}
+
+std::string jsonEscaped(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\' || c == '"') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string policyFor(const std::string& downloads) {
+  return R"j({
+  "policy_version": "wine-test-1",
+  "applications": [
+    {"app": "test-crm", "brand": "Acme Energie", "process": "^vigie-test-crm\\.exe$",
+     "screens": [{"screen": "customer", "mode": "view", "title": "^Fiche client (C-[0-9]{4,10}) "}]}
+  ],
+  "clipboard": "named",
+  "watched_places": [{"path": ")j" +
+         jsonEscaped(downloads) + R"j(", "class": "downloads"}],
+  "notice": {"controller": "Acme Contact SAS", "contact": "dpo@acme-contact.example",
+             "purposes": ["Security of customer data"], "recipients": ["Security team"]}
+})j";
+}
+
+bool anyLine(const std::vector<PipeRecorder::Line>& lines,
+             std::initializer_list<const char*> parts) {
+  return std::any_of(lines.begin(), lines.end(), [&](const PipeRecorder::Line& line) {
+    return std::all_of(parts.begin(), parts.end(),
+                       [&](const char* part) { return line.text.find(part) != std::string::npos; });
+  });
+}
+
+std::string describe(const std::vector<PipeRecorder::Line>& lines) {
+  std::string out;
+  for (const auto& line : lines) out += "  " + line.text + "\n";
+  return out;
+}
+
+TEST(WindowsSessionSensorTest, RecordsScreensCopiesAndExportsAsMetadataOnly) {
+  TempDir dir;
+  const std::string downloads = dir.file("Downloads");
+  CreateDirectoryW(widen(downloads).c_str(), nullptr);
+  writeFile(dir.file("policy.json"), policyFor(downloads));
+  PipeRecorder service(R"(\\.\pipe\vigie-test-sensor-)" + std::to_string(GetCurrentProcessId()));
+  ASSERT_TRUE(service.listening());
+
+  const std::string sensor_output = dir.file("sensor.log");
+  ChildProcess sensor(
+      winePath(VIGIE_SESSION_EXE),
+      {"--socket", service.name(), "--policy", dir.file("policy.json"), "--session-id", "win:test"},
+      sensor_output);
+  ASSERT_TRUE(sensor.started());
+  ASSERT_TRUE(
+      service.waitFor([](const auto& lines) { return anyLine(lines, {"session.logon"}); }, 20000))
+      << readFile(sensor_output);
+
+  ChildProcess crm(winePath(VIGIE_TEST_CRM_EXE),
+                   {"--title",
+                    "Fiche client C-104233 - Test CRM",
+                    "--wait",
+                    "800",
+                    "--copy",
+                    "Jean Dupont, jean.dupont@example.com, IBAN FR76 3000 6000 0112 3456 7890 "
+                    "189, tel 06 12 34 56 78",
+                    "--wait",
+                    "800",
+                    "--content",
+                    "name;email",
+                    "--content",
+                    "Jean Dupont;jean.dupont@example.com MARKER-EXPORT-7731",
+                    "--content",
+                    "Marie Martin;marie@example.org",
+                    "--export",
+                    downloads + "\\clients.csv",
+                    "--title",
+                    "Messagerie perso secret-title-marker",
+                    "--wait",
+                    "1500"},
+                   dir.file("crm.log"));
+  ASSERT_TRUE(crm.started());
+  EXPECT_EQ(crm.wait(30000), 0) << readFile(dir.file("crm.log"));
+
+  const bool all_seen = service.waitFor(
+      [](const auto& lines) {
+        return anyLine(lines, {"crm.view", "\"record_id\":\"C-104233\""}) &&
+               anyLine(lines, {"clipboard.copy", "\"source_app\":\"test-crm\""}) &&
+               anyLine(lines, {"file.export", "\"extension\":\"csv\""});
+      },
+      20000);
+  sensor.requestClose();
+  const long sensor_exit = sensor.wait(20000);
+  const std::vector<PipeRecorder::Line> lines = service.lines();
+  const std::string output = readFile(sensor_output);
+  ASSERT_TRUE(all_seen) << "events:\n" << describe(lines) << "sensor:\n" << output;
+  EXPECT_EQ(sensor_exit, 0) << output;
+
+  EXPECT_TRUE(anyLine(lines, {"crm.view", "\"app\":\"test-crm\"", "\"screen\":\"customer\"",
+                              "\"brand\":\"Acme Energie\""}))
+      << describe(lines);
+  // The copy: its kinds of personal data counted, never its text.
+  EXPECT_TRUE(anyLine(
+      lines, {"clipboard.copy", "\"email\":1", "\"phone_fr\":1", "\"iban\":1", "CF_UNICODETEXT"}))
+      << describe(lines);
+  EXPECT_TRUE(anyLine(lines, {"file.export", "\"path_class\":\"downloads\"", "\"rows\":3"}))
+      << describe(lines);
+  EXPECT_TRUE(anyLine(lines, {"session.logoff"})) << describe(lines);
+
+  // Who sent them is what the OS says: the sensor's process, the test's account.
+  for (const auto& line : lines) {
+    EXPECT_EQ(line.peer.pid, static_cast<int32_t>(sensor.pid())) << line.text;
+    EXPECT_FALSE(line.peer.user.empty());
+  }
+  for (const char* marker : kMarkers) {
+    for (const auto& line : lines) {
+      EXPECT_EQ(line.text.find(marker), std::string::npos) << marker << " in " << line.text;
+    }
+    EXPECT_EQ(output.find(marker), std::string::npos) << marker << " in the sensor's output";
+  }
+}
+
+TEST(WindowsSessionSensorTest, KeepsEventsWhileTheServiceIsAwayAndDeliversThemWhenItComes) {
+  TempDir dir;
+  writeFile(dir.file("policy.json"), policyFor(dir.path()));
+  const std::string pipe = R"(\\.\pipe\vigie-test-late-)" + std::to_string(GetCurrentProcessId());
+  ChildProcess sensor(
+      winePath(VIGIE_SESSION_EXE),
+      {"--socket", pipe, "--policy", dir.file("policy.json"), "--session-id", "win:late"},
+      dir.file("sensor.log"));
+  ASSERT_TRUE(sensor.started());
+  ChildProcess crm(winePath(VIGIE_TEST_CRM_EXE),
+                   {"--title", "Fiche client C-555001 - Test CRM", "--wait", "1000"},
+                   dir.file("crm.log"));
+  EXPECT_EQ(crm.wait(30000), 0) << readFile(dir.file("crm.log"));
+
+  PipeRecorder service(pipe);  // the service starts after the fact
+  ASSERT_TRUE(service.listening());
+  EXPECT_TRUE(service.waitFor(
+      [](const auto& lines) {
+        return anyLine(lines, {"session.logon"}) &&
+               anyLine(lines, {"crm.view", "\"record_id\":\"C-555001\""});
+      },
+      30000))
+      << describe(service.lines()) << readFile(dir.file("sensor.log"));
+  sensor.requestClose();
+  EXPECT_EQ(sensor.wait(20000), 0);
+}
+
+TEST(WindowsSessionSensorTest, BadUsageAndABadPolicyAreClearErrors) {
+  TempDir dir;
+  ChildProcess usage(winePath(VIGIE_SESSION_EXE), {"--no-such-option"}, dir.file("usage.log"));
+  EXPECT_EQ(usage.wait(20000), 2);
+  EXPECT_NE(readFile(dir.file("usage.log")).find("--no-such-option"), std::string::npos);
+
+  writeFile(dir.file("policy.json"), R"j({"policy_version":"v","clipboard":"some"})j");
+  ChildProcess bad(
+      winePath(VIGIE_SESSION_EXE),
+      {"--socket", R"(\\.\pipe\vigie-test-unused)", "--policy", dir.file("policy.json")},
+      dir.file("bad.log"));
+  EXPECT_EQ(bad.wait(20000), 1);
+  EXPECT_NE(readFile(dir.file("bad.log")).find("clipboard"), std::string::npos)
+      << readFile(dir.file("bad.log"));
+}
+
+}  // namespace
+}  // namespace vigie::wintest
