@@ -31,5 +31,11 @@ export DISPLAY=":$display_number"
 export WINEPREFIX=$work/prefix WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 echo "== wine prefix (display $DISPLAY)"
 wineboot -i >/dev/null 2>&1
+# A removable drive R: (a folder wine reports as DRIVE_REMOVABLE) for the USB-stick export test.
+mkdir "$work/usb-stick"
+ln -s "$work/usb-stick" "$WINEPREFIX/dosdevices/r:"
+wine reg add 'HKLM\Software\Wine\Drives' /v r: /d floppy /f >/dev/null 2>&1
+wineserver -k && wineserver -w  # the mount manager reads the drives when wine starts
+export VIGIE_TEST_REMOVABLE_DRIVE=R:
 echo "== test $dir (wine)"
 ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 300 "$@"

@@ -48,23 +48,50 @@ listened to (the policy's recording periods). Each notice shown is itself record
 Options:
   --policy FILE      session policy: CRM rules, watched places, clipboard sources, print,
                      notice and recording periods.
-                     Default: the policy the agent service publishes beside its socket
-                     (policy.json, signed by the collector, docs/fleet.md) when there is one,
-                     else /etc/vigie/session-policy.json (docs/session-sensor.md). When the
-                     file in use, or the published one, is replaced, the new policy applies at
-                     once; a new policy that does not parse is reported and the old one stays
-  --socket PATH      the agent service's socket (default /run/vigie-agent/agent.sock)
-  --session-id ID    login session id recorded on events (default $XDG_SESSION_ID, else the
-                     X display, e.g. x11:0)
-  --display NAME     X display (default $DISPLAY)
+                     Default: the policy the agent service publishes, signed by
+                     the collector (docs/fleet.md): @PUBLISHED@
+                     when there is one, else @LOCAL_POLICY@
+                     (docs/session-sensor.md). When the file in use, or the published
+                     one, is replaced, the new policy applies at once; a new policy that
+                     does not parse is reported and the old one stays
+  --socket PATH      the agent service's @SOCKET_KIND@ (default @SOCKET@)
+  --session-id ID    login session id recorded on events (default @SESSION_DEFAULT@)
+  --display NAME     X display (default $DISPLAY; not used on Windows)
   --debounce-ms N    how long a window must stay in front to count (default 150)
   --status           print the status described above and exit
   --my-data          print what was recorded about you today and exit (--json for JSON)
   --help             print this help     --version   print the version
 
-It stops on SIGTERM, SIGINT or SIGHUP, or when the desktop session ends, and records the
-logoff. Exit status: 0 on a normal end, 1 on an error (the message says which), 2 on bad usage.
+It stops on @STOP@,
+or when the desktop session ends, and records the logoff. Exit status: 0 on a normal end, 1 on an
+error (the message says which), 2 on bad usage.
 )";
+
+// The help text with this system's defaults.
+std::string usage() {
+#ifdef _WIN32
+  const std::pair<std::string_view, std::string> values[] = {
+      {"@SOCKET_KIND@", "pipe"},
+      {"@SESSION_DEFAULT@", "win:<Windows session id>"},
+      {"@STOP@", "Ctrl-C, a close request (taskkill without /f), logoff or shutdown"}};
+#else
+  const std::pair<std::string_view, std::string> values[] = {
+      {"@SOCKET_KIND@", "socket"},
+      {"@SESSION_DEFAULT@",
+       "$XDG_SESSION_ID, else the\n                     X display, e.g. x11:0"},
+      {"@STOP@", "SIGTERM, SIGINT or SIGHUP"}};
+#endif
+  std::string text = kUsage;
+  const auto replace = [&text](std::string_view key, const std::string& value) {
+    for (size_t at; (at = text.find(key)) != std::string::npos;)
+      text.replace(at, key.size(), value);
+  };
+  for (const auto& [key, value] : values) replace(key, value);
+  replace("@SOCKET@", policy::kDefaultServiceAddress);
+  replace("@LOCAL_POLICY@", policy::kLocalPolicyFile);
+  replace("@PUBLISHED@", policy::publishedPolicyPath(policy::kDefaultServiceAddress));
+  return text;
+}
 
 std::atomic<platform::DesktopWatcher*> g_watcher = nullptr;
 volatile std::sig_atomic_t g_stopping = 0;
@@ -129,7 +156,7 @@ int run(const std::vector<std::string>& args) {
     return 2;
   }
   if (options->flag("help")) {
-    std::cout << kUsage;
+    std::cout << usage();
     return 0;
   }
   if (options->flag("version")) {

@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string_view>
 
 #include "support/windows_test_support.h"
 
@@ -62,6 +64,22 @@ std::string describe(const std::vector<PipeRecorder::Line>& lines) {
   return out;
 }
 
+// Shows a first record and waits until the sensor reports it: from then on its watcher runs
+// (it starts a moment after the sensor greets the service).
+::testing::AssertionResult sensorWatching(PipeRecorder& service, const TempDir& dir) {
+  ChildProcess screen(winePath(VIGIE_TEST_CRM_EXE),
+                      {"--title", "Fiche client C-000001 - Test CRM", "--wait", "800"},
+                      dir.file("first-screen.log"));
+  if (screen.wait(30000) != 0) return ::testing::AssertionFailure() << "test application failed";
+  if (service.waitFor(
+          [](const auto& lines) { return anyLine(lines, {"\"record_id\":\"C-000001\""}); },
+          20000)) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "the first record was not seen:\n"
+                                       << describe(service.lines());
+}
+
 TEST(WindowsSessionSensorTest, RecordsScreensCopiesAndExportsAsMetadataOnly) {
   TempDir dir;
   const std::string downloads = dir.file("Downloads");
@@ -79,6 +97,7 @@ TEST(WindowsSessionSensorTest, RecordsScreensCopiesAndExportsAsMetadataOnly) {
   ASSERT_TRUE(
       service.waitFor([](const auto& lines) { return anyLine(lines, {"session.logon"}); }, 20000))
       << readFile(sensor_output);
+  ASSERT_TRUE(sensorWatching(service, dir)) << readFile(sensor_output);
 
   ChildProcess crm(winePath(VIGIE_TEST_CRM_EXE),
                    {"--title",
@@ -154,7 +173,7 @@ TEST(WindowsSessionSensorTest, KeepsEventsWhileTheServiceIsAwayAndDeliversThemWh
       dir.file("sensor.log"));
   ASSERT_TRUE(sensor.started());
   ChildProcess crm(winePath(VIGIE_TEST_CRM_EXE),
-                   {"--title", "Fiche client C-555001 - Test CRM", "--wait", "1000"},
+                   {"--title", "Fiche client C-555001 - Test CRM", "--wait", "2500"},
                    dir.file("crm.log"));
   EXPECT_EQ(crm.wait(30000), 0) << readFile(dir.file("crm.log"));
 
@@ -169,6 +188,48 @@ TEST(WindowsSessionSensorTest, KeepsEventsWhileTheServiceIsAwayAndDeliversThemWh
       << describe(service.lines()) << readFile(dir.file("sensor.log"));
   sensor.requestClose();
   EXPECT_EQ(sensor.wait(20000), 0);
+}
+
+// Removable drives are found by the OS's drive type, whatever their letter; the test script
+// makes R: one (wine's drive settings).
+TEST(WindowsSessionSensorTest, AnExportToARemovableDriveIsClassedRemovable) {
+  const char* drive = std::getenv("VIGIE_TEST_REMOVABLE_DRIVE");
+  if (drive == nullptr) GTEST_SKIP() << "no removable drive set up (scripts/test-windows.sh does)";
+  const std::string root = std::string(drive) + "\\";
+  ASSERT_EQ(GetDriveTypeW(widen(root).c_str()), static_cast<UINT>(DRIVE_REMOVABLE)) << root;
+  TempDir dir;
+  std::string policy = policyFor(dir.file("unused"));
+  constexpr std::string_view kPlaces = R"("watched_places": [)";
+  policy.replace(policy.find(kPlaces), kPlaces.size(),
+                 R"j("watched_places": [{"path": "/media/$USER", "class": "removable",
+                                        "mount_points": true}, )j");
+  writeFile(dir.file("policy.json"), policy);
+  PipeRecorder service(R"(\\.\pipe\vigie-test-usb-)" + std::to_string(GetCurrentProcessId()));
+  ASSERT_TRUE(service.listening());
+  ChildProcess sensor(winePath(VIGIE_SESSION_EXE),
+                      {"--socket", service.name(), "--policy", dir.file("policy.json")},
+                      dir.file("sensor.log"));
+  ASSERT_TRUE(
+      service.waitFor([](const auto& lines) { return anyLine(lines, {"session.logon"}); }, 20000))
+      << readFile(dir.file("sensor.log"));
+  ASSERT_TRUE(sensorWatching(service, dir)) << readFile(dir.file("sensor.log"));
+  const std::string exported =
+      root + "vigie-test-" + std::to_string(GetCurrentProcessId()) + ".pdf";
+  ChildProcess crm(winePath(VIGIE_TEST_CRM_EXE),
+                   {"--content", "%PDF-1.4", "--content", "1 0 obj << /Type /Page >> endobj",
+                    "--export", exported, "--wait", "500"},
+                   dir.file("crm.log"));
+  EXPECT_EQ(crm.wait(30000), 0) << readFile(dir.file("crm.log"));
+  const bool seen = service.waitFor(
+      [](const auto& lines) {
+        return anyLine(lines, {"file.export", "\"path_class\":\"removable\"",
+                               "\"extension\":\"pdf\"", "\"pages\":1"});
+      },
+      20000);
+  DeleteFileW(widen(exported).c_str());
+  sensor.requestClose();
+  EXPECT_EQ(sensor.wait(20000), 0);
+  EXPECT_TRUE(seen) << describe(service.lines()) << readFile(dir.file("sensor.log"));
 }
 
 TEST(WindowsSessionSensorTest, BadUsageAndABadPolicyAreClearErrors) {
