@@ -147,9 +147,10 @@ std::string expandPath(const std::string& path, const UserDirectories& user) {
   return out;
 }
 
-// "/..." (POSIX) or "C:\..." / "C:/..." (Windows): the policy serves both kinds of workstation.
+// "/..." (POSIX); "C:\...", "C:/..." or "\\server\share" (Windows): the policy serves both
+// kinds of workstation.
 bool isAbsolutePath(const std::string& path) {
-  if (path.starts_with("/")) return true;
+  if (path.starts_with("/") || (path.starts_with("\\\\") && path.size() > 2)) return true;
   const bool drive = path.size() >= 3 &&
                      ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z'));
   return drive && path[1] == ':' && isSeparator(path[2]);

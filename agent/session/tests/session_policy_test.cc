@@ -183,6 +183,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadPolicy{R"j({"policy_version":"v","retention_days":[183]})j",
                   "retention_days: must be an object"}));
 
+// One policy serves Linux and Windows workstations: "~" is the person's profile folder on both,
+// and Windows drive paths are absolute.
+TEST(SessionPolicyTest, WindowsPathsAndProfilesAreUnderstood) {
+  auto policy = parseSessionPolicy(R"j({"policy_version": "v", "watched_places": [
+      {"path": "~\\Downloads\\", "class": "downloads"},
+      {"path": "D:/Exports/$USER/", "class": "network_share"},
+      {"path": "E:\\", "class": "removable"},
+      {"path": "\\\\files\\exports", "class": "network_share"}]})j",
+                                   UserDirectories{R"(C:\Users\amelie)", "amelie"});
+  ASSERT_TRUE(policy.isOk()) << policy.status().toString();
+  ASSERT_EQ(policy->watched_places.size(), 4u);
+  EXPECT_EQ(policy->watched_places[0].path, R"(C:\Users\amelie\Downloads)");
+  EXPECT_EQ(policy->watched_places[1].path, "D:/Exports/amelie");
+  EXPECT_EQ(policy->watched_places[2].path, R"(E:\)");  // a drive's root keeps its separator
+  EXPECT_EQ(policy->watched_places[3].path, R"(\\files\exports)");
+  for (const char* relative : {R"(Downloads\x)", "C:relative", R"(\\)", "1:/x"}) {
+    const std::string text = R"j({"policy_version": "v", "watched_places": [{"path": ")j" +
+                             std::string(relative) + R"j(", "class": "downloads"}]})j";
+    std::string escaped;
+    for (const char c : text) escaped += c == '\\' ? std::string("\\\\") : std::string(1, c);
+    auto refused = parseSessionPolicy(escaped, kUser);
+    ASSERT_FALSE(refused.isOk()) << relative;
+    EXPECT_NE(refused.status().message().find("must be absolute"), std::string::npos) << relative;
+  }
+}
+
 TEST(SessionPolicyTest, AMissingFileIsNotFound) {
   auto policy = loadSessionPolicy("/nonexistent/policy.json", kUser);
   ASSERT_FALSE(policy.isOk());
