@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite: a normal build, then an ASan+UBSan build, then the libFuzzer
-# targets for a bounded time (VIGIE_FUZZ_SECONDS, default 60 per target).
+# Runs the whole test suite: a normal build, the Windows build under wine (scripts/test-windows.sh),
+# then an ASan+UBSan build, then the libFuzzer targets for a bounded time (VIGIE_FUZZ_SECONDS,
+# default 60 per target).
 # Installs the Debian packages it needs first (as root). Usage: scripts/test.sh [--quick]
 #   --quick   skip the sanitizer and fuzzing passes
 set -euo pipefail
@@ -20,6 +21,7 @@ run_suite() {
 }
 
 run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+bash scripts/test-windows.sh
 if [[ ${1:-} != "--quick" ]]; then
   export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
   export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

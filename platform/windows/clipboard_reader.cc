@@ -1,5 +1,11 @@
 #include "clipboard_reader.h"
 
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
 #include "win32.h"
 
 namespace vigie::platform::win32 {
@@ -37,9 +43,9 @@ std::string formatName(UINT format) {
 }
 
 // Another program may hold the clipboard open for a moment.
-bool openClipboard(HWND window) {
+bool openClipboard() {
   for (int attempt = 0; attempt < 20; ++attempt) {
-    if (OpenClipboard(window)) return true;
+    if (OpenClipboard(nullptr)) return true;
     Sleep(10);
   }
   return false;
@@ -62,9 +68,18 @@ void readText(ClipboardChange& change, size_t max_text_bytes) {
   GlobalUnlock(data);
 }
 
+// What the worker reads; shared with it, since it may outlive the wait.
+struct Reading {
+  std::mutex mu;
+  std::condition_variable done_cv;
+  bool done = false;
+  ClipboardChange change;
+  ~Reading() { SecureZeroMemory(change.text.data(), change.text.size()); }
+};
+
 }  // namespace
 
-ClipboardChange readClipboard(HWND window, size_t max_text_bytes) {
+ClipboardChange readClipboard(size_t max_text_bytes, DWORD timeout_ms) {
   ClipboardChange change;
   if (HWND owner = GetClipboardOwner(); owner != nullptr) {
     DWORD pid = 0;
@@ -72,17 +87,34 @@ ClipboardChange readClipboard(HWND window, size_t max_text_bytes) {
     change.owner_pid = static_cast<int32_t>(pid);
     change.owner_process = processImageName(pid);
     wchar_t class_name[256];
-    const int length = GetClassNameW(owner, class_name, 256);
-    if (length > 0)
+    if (const int length = GetClassNameW(owner, class_name, 256); length > 0) {
       change.owner_class = narrow(std::wstring_view(class_name, static_cast<size_t>(length)));
+    }
   }
-  if (!openClipboard(window)) return change;
-  for (UINT format = EnumClipboardFormats(0); format != 0 && change.formats.size() < kMaxFormats;
-       format = EnumClipboardFormats(format)) {
-    change.formats.push_back(formatName(format));
+  auto reading = std::make_shared<Reading>();
+  std::thread([reading, max_text_bytes] {
+    ClipboardChange read;
+    if (openClipboard()) {
+      for (UINT format = EnumClipboardFormats(0); format != 0 && read.formats.size() < kMaxFormats;
+           format = EnumClipboardFormats(format)) {
+        read.formats.push_back(formatName(format));
+      }
+      if (IsClipboardFormatAvailable(CF_UNICODETEXT)) readText(read, max_text_bytes);
+      CloseClipboard();
+    }
+    std::lock_guard lock(reading->mu);
+    reading->change = std::move(read);
+    reading->done = true;
+    reading->done_cv.notify_all();
+  }).detach();
+  std::unique_lock lock(reading->mu);
+  if (reading->done_cv.wait_for(lock, std::chrono::milliseconds(timeout_ms),
+                                [&] { return reading->done; })) {
+    change.formats = std::move(reading->change.formats);
+    change.size_bytes = reading->change.size_bytes;
+    change.text_read = reading->change.text_read;
+    change.text = std::move(reading->change.text);
   }
-  if (IsClipboardFormatAvailable(CF_UNICODETEXT)) readText(change, max_text_bytes);
-  CloseClipboard();
   return change;
 }
 

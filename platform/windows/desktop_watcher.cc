@@ -31,6 +31,7 @@ namespace {
 constexpr wchar_t kWindowClass[] = L"VigieSessionWatcher";
 constexpr int64_t kForegroundPollMillis = 200;
 constexpr size_t kMaxTitleBytes = 1024;
+constexpr DWORD kClipboardTimeoutMillis = 2000;
 
 // Whether window events are known not to come: wine exports wine_get_version from ntdll.
 bool windowEventsMissing() {
@@ -202,7 +203,7 @@ class Win32DesktopWatcher final : public DesktopWatcher {
     if (sequence == last_clipboard_sequence_) return;
     last_clipboard_sequence_ = sequence;
     ClipboardChange change =
-        win32::readClipboard(message_window_, options_.max_clipboard_text_bytes);
+        win32::readClipboard(options_.max_clipboard_text_bytes, kClipboardTimeoutMillis);
     listener_->onClipboardChange(change);
     SecureZeroMemory(change.text.data(), change.text.size());
   }
