@@ -16,11 +16,12 @@
 #include <vector>
 
 #include "vigie/platform/local_socket.h"
+#include "win32.h"  // platform/windows/: UTF-8 <-> UTF-16
 
 namespace vigie::wintest {
 
-std::wstring widen(const std::string& utf8);
-std::string narrow(const std::wstring& utf16);
+using platform::win32::narrow;
+using platform::win32::widen;
 
 // A fresh folder under %TEMP%, removed with its content when destroyed.
 class TempDir {
