@@ -25,4 +25,5 @@ add_subdirectory(platform)
 add_subdirectory(agent)
 if(VIGIE_BUILD_TESTS)
   add_subdirectory(tests/windows)
+  add_subdirectory(bench/windows)  # uses the tests' pipe stand-in
 endif()

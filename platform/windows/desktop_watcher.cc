@@ -29,7 +29,7 @@ namespace vigie::platform {
 namespace {
 
 constexpr wchar_t kWindowClass[] = L"VigieSessionWatcher";
-constexpr int64_t kForegroundPollMillis = 200;
+constexpr int64_t kForegroundPollMillis = 100;
 constexpr size_t kMaxTitleBytes = 1024;
 constexpr DWORD kClipboardTimeoutMillis = 2000;
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace vigie::testing {
@@ -33,10 +34,18 @@ DesktopSession::DesktopSession() {
   if (number.empty()) return;
   display_ = ":" + number;
   window_manager_ = start({"/usr/bin/openbox"});
-  // openbox is ready once it answers EWMH requests (seconds on a loaded machine).
-  for (int i = 0; i < 1200 && !ready_; ++i) {
+  // openbox is ready once it answers EWMH requests: seconds on a loaded machine, more under
+  // ASan with the suite running beside. One that gave up starting is started again.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (!ready_ && std::chrono::steady_clock::now() < deadline) {
     ready_ = run({"/usr/bin/xdotool", "get_desktop"}).first == 0;
-    if (!ready_) std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    if (ready_) break;
+    if (window_manager_->exited()) {
+      std::fprintf(stderr, "desktop session %s: openbox ended before it was ready; again\n",
+                   display_.c_str());
+      window_manager_ = start({"/usr/bin/openbox"});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
   }
 }
 

@@ -53,6 +53,13 @@ int Subprocess::wait() {
   return status;
 }
 
+bool Subprocess::exited() {
+  if (reaped_) return true;
+  int status = 0;
+  reaped_ = ::waitpid(pid_, &status, WNOHANG) == pid_;
+  return reaped_;
+}
+
 bool Subprocess::waitForOutput() {
   char buffer[4096];
   ssize_t got;

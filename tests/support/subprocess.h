@@ -25,6 +25,8 @@ class Subprocess {
   void signal(int signo) const;
   // Waits for exit; returns the raw wait status.
   int wait();
+  // Whether the child has ended (reaping it then), without waiting.
+  bool exited();
   // Blocks until the child wrote something to stdout (kept for readAllOutput()); false at EOF.
   bool waitForOutput();
   // The next line of stdout, without its newline; blocks until it is complete or stdout ends.
