@@ -22,6 +22,7 @@ endif()
 
 add_subdirectory(protocol)
 add_subdirectory(platform)
+add_subdirectory(crypto)
 add_subdirectory(agent)
 if(VIGIE_BUILD_TESTS)
   add_subdirectory(tests/windows)

@@ -1,8 +1,8 @@
 #include "vigie/crypto/secret_key.h"
 
-#include <openssl/crypto.h>
-
 #include <algorithm>
+
+#include "secure_memory.h"
 
 namespace vigie::crypto {
 
@@ -15,10 +15,10 @@ SecretKey& SecretKey::operator=(const SecretKey& other) {
   return *this;
 }
 
-SecretKey::~SecretKey() { OPENSSL_cleanse(bytes_.data(), bytes_.size()); }
+SecretKey::~SecretKey() { internal::secureWipe(bytes_.data(), bytes_.size()); }
 
 bool SecretKey::operator==(const SecretKey& other) const {
-  return CRYPTO_memcmp(bytes_.data(), other.bytes_.data(), kSize) == 0;
+  return internal::constantTimeEqual(bytes_.data(), other.bytes_.data(), kSize);
 }
 
 }  // namespace vigie::crypto

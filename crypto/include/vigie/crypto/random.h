@@ -8,7 +8,8 @@
 
 namespace vigie::crypto {
 
-// Bytes from OpenSSL's DRBG, seeded by the OS CSPRNG. Fails only if the generator cannot be seeded.
+// Bytes from a CSPRNG: on Linux OpenSSL's DRBG, seeded by the OS; on Windows the system-preferred
+// generator (BCryptGenRandom). Fails only if the generator cannot be seeded or fails.
 Status fillRandom(std::span<uint8_t> out);
 StatusOr<SecretKey> generateKey();
 
