@@ -44,12 +44,57 @@ bool waitOrStop(HANDLE handle, OVERLAPPED& overlapped, HANDLE stop) {
   return false;
 }
 
+// The account of the token's user: its name (DOMAIN\user) and its relative id.
+StatusOr<PeerIdentity> accountOfToken(HANDLE token) {
+  alignas(TOKEN_USER) unsigned char buffer[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
+  DWORD size = 0;
+  if (!GetTokenInformation(token, TokenUser, buffer, sizeof buffer, &size)) {
+    return win32Error("read the client's token");
+  }
+  const PSID sid = reinterpret_cast<const TOKEN_USER*>(buffer)->User.Sid;
+  PeerIdentity peer;
+  const UCHAR parts = *GetSidSubAuthorityCount(sid);
+  peer.uid = parts > 0 ? static_cast<uint32_t>(*GetSidSubAuthority(sid, parts - 1u)) : 0;
+  wchar_t name[256];
+  wchar_t domain[256];
+  DWORD name_size = 256;
+  DWORD domain_size = 256;
+  SID_NAME_USE use{};
+  if (LookupAccountSidW(nullptr, sid, name, &name_size, domain, &domain_size, &use)) {
+    const std::string domain_text = win32::narrow(std::wstring_view(domain, domain_size));
+    peer.user = (domain_text.empty() ? "" : domain_text + "\\") +
+                win32::narrow(std::wstring_view(name, name_size));
+  } else {
+    wchar_t* text = nullptr;
+    if (ConvertSidToStringSidW(sid, &text)) {
+      peer.user = win32::narrow(text);
+      LocalFree(text);
+    }
+  }
+  return peer;
+}
+
+// The client's account, read from its token while impersonating it. Windows allows that only
+// once the client has written to the pipe and the server has read it.
+StatusOr<PeerIdentity> clientAccount(HANDLE pipe) {
+  if (!ImpersonateNamedPipeClient(pipe)) return win32Error("impersonate the pipe's client");
+  HANDLE raw_token = nullptr;
+  const BOOL opened = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &raw_token);
+  const DWORD open_error = GetLastError();
+  RevertToSelf();
+  if (!opened) return win32Error("open the pipe client's token", open_error);
+  UniqueHandle token(raw_token);
+  return accountOfToken(token.get());
+}
+
 class PipeStream final : public LocalStream {
  public:
+  // A server's stream knows its client's pid; the account is read at the first read().
   PipeStream(UniqueHandle pipe, PeerIdentity peer, bool server)
       : pipe_(std::move(pipe)),
         peer_(std::move(peer)),
         server_(server),
+        identified_(!server),
         stop_(CreateEventW(nullptr, TRUE, FALSE, nullptr)),
         read_done_(CreateEventW(nullptr, TRUE, FALSE, nullptr)),
         write_done_(CreateEventW(nullptr, TRUE, FALSE, nullptr)) {}
@@ -72,6 +117,17 @@ class PipeStream final : public LocalStream {
         return size_t{0};
       }
       if (error != ERROR_MORE_DATA) return win32Error("read from pipe", error);
+    }
+    if (got > 0 && !identified_) {
+      // Nothing a client sent is handed over before the OS has said who the client is.
+      auto account = clientAccount(pipe_.get());
+      if (!account.isOk()) {
+        return Status::permissionDenied("the pipe's client could not be identified: " +
+                                        account.status().message());
+      }
+      peer_.uid = account->uid;
+      peer_.user = std::move(account->user);
+      identified_ = true;
     }
     return static_cast<size_t>(got);
   }
@@ -110,58 +166,13 @@ class PipeStream final : public LocalStream {
 
  private:
   UniqueHandle pipe_;
-  const PeerIdentity peer_;
+  PeerIdentity peer_;
   const bool server_;
+  bool identified_;
   UniqueHandle stop_;
   UniqueHandle read_done_;
   UniqueHandle write_done_;
 };
-
-// The account of the token's user: its name (DOMAIN\user) and its relative id.
-StatusOr<PeerIdentity> accountOfToken(HANDLE token) {
-  alignas(TOKEN_USER) unsigned char buffer[SECURITY_MAX_SID_SIZE + sizeof(TOKEN_USER)];
-  DWORD size = 0;
-  if (!GetTokenInformation(token, TokenUser, buffer, sizeof buffer, &size)) {
-    return win32Error("read the client's token");
-  }
-  const PSID sid = reinterpret_cast<const TOKEN_USER*>(buffer)->User.Sid;
-  PeerIdentity peer;
-  const UCHAR parts = *GetSidSubAuthorityCount(sid);
-  peer.uid = parts > 0 ? static_cast<uint32_t>(*GetSidSubAuthority(sid, parts - 1u)) : 0;
-  wchar_t name[256];
-  wchar_t domain[256];
-  DWORD name_size = 256;
-  DWORD domain_size = 256;
-  SID_NAME_USE use{};
-  if (LookupAccountSidW(nullptr, sid, name, &name_size, domain, &domain_size, &use)) {
-    const std::string domain_text = win32::narrow(std::wstring_view(domain, domain_size));
-    peer.user = (domain_text.empty() ? "" : domain_text + "\\") +
-                win32::narrow(std::wstring_view(name, name_size));
-  } else {
-    wchar_t* text = nullptr;
-    if (ConvertSidToStringSidW(sid, &text)) {
-      peer.user = win32::narrow(text);
-      LocalFree(text);
-    }
-  }
-  return peer;
-}
-
-StatusOr<PeerIdentity> clientIdentity(HANDLE pipe) {
-  ULONG pid = 0;
-  if (!GetNamedPipeClientProcessId(pipe, &pid)) return win32Error("client process of the pipe");
-  if (!ImpersonateNamedPipeClient(pipe)) return win32Error("impersonate the pipe's client");
-  HANDLE raw_token = nullptr;
-  const BOOL opened = OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &raw_token);
-  const DWORD open_error = GetLastError();
-  RevertToSelf();
-  if (!opened) return win32Error("open the pipe client's token", open_error);
-  UniqueHandle token(raw_token);
-  auto peer = accountOfToken(token.get());
-  if (!peer.isOk()) return peer.status();
-  peer->pid = static_cast<int32_t>(pid);
-  return peer;
-}
 
 class PipeListener final : public LocalListener {
  public:
@@ -209,12 +220,14 @@ class PipeListener final : public LocalListener {
         }
       }
       UniqueHandle pipe = std::move(next_);
-      auto peer = clientIdentity(pipe.get());
-      if (!peer.isOk()) {
+      ULONG pid = 0;
+      if (!GetNamedPipeClientProcessId(pipe.get(), &pid)) {
         DisconnectNamedPipe(pipe.get());
-        continue;  // a client whose identity cannot be read is not served
+        continue;  // a client whose process cannot be named is not served
       }
-      return LocalStreamPtr(new PipeStream(std::move(pipe), std::move(peer).value(), true));
+      PeerIdentity client;
+      client.pid = static_cast<int32_t>(pid);
+      return LocalStreamPtr(new PipeStream(std::move(pipe), std::move(client), true));
     }
     return LocalStreamPtr();
   }

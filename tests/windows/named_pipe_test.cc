@@ -31,7 +31,14 @@ TEST(NamedPipeTest, TheServerLearnsTheClientsProcessAndAccountFromTheOs) {
   server.join();
   ASSERT_NE(served, nullptr);
 
+  // The pid is known at once; the account once the client has written and the server read.
   EXPECT_EQ(served->peer().pid, static_cast<int32_t>(GetCurrentProcessId()));
+  EXPECT_EQ((*client)->peer().pid, static_cast<int32_t>(GetCurrentProcessId()));  // the server
+  ASSERT_TRUE((*client)->writeAll("hello\n").isOk());
+  char buffer[16];
+  auto got = served->read(buffer, sizeof buffer);
+  ASSERT_TRUE(got.isOk()) << got.status().toString();
+  EXPECT_EQ(std::string(buffer, *got), "hello\n");
   wchar_t user[257];
   DWORD size = 257;
   ASSERT_TRUE(GetUserNameW(user, &size));
@@ -39,14 +46,8 @@ TEST(NamedPipeTest, TheServerLearnsTheClientsProcessAndAccountFromTheOs) {
   const std::string& seen = served->peer().user;
   ASSERT_GE(seen.size(), account.size()) << seen;
   EXPECT_EQ(seen.substr(seen.size() - account.size()), account) << seen;
-  EXPECT_EQ((*client)->peer().pid, static_cast<int32_t>(GetCurrentProcessId()));  // the server
 
   // Both directions carry bytes; closing one end is the other's end of input.
-  ASSERT_TRUE((*client)->writeAll("hello\n").isOk());
-  char buffer[16];
-  auto got = served->read(buffer, sizeof buffer);
-  ASSERT_TRUE(got.isOk());
-  EXPECT_EQ(std::string(buffer, *got), "hello\n");
   ASSERT_TRUE(served->writeAll("ok 1\n").isOk());
   got = (*client)->read(buffer, sizeof buffer);
   ASSERT_TRUE(got.isOk());

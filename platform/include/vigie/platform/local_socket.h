@@ -18,7 +18,10 @@ class LocalStream {
   // Bytes read into `buffer`; 0 when the peer closed or shutdown() was called.
   virtual StatusOr<size_t> read(char* buffer, size_t size) = 0;
   virtual Status writeAll(std::string_view data) = 0;
-  // Identity of the peer at connect time, as the kernel reports it.
+  // Identity of the peer at connect time, as the kernel reports it. On Windows a server learns
+  // its client's account with the first bytes read (the OS lets it read the client's token only
+  // then; read() fails rather than hand over bytes from a client it cannot identify): read
+  // before relying on `user` and `uid`.
   virtual const PeerIdentity& peer() const = 0;
   // Tells the peer no more data will come (it reads end of input); reading stays possible.
   virtual void closeWrite() = 0;
