@@ -2,20 +2,21 @@
 # Checks the Windows package: its tables with msiinfo, then installs it silently under wine with
 # the enrollment properties, checks what landed where, runs the installed sensor, uninstalls it
 # and checks what is gone, and that bad enrollment properties refuse to install.
-#   test-msi.sh MSI VERSION --with-service|--without-service|--with-stand-in-service
+#   test-msi.sh MSI VERSION --with-service|--without-service|--with-stand-in-service KEY_DACL_EXE
 # --with-stand-in-service: the package holds tests/stand_in_service.cc as vigie-agent.exe, which
-# records at its start what it finds of the enrollment.
+# records at its start what it finds of the enrollment. KEY_DACL_EXE is tests/key_dacl.cc.
 # Needs WINEPREFIX (an initialised prefix, e.g. scripts/test-windows.sh's) and wine, msiinfo.
 # Exit status: 0 when every check passes, 1 on the first failing check, 2 on bad usage.
 set -uo pipefail
 
 usage() {
-  echo "usage: test-msi.sh MSI VERSION --with-service|--without-service|--with-stand-in-service" >&2
+  echo "usage: test-msi.sh MSI VERSION --with-service|--without-service|--with-stand-in-service" \
+    "KEY_DACL_EXE" >&2
   echo "  (WINEPREFIX must name an initialised wine prefix)" >&2
   exit 2
 }
-[[ $# -eq 3 ]] || usage
-msi=$1 version=$2
+[[ $# -eq 4 ]] || usage
+msi=$1 version=$2 key_dacl=$4
 case $3 in
   --with-service) with_service=1 stand_in=0 ;;
   --without-service) with_service=0 stand_in=0 ;;
@@ -23,6 +24,7 @@ case $3 in
   *) usage ;;
 esac
 [[ -f $msi ]] || { echo "test-msi.sh: no such package: $msi" >&2; exit 2; }
+[[ -f $key_dacl ]] || { echo "test-msi.sh: no such program: $key_dacl" >&2; exit 2; }
 [[ -n ${WINEPREFIX:-} && -d $WINEPREFIX/drive_c ]] || {
   echo "test-msi.sh: WINEPREFIX is not set to an initialised wine prefix" >&2
   exit 2
@@ -83,10 +85,11 @@ done
   fail "ENROLLMENT_TOKEN is not hidden from installer logs"
 msiinfo suminfo "$msi" | tr -d '\r' | grep -q '^Template: x64;' || fail "not an x64 package"
 files=$(msi_table File | awk -F '\t' 'NR > 3 { print $3 }')
-for name in vigie-session.exe session-policy.json; do
+for name in vigie-session.exe session-policy.json vigie-enrollment-key.exe; do
   grep -q "$name" <<<"$files" || fail "$name not in the File table"
 done
 msi_table Registry | grep -q "Vigie session sensor" || fail "no Run value in the Registry table"
+msi_table CustomAction | grep -q "^ProtectEnrollmentKey" || fail "no ProtectEnrollmentKey action"
 msi_table Upgrade | grep -q WIX_UPGRADE_DETECTED || fail "no major upgrade"
 services=$(msi_table ServiceInstall 2>/dev/null | awk -F '\t' 'NR > 3 { print $2 }')
 if ((with_service)); then
@@ -144,6 +147,10 @@ pass "session autostart: $autostart"
   fail "CollectorUrl is '$(reg_value "$enrollment_key" CollectorUrl)'"
 [[ $(reg_value "$enrollment_key" Token) == "$token" ]] || fail "enrollment Token not stored"
 pass "enrollment properties stored under $enrollment_key"
+# SYSTEM and Administrators only, not inherited from HKLM\Software (where Users may read).
+dacl=$(wine "$key_dacl" 'Software\Vigie\Enrollment' | tr -d '\r') || fail "cannot read the key's DACL"
+[[ $dacl == 'D:P(A;OICI;KA;;;SY)(A;OICI;KA;;;BA)' ]] || fail "the enrollment key's DACL is $dacl"
+pass "the enrollment key is for SYSTEM and Administrators only: $dacl"
 
 if ((with_service)); then
   reg_key_exists "$service_key" || fail "service VigieAgent not registered"
