@@ -148,7 +148,7 @@ pass "session autostart: $autostart"
 [[ $(reg_value "$enrollment_key" Token) == "$token" ]] || fail "enrollment Token not stored"
 pass "enrollment properties stored under $enrollment_key"
 # SYSTEM and Administrators only, not inherited from HKLM\Software (where Users may read).
-dacl=$(wine "$key_dacl" 'Software\Vigie\Enrollment' | tr -d '\r') || fail "cannot read the key's DACL"
+dacl=$(wine "$key_dacl" 'Software\Vigie\Enrollment' | tr -d '\r') || fail "no DACL for the key"
 [[ $dacl == 'D:P(A;OICI;KA;;;SY)(A;OICI;KA;;;BA)' ]] || fail "the enrollment key's DACL is $dacl"
 pass "the enrollment key is for SYSTEM and Administrators only: $dacl"
 
