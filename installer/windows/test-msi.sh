@@ -91,6 +91,13 @@ done
 msi_table Registry | grep -q "Vigie session sensor" || fail "no Run value in the Registry table"
 msi_table CustomAction | grep -q "^ProtectEnrollmentKey" || fail "no ProtectEnrollmentKey action"
 msi_table Upgrade | grep -q WIX_UPGRADE_DETECTED || fail "no major upgrade"
+# What a refused install says (in the msiexec log on Windows; wine's does not show it).
+conditions=$(msi_table LaunchCondition)
+for message in "ENROLLMENT_TOKEN is required when COLLECTOR_URL is given." \
+  "COLLECTOR_URL is required when ENROLLMENT_TOKEN is given." \
+  "COLLECTOR_URL must start with https://"; do
+  grep -qF "$message" <<<"$conditions" || fail "no launch condition saying '$message'"
+done
 services=$(msi_table ServiceInstall 2>/dev/null | awk -F '\t' 'NR > 3 { print $2 }')
 if ((with_service)); then
   [[ $services == VigieAgent ]] || fail "service VigieAgent not in the ServiceInstall table"
