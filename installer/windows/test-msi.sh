@@ -182,12 +182,13 @@ out=$(wine 'C:\Program Files\Vigie\vigie-session.exe' --version 2>&1 | tr -d '\r
 [[ $out == "vigie-session $version"* ]] || fail "installed vigie-session.exe says '$out'"
 pass "installed sensor runs: $out"
 
-# Without --policy the sensor reads the installed policy file (whether it accepts its content is
-# test-policy.sh's business).
+# Without --policy the installed sensor finds the installed policy and accepts it (--status then
+# fails to reach the absent service: its exit status says nothing here, its first line does).
 policy_path='C:\ProgramData\Vigie\session-policy.json'
 out=$(wine 'C:\Program Files\Vigie\vigie-session.exe' --status 2>&1 | tr -d '\r')
-grep -qF "$policy_path" <<<"$out" || fail "the sensor does not read $policy_path: $out"
-pass "the installed sensor reads $policy_path"
+in_force=$(grep '^Policy in force: ' <<<"$out")
+[[ $in_force == *" from $policy_path" ]] || fail "the installed sensor rejects its policy: $out"
+pass "the installed sensor applies $policy_path"
 
 # What the service writes at run time (queue, keys) is not the package's and must survive it.
 echo "not the package's" >"$data_dir/service-state.test"
