@@ -24,6 +24,7 @@ add_subdirectory(protocol)
 add_subdirectory(platform)
 add_subdirectory(crypto)
 add_subdirectory(agent)
+add_subdirectory(installer/windows)
 if(VIGIE_BUILD_TESTS)
   add_subdirectory(tests/windows)
   add_subdirectory(bench/windows)  # uses the tests' pipe stand-in
