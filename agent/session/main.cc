@@ -256,5 +256,6 @@ int run(const std::vector<std::string>& args) {
 }  // namespace vigie::session
 
 int main(int argc, char** argv) {
+  vigie::platform::attachToParentConsole();
   return vigie::session::run(vigie::platform::programArguments(argc, argv));
 }

@@ -21,6 +21,8 @@ std::vector<std::string> programArguments(int argc, char** argv) {
   return std::vector<std::string>(argv + 1, argv + argc);
 }
 
+void attachToParentConsole() {}
+
 CurrentUser currentUser() {
   CurrentUser user;
   const passwd* entry = getpwuid(getuid());

@@ -5,6 +5,8 @@
 // clang-format on
 #include <shellapi.h>
 
+#include <cstdio>
+
 #include "win32.h"
 
 namespace vigie::platform {
@@ -33,6 +35,15 @@ std::vector<std::string> programArguments(int /*argc*/, char** /*argv*/) {
   for (int i = 1; wide != nullptr && i < count; ++i) arguments.push_back(win32::narrow(wide[i]));
   LocalFree(wide);
   return arguments;
+}
+
+void attachToParentConsole() {
+  const bool given = GetStdHandle(STD_ERROR_HANDLE) != nullptr;
+  if (given || !AttachConsole(ATTACH_PARENT_PROCESS)) return;
+  // Started from a console without redirection: write there.
+  FILE* ignored = nullptr;
+  freopen_s(&ignored, "CONOUT$", "w", stdout);
+  freopen_s(&ignored, "CONOUT$", "w", stderr);
 }
 
 CurrentUser currentUser() {

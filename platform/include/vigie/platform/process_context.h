@@ -12,6 +12,12 @@ namespace vigie::platform {
 // line: main()'s argv is in the ANSI code page there).
 std::vector<std::string> programArguments(int argc, char** argv);
 
+// Where --help, --status and messages go. On Windows the session sensor is a GUI program, so that
+// it does not keep a console window open all session long (closing it would stop the sensor):
+// there, standard output and error are the handles it was given, else the console of the
+// program that started it, if any. Does nothing on POSIX.
+void attachToParentConsole();
+
 // The account the program runs as. `home` is where "~" points ($HOME, else the account's home
 // directory on POSIX; %USERPROFILE% on Windows); `name` is the login name ("uid<n>" / "" when the
 // OS gives none).
