@@ -23,6 +23,8 @@
 
 #include "clipboard_reader.h"
 #include "directory_changes.h"
+#include "spooler_jobs.h"
+#include "vigie/platform/process_context.h"
 #include "win32.h"
 
 namespace vigie::platform {
@@ -87,8 +89,15 @@ class Win32DesktopWatcher final : public DesktopWatcher {
       std::cerr << "vigie-session: lock/unlock not seen: "
                 << win32::win32Error("WTSRegisterSessionNotification").message() << "\n";
     }
+    std::unique_ptr<win32::SpoolerJobs> print;
     if (options_.print) {
-      std::cerr << "vigie-session: print jobs are not followed on Windows yet (docs/windows.md)\n";
+      auto opened = win32::SpoolerJobs::open(currentUser().name);
+      if (opened.isOk()) {
+        print = std::move(opened).value();
+      } else {
+        std::cerr << "vigie-session: print jobs not followed: " << opened.status().message()
+                  << "\n";
+      }
     }
     const bool poll = windowEventsMissing();
     if (!poll) hookWindowEvents();
@@ -98,6 +107,7 @@ class Win32DesktopWatcher final : public DesktopWatcher {
     while (!ended_ && !close_requested_) {
       std::vector<HANDLE> handles = places.events();
       handles.insert(handles.begin(), stop_.get());
+      if (print) handles.push_back(print->event());
       std::optional<int64_t> due = listener.nextTimerMillis();
       if (const auto files = places.deliver(listener); files && (!due || *files < *due)) {
         due = files;
@@ -111,7 +121,12 @@ class Win32DesktopWatcher final : public DesktopWatcher {
                                       QS_ALLINPUT, MWMO_INPUTAVAILABLE);
       if (woken == WAIT_OBJECT_0) break;  // stop()
       if (woken > WAIT_OBJECT_0 && woken < WAIT_OBJECT_0 + handles.size()) {
-        places.onSignalled(handles[woken - WAIT_OBJECT_0]);
+        const HANDLE signalled = handles[woken - WAIT_OBJECT_0];
+        if (print && signalled == print->event()) {
+          print->onSignalled(listener);
+        } else {
+          places.onSignalled(signalled);
+        }
       }
       MSG message;
       while (PeekMessageW(&message, nullptr, 0, 0, PM_REMOVE)) {

@@ -232,6 +232,29 @@ TEST(WindowsSessionSensorTest, AnExportToARemovableDriveIsClassedRemovable) {
   EXPECT_TRUE(seen) << describe(service.lines()) << readFile(dir.file("sensor.log"));
 }
 
+// wine's spooler gives no change notifications: a policy asking for print jobs is then told on
+// the sensor's output, and everything else is still recorded.
+TEST(WindowsSessionSensorTest, PrintJobsThatCannotBeFollowedAreSaidAndTheRestIsRecorded) {
+  TempDir dir;
+  std::string policy = policyFor(dir.path());
+  constexpr std::string_view kClipboard = R"("clipboard": "named",)";
+  policy.replace(policy.find(kClipboard), kClipboard.size(),
+                 R"("clipboard": "named", "print": true,)");
+  writeFile(dir.file("policy.json"), policy);
+  PipeRecorder service(R"(\\.\pipe\vigie-test-print-)" + std::to_string(GetCurrentProcessId()));
+  ASSERT_TRUE(service.listening());
+  ChildProcess sensor(winePath(VIGIE_SESSION_EXE),
+                      {"--socket", service.name(), "--policy", dir.file("policy.json")},
+                      dir.file("sensor.log"));
+  ASSERT_TRUE(sensorWatching(service, dir)) << readFile(dir.file("sensor.log"));
+  sensor.requestClose();
+  EXPECT_EQ(sensor.wait(20000), 0);
+  const std::string output = readFile(dir.file("sensor.log"));
+  EXPECT_NE(output.find("print jobs not followed: the print spooler gives no change notifications"),
+            std::string::npos)
+      << output;
+}
+
 TEST(WindowsSessionSensorTest, BadUsageAndABadPolicyAreClearErrors) {
   TempDir dir;
   ChildProcess usage(winePath(VIGIE_SESSION_EXE), {"--no-such-option"}, dir.file("usage.log"));
