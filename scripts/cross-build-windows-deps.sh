@@ -15,6 +15,8 @@
 #   VIGIE_JOBS       parallel jobs (default 2)
 #   VIGIE_CURL_TLS   schannel (default) or openssl: libcurl's TLS library
 #   VIGIE_DEPS_NICE  niceness of the builds (default 10)
+#   VIGIE_OPENSSLDIR OpenSSL's directory on Windows, for openssl.cnf (default
+#                    "C:/Program Files/Vigie/ssl"): must be writable by administrators only
 set -euo pipefail
 
 script_dir=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +25,7 @@ prefix=${1:-/opt/vigie/mingw64}
 jobs=${VIGIE_JOBS:-2}
 curl_tls=${VIGIE_CURL_TLS:-schannel}
 nice_level=${VIGIE_DEPS_NICE:-10}
+windows_openssldir=${VIGIE_OPENSSLDIR:-C:/Program Files/Vigie/ssl}
 host=x86_64-w64-mingw32
 cc=$host-gcc-posix
 mingw_root=/usr/$host
@@ -35,7 +38,7 @@ die() {
 }
 current_step=
 # The smoke test's wine prefix and HTTPS server, if running, are stopped and removed on exit.
-smoke_dir= server_pid=
+smoke_dir='' server_pid=''
 smoke_cleanup() {
   if [[ -n $server_pid ]]; then
     kill "$server_pid" 2>/dev/null || true
@@ -45,9 +48,10 @@ smoke_cleanup() {
     WINEPREFIX=$smoke_dir/prefix wineserver -k 2>/dev/null || true
     rm -rf "$smoke_dir"
   fi
-  server_pid= smoke_dir=
+  server_pid='' smoke_dir=''
 }
-trap 'rc=$?; smoke_cleanup; ((rc == 0)) || echo "cross-build-windows-deps: FAILED${current_step:+ during: $current_step} (exit $rc); log: ${current_log:-none}" >&2' EXIT
+# shellcheck disable=SC2154  # rc is the trap's own
+trap 'rc=$?; smoke_cleanup; ((rc == 0)) || echo "cross-build-windows-deps: FAILED${current_step:+ during: $current_step} (exit $rc)${current_log:+, log: $current_log}" >&2' EXIT
 
 case $curl_tls in schannel | openssl) ;; *) die "VIGIE_CURL_TLS must be schannel or openssl, not '$curl_tls'" ;; esac
 [[ $prefix == /* ]] || prefix=$(pwd)/$prefix
@@ -56,7 +60,7 @@ stamps=$prefix/share/vigie-deps
 log_dir=$src_root/logs
 durations=()
 
-# Runs "$@" as one step, its output in a log (shown, its end, when it fails), and times it.
+# Runs "$@" as one step, its output in a log (its last lines shown if it fails), and times it.
 current_log=
 step() {
   local name=$1 log=$log_dir/$2.log
@@ -72,7 +76,7 @@ step() {
   local took=$((SECONDS - start))
   durations+=("$(printf '%-40s %4ds' "$name" "$took")")
   say "$name done in ${took}s"
-  current_step= current_log=
+  current_step='' current_log=''
 }
 niced() { nice -n "$nice_level" "$@"; }
 
@@ -83,13 +87,13 @@ tools=(
   build-essential make perl                      # OpenSSL's Configure; SQLCipher's generators
   tcl                                            # SQLCipher's amalgamation (tclsh)
   cmake ninja-build pkg-config                   # libcurl
-  file                                           # checks of the results
 )
 missing=()
 for p in "${tools[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
 done
 need_src=0
+# shellcheck disable=SC2016  # apt's own $(...) syntax
 apt-get indextargets --format '$(CREATED_BY)' 2>/dev/null | grep -qx Sources || need_src=1
 if ((${#missing[@]} > 0 || need_src)); then
   if [[ $(id -u) -ne 0 ]] || ! grep -qs '^12\.' /etc/debian_version; then
@@ -169,10 +173,17 @@ openssl_src=$src_dir openssl_version=$deb_version
 # CC=gcc-posix: the cross prefix is prepended to it (x86_64-w64-mingw32-gcc-posix). No programs,
 # tests, engines or loadable modules (providers built in); OpenSSL 3.0 has no no-docs, but
 # build_libs and install_dev build and install no manuals.
-openssl_args=(mingw64 --cross-compile-prefix=$host-
+openssl_args=(mingw64 "--cross-compile-prefix=$host-"
   no-shared no-tests no-module no-engine no-capieng no-legacy
-  --prefix="$prefix" --libdir=lib --openssldir="$prefix/ssl")
-openssl_id="$openssl_version recipe=$(recipe "${openssl_args[@]}")"
+  --prefix="$prefix" --libdir=lib)
+# The directories libcrypto looks in at run time (openssl.cnf, which it loads by default; engines;
+# provider modules), compiled in: Windows paths writable by administrators only, not Configure's
+# default under the prefix, which Windows would read as \opt\... on the current drive, a place any
+# user may create (the CVE-2019-1552 kind). Configure takes no Windows path (it would prepend the
+# prefix to "C:/..."): they are given to make, which compiles them in.
+openssl_dirs=(OPENSSLDIR="$windows_openssldir" ENGINESDIR="$windows_openssldir/engines-3"
+  MODULESDIR="$windows_openssldir/ossl-modules")
+openssl_id="$openssl_version recipe=$(recipe "${openssl_args[@]}" "${openssl_dirs[@]}")"
 if built openssl "$openssl_id"; then
   say "OpenSSL $openssl_version: already built, skipped"
 else
@@ -181,8 +192,9 @@ else
   rm -rf "$build" && mkdir -p "$build"
   step "openssl: configure" openssl-configure env -C "$build" CC=gcc-posix \
     perl "$openssl_src/Configure" "${openssl_args[@]}"
-  step "openssl: build (libcrypto, libssl)" openssl-build niced make -C "$build" -j"$jobs" build_libs
-  step "openssl: install" openssl-install make -C "$build" install_dev
+  step "openssl: build (libcrypto, libssl)" openssl-build niced make -C "$build" -j"$jobs" \
+    "${openssl_dirs[@]}" build_libs
+  step "openssl: install" openssl-install make -C "$build" "${openssl_dirs[@]}" install_dev
   echo "$openssl_id" >"$stamps/openssl"
 fi
 
@@ -356,7 +368,7 @@ if [[ ${VIGIE_DEPS_SMOKE:-1} != 0 && -f $smoke_src ]]; then
   smoke_exe=$src_root/deps_smoke.exe
   expected_tls=Schannel
   [[ $curl_tls == openssl ]] && expected_tls=OpenSSL
-  read -r -a smoke_flags <<<"$(PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH= \
+  read -r -a smoke_flags <<<"$(PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH='' \
     pkg-config --static --cflags --libs sqlcipher libcurl libcrypto)"
   step "smoke test: compile and link" smoke-compile \
     "$cc" -O2 -Wall -o "$smoke_exe" "$smoke_src" "${smoke_flags[@]}" -static
@@ -392,7 +404,7 @@ if [[ ${VIGIE_DEPS_SMOKE:-1} != 0 && -f $smoke_src ]]; then
     ((smoke_rc == 0)) || die "the smoke test failed under wine (exit $smoke_rc)"
     durations+=("$(printf '%-40s %4ds' "smoke test: run under wine" $((SECONDS - start)))")
     say "smoke test: run under wine done in $((SECONDS - start))s"
-    current_step= current_log=
+    current_step='' current_log=''
   else
     say "smoke test: wine is not installed, $smoke_exe not run"
   fi
@@ -402,4 +414,5 @@ if ((${#durations[@]} > 0)); then
   say "step durations (this run):"
   printf '  %s\n' "${durations[@]}"
 fi
-say "use: PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig, CMAKE_PREFIX_PATH=$prefix"
+say "use: PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig, and $prefix in the toolchain's" \
+  "CMAKE_FIND_ROOT_PATH (docs/windows-dependencies.md)"
