@@ -82,14 +82,10 @@ struct Reading {
 ClipboardChange readClipboard(size_t max_text_bytes, DWORD timeout_ms) {
   ClipboardChange change;
   if (HWND owner = GetClipboardOwner(); owner != nullptr) {
-    DWORD pid = 0;
-    GetWindowThreadProcessId(owner, &pid);
-    change.owner_pid = static_cast<int32_t>(pid);
-    change.owner_process = processImageName(pid);
-    wchar_t class_name[256];
-    if (const int length = GetClassNameW(owner, class_name, 256); length > 0) {
-      change.owner_class = narrow(std::wstring_view(class_name, static_cast<size_t>(length)));
-    }
+    WindowOwner found = windowOwner(owner);
+    change.owner_pid = found.pid;
+    change.owner_process = std::move(found.process);
+    change.owner_class = std::move(found.window_class);
   }
   auto reading = std::make_shared<Reading>();
   std::thread([reading, max_text_bytes] {

@@ -25,6 +25,7 @@
 #include "directory_changes.h"
 #include "spooler_jobs.h"
 #include "vigie/platform/process_context.h"
+#include "vigie/protocol/utf8.h"
 #include "win32.h"
 
 namespace vigie::platform {
@@ -41,29 +42,17 @@ bool windowEventsMissing() {
   return ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
 }
 
-std::string truncateTitle(std::string title) {
-  if (title.size() <= kMaxTitleBytes) return title;
-  size_t cut = kMaxTitleBytes;
-  while (cut > 0 && (static_cast<unsigned char>(title[cut]) & 0xC0) == 0x80) --cut;
-  title.resize(cut);
-  return title;
-}
-
 ForegroundWindow describeWindow(HWND window) {
   ForegroundWindow out;
   out.window = reinterpret_cast<uintptr_t>(window);
-  DWORD pid = 0;
-  GetWindowThreadProcessId(window, &pid);
-  out.pid = static_cast<int32_t>(pid);
-  out.process = win32::processImageName(pid);
-  wchar_t class_name[256];
-  if (const int length = GetClassNameW(window, class_name, 256); length > 0) {
-    out.window_class = win32::narrow(std::wstring_view(class_name, static_cast<size_t>(length)));
-  }
+  win32::WindowOwner owner = win32::windowOwner(window);
+  out.pid = owner.pid;
+  out.process = std::move(owner.process);
+  out.window_class = std::move(owner.window_class);
   std::wstring title(static_cast<size_t>(GetWindowTextLengthW(window)) + 1, L'\0');
   const int length = GetWindowTextW(window, title.data(), static_cast<int>(title.size()));
   title.resize(static_cast<size_t>(std::max(length, 0)));
-  out.title = truncateTitle(win32::narrow(title));
+  out.title = protocol::truncateUtf8(win32::narrow(title), kMaxTitleBytes);
   return out;
 }
 

@@ -50,6 +50,8 @@ Status win32Error(const std::string& context, DWORD error) {
   }
 }
 
+namespace {
+
 std::string processImageName(DWORD pid) {
   UniqueHandle process(OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid));
   if (!process.valid()) return {};
@@ -59,6 +61,21 @@ std::string processImageName(DWORD pid) {
   std::wstring_view full(path, size);
   const size_t slash = full.find_last_of(L"\\/");
   return narrow(slash == std::wstring_view::npos ? full : full.substr(slash + 1));
+}
+
+}  // namespace
+
+WindowOwner windowOwner(HWND window) {
+  WindowOwner owner;
+  DWORD pid = 0;
+  GetWindowThreadProcessId(window, &pid);
+  owner.pid = static_cast<int32_t>(pid);
+  owner.process = processImageName(pid);
+  wchar_t class_name[256];
+  if (const int length = GetClassNameW(window, class_name, 256); length > 0) {
+    owner.window_class = narrow(std::wstring_view(class_name, static_cast<size_t>(length)));
+  }
+  return owner;
 }
 
 }  // namespace vigie::platform::win32

@@ -52,7 +52,13 @@ class UniqueHandle {
   HANDLE handle_;
 };
 
-// The executable's file name (no folder) of process `pid`, "" when it cannot be read.
-std::string processImageName(DWORD pid);
+// The process behind a window: its id, its executable's file name (no folder) and the window's
+// class; "" (0) for what cannot be read.
+struct WindowOwner {
+  int32_t pid = 0;
+  std::string process;
+  std::string window_class;
+};
+WindowOwner windowOwner(HWND window);
 
 }  // namespace vigie::platform::win32
