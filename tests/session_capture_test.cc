@@ -680,15 +680,39 @@ TEST_F(SessionCaptureTest, NoticesReachTheNotificationDaemonAndAreRecordedAsShow
     "upload": {"batch_events": 100}, "queue": {"max_age_days": 30}
   })j";
   auto agent = startAgent();
-  auto sensor =
-      startSensor(socket_, "127.0.0.1:9", {daemon.busVariable(), zoneReading(11, 59, 48, 0)});
 
-  // Shown at start: what is recorded, and the period in progress; at 12:00 local, its end and
-  // the next one's start.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  // Shown at start: what is recorded, and the period in progress. The session must start
+  // before 12:00 local: a machine too busy to start the sensor within the 12 s margin gets
+  // another sensor under a fresh zone, and the notices of the late ones are set aside.
+  std::unique_ptr<Subprocess> sensor;
+  size_t set_aside = 0;
   std::vector<protocol::Notice> notices;
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    const int64_t noon_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count() +
+                            12000;
+    sensor =
+        startSensor(socket_, "127.0.0.1:9", {daemon.busVariable(), zoneReading(11, 59, 48, 0)});
+    std::vector<protocol::Event> shown;
+    for (int i = 0; i < 150 && shown.size() < set_aside + 2; ++i) {
+      shown = ofType(EventType::kNoticeShown);
+      if (shown.size() < set_aside + 2) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_GE(shown.size(), set_aside + 2) << "the notices at start were not recorded";
+    // The service stamps an event after the sensor chose it: stamped before noon, chosen before.
+    if (shown[set_aside + 1].time_ms < noon_ms) break;
+    ASSERT_LT(attempt, 3) << "the sensor started after the 12 s margin three times";
+    sensor->signal(SIGTERM);
+    ASSERT_EQ(sensor->wait(), 0);
+    set_aside = noticesIn(queued()).size();
+  }
+
+  // At 12:00 local, the period's end and the next one's start.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (notices.size() < 4 && std::chrono::steady_clock::now() < deadline) {
     notices = noticesIn(queued());
+    notices.erase(notices.begin(), notices.begin() + static_cast<std::ptrdiff_t>(set_aside));
     if (notices.size() < 4) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   const std::vector<protocol::Notice> expected{{"processing", "7/e2e-notice"},
@@ -701,10 +725,15 @@ TEST_F(SessionCaptureTest, NoticesReachTheNotificationDaemonAndAreRecordedAsShow
     EXPECT_EQ(event.session, kSession);
   }
 
-  // What dunst received, in the order shown (its history lists the newest first).
+  // What dunst received from this sensor, in the order shown (its history lists the newest
+  // first; it folds a set-aside sensor's notice into the same one shown again).
   std::vector<testing::ReceivedNotification> received = daemon.received();
+  ASSERT_GE(received.size(), 4u);
+  if (set_aside == 0) {
+    EXPECT_EQ(received.size(), 4u);
+  }
+  received.resize(4);
   std::reverse(received.begin(), received.end());
-  ASSERT_EQ(received.size(), 4u);
   for (const auto& notification : received) EXPECT_EQ(notification.app_name, "Vigie");
   EXPECT_EQ(received[0].summary, "Vigie records how customer data is handled in this session");
   for (const char* part :
@@ -734,7 +763,7 @@ TEST_F(SessionCaptureTest, NoticesReachTheNotificationDaemonAndAreRecordedAsShow
   });
   ASSERT_TRUE(renewed.has_value());
   EXPECT_EQ(std::get<protocol::Notice>(renewed->data).notice_id, "processing");
-  EXPECT_EQ(noticesIn(queued()).size(), 5u);
+  EXPECT_EQ(noticesIn(queued()).size(), set_aside + 5);
 
   // The ids dunst gave are those the sensor reported.
   sensor->signal(SIGTERM);
