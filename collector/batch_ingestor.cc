@@ -9,29 +9,8 @@ namespace vigie::collector {
 
 using protocol::Event;
 
-// The verified chain of one device. `head` mirrors what the store holds; it is loaded on first
-// use and advanced only after a batch is committed.
-struct BatchIngestor::DeviceChain {
-  std::mutex mutex;
-  crypto::SecretKey key;
-  std::optional<ChainHead> head;
-};
-
 BatchIngestor::BatchIngestor(EventStore& store, platform::Clock& clock, IngestObserver* observer)
     : store_(store), clock_(clock), observer_(observer) {}
-
-BatchIngestor::~BatchIngestor() = default;
-
-BatchIngestor::DeviceChain& BatchIngestor::chainOf(const DeviceRecord& device) {
-  std::lock_guard lock(mutex_);
-  auto& chain = chains_[device.device_id];
-  if (!chain || !(chain->key == device.chain_key)) {
-    // New device, or re-enrolled with another key: start again from the stored head.
-    chain = std::make_unique<DeviceChain>();
-    chain->key = device.chain_key;
-  }
-  return *chain;
-}
 
 namespace {
 
@@ -70,35 +49,11 @@ Integrity integrityOf(crypto::ChainBreak::Kind kind) {
   return Integrity::kBadMac;
 }
 
-}  // namespace
-
-StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
-                                             std::span<const Event> events,
-                                             std::span<const std::string_view> received_json) {
-  if (!received_json.empty() && received_json.size() != events.size()) {
-    return Status::invalidArgument("one received JSON text per event is needed");
-  }
-  for (const Event& event : events) {
-    if (event.device != device.device_id) {
-      return Status::invalidArgument("event " + std::to_string(event.seq) + " names device '" +
-                                     event.device + "', but the client certificate is for '" +
-                                     device.device_id + "'");
-    }
-  }
-  DeviceChain& chain = chainOf(device);
-  std::lock_guard lock(chain.mutex);
-  if (!chain.head) {
-    auto head = store_.chainHead(device.device_id);
-    if (!head.isOk()) return head.status();
-    chain.head = *head;
-  }
-
-  const int64_t now_ms = clock_.nowUnixMillis();
-  IngestResult result;
-  BatchWrite write;
-  write.device_id = device.device_id;
-  write.received_ms = now_ms;
-  crypto::ChainVerifier verifier(chain.key, chain.head->last_seq, chain.head->last_mac);
+// Checks each event against the chain as stored; says what to store and what to answer.
+Status verifyBatch(const DeviceRecord& device, std::span<const Event> events,
+                   std::span<const std::string_view> received_json, int64_t now_ms,
+                   LockedChain& chain, IngestResult& result, BatchWrite& write) {
+  crypto::ChainVerifier verifier(device.chain_key, chain.head().last_seq, chain.head().last_mac);
   std::optional<crypto::ChainSigner> signer;  // only for late events, which are rare
   std::string scratch;
 
@@ -109,7 +64,7 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
     if (event.seq <= verifier.lastSeq()) {
       // Behind the head: a replay (same MAC), a rewrite of history (other MAC), or an event that
       // fills an earlier hole.
-      auto stored = store_.storedMac(device.device_id, event.seq);
+      auto stored = chain.storedMac(event.seq);
       if (!stored.isOk()) return stored.status();
       if (stored->has_value()) {
         if (**stored == event.mac) {
@@ -126,7 +81,7 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
       }
       scratch.clear();
       protocol::appendCanonical(scratch, event);
-      if (!signer) signer.emplace(chain.key);
+      if (!signer) signer.emplace(device.chain_key);
       const bool mac_holds = signer->mac(event.prev, scratch) == event.mac;
       if (!mac_holds) {
         result.incidents.push_back(
@@ -155,10 +110,40 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
   write.incidents = result.incidents;
   write.head = {verifier.lastSeq(), verifier.lastMac()};
   result.stored = write.events.size();
-  if (!write.events.empty() || !write.incidents.empty()) {
-    VIGIE_RETURN_IF_ERROR(store_.write(write));
+  return Status::ok();
+}
+
+}  // namespace
+
+StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
+                                             std::span<const Event> events,
+                                             std::span<const std::string_view> received_json) {
+  if (!received_json.empty() && received_json.size() != events.size()) {
+    return Status::invalidArgument("one received JSON text per event is needed");
   }
-  chain.head = write.head;
+  for (const Event& event : events) {
+    if (event.device != device.device_id) {
+      return Status::invalidArgument("event " + std::to_string(event.seq) + " names device '" +
+                                     event.device + "', but the client certificate is for '" +
+                                     device.device_id + "'");
+    }
+  }
+  const int64_t now_ms = clock_.nowUnixMillis();
+  IngestResult result;
+  BatchWrite write;
+  // Runs under the store's lock on the device's chain, which every collector on the same store
+  // takes: the head it reads is the one the batch continues.
+  Status stored =
+      store_.writeVerified(device.device_id, [&](LockedChain& chain) -> StatusOr<BatchWrite> {
+        result = {};
+        write = {};
+        write.device_id = device.device_id;
+        write.received_ms = now_ms;
+        VIGIE_RETURN_IF_ERROR(
+            verifyBatch(device, events, received_json, now_ms, chain, result, write));
+        return StatusOr<BatchWrite>(write);
+      });
+  if (!stored.isOk()) return stored;
   if (observer_ != nullptr && (!write.events.empty() || !write.incidents.empty())) {
     observer_->stored(device, write.events, write.incidents);
   }

@@ -132,40 +132,21 @@ class SqlCipherStore final : public EventStore {
 
   StatusOr<ChainHead> chainHead(std::string_view device_id) override {
     std::lock_guard lock(mutex_);
-    auto stmt =
-        sqlcipher::prepare(db_.get(), "SELECT last_seq, last_mac FROM devices WHERE device_id = ?");
-    if (!stmt.isOk()) return stmt.status();
-    bindText(stmt->get(), 1, device_id);
-    const int rc = sqlite3_step(stmt->get());
-    if (rc == SQLITE_DONE) return Status::notFound("no enrolled device " + std::string(device_id));
-    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: chain head");
-    return ChainHead{static_cast<uint64_t>(sqlcipher::columnInt(stmt->get(), 0)),
-                     macFromBlob(sqlcipher::columnBlob(stmt->get(), 1))};
+    return chainHeadLocked(device_id);
   }
 
   StatusOr<std::optional<Mac>> storedMac(std::string_view device_id, uint64_t seq) override {
     std::lock_guard lock(mutex_);
-    auto stmt =
-        sqlcipher::prepare(db_.get(),
-                           "SELECT e.body FROM events e JOIN devices d ON d.ref = e.device_ref"
-                           " WHERE d.device_id = ? AND e.seq = ?");
-    if (!stmt.isOk()) return stmt.status();
-    bindText(stmt->get(), 1, device_id);
-    sqlcipher::bindInt(stmt->get(), 2, static_cast<int64_t>(seq));
-    const int rc = sqlite3_step(stmt->get());
-    if (rc == SQLITE_DONE) return std::optional<Mac>();
-    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: stored event");
-    auto event = protocol::eventFromJson(sqlcipher::columnBlob(stmt->get(), 0));
-    if (!event.isOk()) return event.status().withContext("store: stored event unreadable");
-    return std::optional<Mac>(event->mac);
+    return storedMacLocked(device_id, seq);
   }
 
-  Status write(const BatchWrite& batch) override {
+  // One writer: the store's mutex and SQLite's write lock (BEGIN IMMEDIATE) hold every chain.
+  Status writeVerified(std::string_view device_id, const BatchVerifier& verify) override {
     std::lock_guard lock(mutex_);
-    auto device = deviceRef(batch.device_id);
+    auto device = deviceRef(device_id);
     if (!device.isOk()) return device.status();
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "BEGIN IMMEDIATE;"));
-    Status written = writeLocked(*device, batch);
+    Status written = verifyAndWrite(device_id, *device, verify);
     if (!written.isOk()) {
       sqlcipher::exec(db_.get(), "ROLLBACK;");
       return written;
@@ -322,6 +303,67 @@ class SqlCipherStore final : public EventStore {
     if (rc == SQLITE_DONE) return Status::notFound("no enrolled device " + std::string(device_id));
     if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: device");
     return DeviceRow{sqlcipher::columnInt(stmt->get(), 0), columnText(stmt->get(), 1)};
+  }
+
+  StatusOr<ChainHead> chainHeadLocked(std::string_view device_id) {
+    auto stmt =
+        sqlcipher::prepare(db_.get(), "SELECT last_seq, last_mac FROM devices WHERE device_id = ?");
+    if (!stmt.isOk()) return stmt.status();
+    bindText(stmt->get(), 1, device_id);
+    const int rc = sqlite3_step(stmt->get());
+    if (rc == SQLITE_DONE) return Status::notFound("no enrolled device " + std::string(device_id));
+    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: chain head");
+    return ChainHead{static_cast<uint64_t>(sqlcipher::columnInt(stmt->get(), 0)),
+                     macFromBlob(sqlcipher::columnBlob(stmt->get(), 1))};
+  }
+
+  StatusOr<std::optional<Mac>> storedMacLocked(std::string_view device_id, uint64_t seq) {
+    auto stmt =
+        sqlcipher::prepare(db_.get(),
+                           "SELECT e.body FROM events e JOIN devices d ON d.ref = e.device_ref"
+                           " WHERE d.device_id = ? AND e.seq = ?");
+    if (!stmt.isOk()) return stmt.status();
+    bindText(stmt->get(), 1, device_id);
+    sqlcipher::bindInt(stmt->get(), 2, static_cast<int64_t>(seq));
+    const int rc = sqlite3_step(stmt->get());
+    if (rc == SQLITE_DONE) return std::optional<Mac>();
+    if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db_.get(), "store: stored event");
+    auto event = protocol::eventFromJson(sqlcipher::columnBlob(stmt->get(), 0));
+    if (!event.isOk()) return event.status().withContext("store: stored event unreadable");
+    return std::optional<Mac>(event->mac);
+  }
+
+  // The chain as this store holds it inside the batch's transaction.
+  class Chain final : public LockedChain {
+   public:
+    Chain(SqlCipherStore& store, std::string_view device_id, ChainHead head)
+        : store_(store), device_id_(device_id), head_(head) {}
+    const ChainHead& head() const override { return head_; }
+    StatusOr<std::optional<Mac>> storedMac(uint64_t seq) override {
+      return store_.storedMacLocked(device_id_, seq);
+    }
+
+   private:
+    SqlCipherStore& store_;
+    std::string_view device_id_;
+    ChainHead head_;
+  };
+
+  Status verifyAndWrite(std::string_view device_id, const DeviceRow& device,
+                        const BatchVerifier& verify) {
+    auto head = chainHeadLocked(device_id);
+    if (!head.isOk()) return head.status();
+    Chain chain(*this, device_id, *head);
+    auto batch = verify(chain);
+    if (!batch.isOk()) return batch.status();
+    if (batch->device_id != device_id) {
+      return Status::invalidArgument("store: a batch of " + batch->device_id + " written as " +
+                                     std::string(device_id) + "'s");
+    }
+    if (batch->events.empty() && batch->incidents.empty() && batch->head == *head) {
+      return Status::ok();
+    }
+    return writeLocked(device, *batch);
   }
 
   Status writeLocked(const DeviceRow& device, const BatchWrite& batch) {

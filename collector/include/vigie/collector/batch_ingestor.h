@@ -1,13 +1,11 @@
 #pragma once
 
 // Verifies a device's batch against the chain the collector already holds and stores it exactly
-// once. Thread-safe: batches of one device are processed one at a time, different devices in
-// parallel.
+// once. Thread-safe, and safe beside other collectors on the same store: a batch is verified
+// under the store's lock on its device's chain.
 
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <span>
 #include <string>
 #include <vector>
@@ -37,7 +35,6 @@ class BatchIngestor {
  public:
   // `observer` (optional) outlives the ingestor.
   BatchIngestor(EventStore& store, platform::Clock& clock, IngestObserver* observer = nullptr);
-  ~BatchIngestor();
 
   // REQUIRES: `events` in strictly increasing seq order (protocol::decodeBatch checks it).
   // `received_json`, when given, holds each event's JSON as the device sent it (one per event),
@@ -52,14 +49,9 @@ class BatchIngestor {
                                 std::span<const std::string_view> received_json = {});
 
  private:
-  struct DeviceChain;
-  DeviceChain& chainOf(const DeviceRecord& device);
-
   EventStore& store_;
   platform::Clock& clock_;
   IngestObserver* observer_;
-  std::mutex mutex_;  // guards chains_ (the map, not the chains)
-  std::map<std::string, std::unique_ptr<DeviceChain>, std::less<>> chains_;
 };
 
 }  // namespace vigie::collector

@@ -1,8 +1,8 @@
 #pragma once
 
 // Where the collector keeps enrolled devices, their events and integrity incidents. The embedded
-// backend is a SQLCipher file (sqlcipher_store.h); a PostgreSQL backend implements the same
-// interface for larger sites. Implementations are thread-safe.
+// backend is a SQLCipher file; the PostgreSQL backend (postgres_store.h) implements the same
+// interface for sites with several collectors. Implementations are thread-safe.
 
 #include <cstdint>
 #include <functional>
@@ -103,6 +103,20 @@ struct HourlyCount {
   uint64_t count = 0;
 };
 
+// A device's chain as the store holds it while a batch of that device is verified and written:
+// no other writer (another thread, another collector on the same database) can change it
+// meanwhile.
+class LockedChain {
+ public:
+  virtual ~LockedChain() = default;
+  virtual const ChainHead& head() const = 0;
+  // The MAC stored for seq, or nullopt when no such event is stored.
+  virtual StatusOr<std::optional<protocol::Mac>> storedMac(uint64_t seq) = 0;
+};
+
+// Verifies a batch against the locked chain and says what to write.
+using BatchVerifier = std::function<StatusOr<BatchWrite>(LockedChain& chain)>;
+
 class EventStore {
  public:
   virtual ~EventStore() = default;
@@ -120,10 +134,16 @@ class EventStore {
   virtual StatusOr<std::optional<protocol::Mac>> storedMac(std::string_view device_id,
                                                            uint64_t seq) = 0;
 
-  // Stores a verified batch: events (whose (device, seq) must be new), incidents, the new chain
-  // head; marks earlier gap incidents covered by an agent.gap in the batch as explained. All or
-  // nothing.
-  virtual Status write(const BatchWrite& batch) = 0;
+  // Locks `device_id`'s chain, runs `verify` against it and stores the batch it returns, in one
+  // transaction: events (whose (device, seq) must be new), incidents, the new chain head; earlier
+  // gap incidents covered by an agent.gap in the batch are marked explained. All or nothing:
+  // nothing is stored when `verify` fails. kNotFound for an unknown device.
+  virtual Status writeVerified(std::string_view device_id, const BatchVerifier& verify) = 0;
+
+  // Stores a batch verified beforehand (tools and tests that build the store's content).
+  Status write(const BatchWrite& batch) {
+    return writeVerified(batch.device_id, [&batch](LockedChain&) { return batch; });
+  }
 
   virtual Status forEachEvent(const EventQuery& query,
                               const std::function<bool(const StoredEvent&)>& visit) = 0;
