@@ -6,6 +6,7 @@ find_package(ZLIB REQUIRED)
 pkg_check_modules(SQLCIPHER REQUIRED IMPORTED_TARGET sqlcipher)
 find_package(Poco REQUIRED COMPONENTS Foundation Util Net NetSSL)
 find_package(CURL REQUIRED)
+find_package(PostgreSQL REQUIRED)  # libpq: the collector's PostgreSQL store
 
 if(VIGIE_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libsqlcipher-dev sqlcipher libssl-dev zlib1g-dev
   libpoco-dev libcurl4-openssl-dev
+  libpq-dev postgresql-15  # the collector's PostgreSQL store; its tests start a server of their own
   libgtest-dev libgmock-dev libbenchmark-dev
   syslog-ng-core syslog-ng-mod-http nginx-light python3
   # the syslog alert output's test talks to a real rsyslogd over TLS: its libraries here, the

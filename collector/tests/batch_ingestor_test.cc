@@ -6,8 +6,7 @@
 
 #include "chained_events.h"
 #include "manual_clock.h"
-#include "temp_dir.h"
-#include "test_keys.h"
+#include "store_backends.h"
 #include "vigie/protocol/json_codec.h"
 
 namespace vigie::collector {
@@ -15,10 +14,10 @@ namespace {
 
 using protocol::Event;
 
-class BatchIngestorTest : public ::testing::Test {
+class BatchIngestorTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto opened = openSqlCipherStore(dir_.file("store.db"), testing::fixedKey(3));
+    auto opened = openEmptyStore(GetParam(), dir_);
     ASSERT_TRUE(opened.isOk()) << opened.status().toString();
     store_ = std::move(opened).value();
     device_.device_id = "dev-5f3a";
@@ -56,7 +55,9 @@ class BatchIngestorTest : public ::testing::Test {
   std::vector<Event> events_;
 };
 
-TEST_F(BatchIngestorTest, ReplayedAndOverlappingBatchesAreStoredOnce) {
+INSTANTIATE_TEST_SUITE_P(Backends, BatchIngestorTest, kBothBackends, backendName);
+
+TEST_P(BatchIngestorTest, ReplayedAndOverlappingBatchesAreStoredOnce) {
   IngestResult first = ingest(0, 10);
   EXPECT_EQ(first.stored, 10u);
   EXPECT_EQ(first.acked_through, 10u);
@@ -78,7 +79,7 @@ TEST_F(BatchIngestorTest, ReplayedAndOverlappingBatchesAreStoredOnce) {
   EXPECT_TRUE(store_->incidents(std::nullopt)->empty());
 }
 
-TEST_F(BatchIngestorTest, ChainContinuesAcrossIngestorRestarts) {
+TEST_P(BatchIngestorTest, ChainContinuesAcrossIngestorRestarts) {
   ingest(0, 10);
   ingestor_ = std::make_unique<BatchIngestor>(*store_, clock_);
   IngestResult next = ingest(10, 20);
@@ -86,7 +87,7 @@ TEST_F(BatchIngestorTest, ChainContinuesAcrossIngestorRestarts) {
   EXPECT_TRUE(next.incidents.empty());
 }
 
-TEST_F(BatchIngestorTest, MissingEventsBecomeAGapIncident) {
+TEST_P(BatchIngestorTest, MissingEventsBecomeAGapIncident) {
   ingest(0, 10);
   IngestResult after_hole = ingest(13, 20);  // seqs 11..13 never arrive
   ASSERT_EQ(after_hole.incidents.size(), 1u);
@@ -103,7 +104,7 @@ TEST_F(BatchIngestorTest, MissingEventsBecomeAGapIncident) {
   EXPECT_EQ(storedSeqs().size(), 20u);
 }
 
-TEST_F(BatchIngestorTest, AlteredEventIsKeptAsEvidenceWithOneIncident) {
+TEST_P(BatchIngestorTest, AlteredEventIsKeptAsEvidenceWithOneIncident) {
   auto& view = std::get<protocol::CrmView>(events_[4].data);
   view.record_id += "X";  // altered after it was sealed
   IngestResult result = ingest(0, 10);
@@ -128,7 +129,7 @@ TEST_F(BatchIngestorTest, AlteredEventIsKeptAsEvidenceWithOneIncident) {
   EXPECT_TRUE(seen);
 }
 
-TEST_F(BatchIngestorTest, RewrittenHistoryIsAForkAndNotStored) {
+TEST_P(BatchIngestorTest, RewrittenHistoryIsAForkAndNotStored) {
   ingest(0, 10);
   std::vector<Event> rewritten(events_.begin() + 2, events_.begin() + 3);
   std::get<protocol::CrmView>(rewritten[0].data).record_id = "someone-else";
@@ -152,7 +153,7 @@ TEST_F(BatchIngestorTest, RewrittenHistoryIsAForkAndNotStored) {
   EXPECT_TRUE(original_kept);
 }
 
-TEST_F(BatchIngestorTest, EventOfAnotherDeviceRefusesTheWholeBatch) {
+TEST_P(BatchIngestorTest, EventOfAnotherDeviceRefusesTheWholeBatch) {
   events_[3].device = "dev-other";
   auto result = ingestor_->ingest(device_, std::span(events_).subspan(0, 10));
   ASSERT_FALSE(result.isOk());
@@ -160,14 +161,14 @@ TEST_F(BatchIngestorTest, EventOfAnotherDeviceRefusesTheWholeBatch) {
   EXPECT_EQ(store_->eventCount().value(), 0u);
 }
 
-TEST_F(BatchIngestorTest, ChainSignedWithAnotherKeyIsAllBadMac) {
+TEST_P(BatchIngestorTest, ChainSignedWithAnotherKeyIsAllBadMac) {
   device_.chain_key = testing::fixedKey(8);
   IngestResult result = ingest(0, 3);
   ASSERT_EQ(result.incidents.size(), 3u);
   for (const Incident& incident : result.incidents) EXPECT_EQ(incident.kind, "bad_mac");
 }
 
-TEST_F(BatchIngestorTest, ReceivedJsonIsStoredAsSentAndMustMatchTheEvents) {
+TEST_P(BatchIngestorTest, ReceivedJsonIsStoredAsSentAndMustMatchTheEvents) {
   std::vector<std::string> json;
   for (size_t i = 0; i < 5; ++i) json.push_back(protocol::toJson(events_[i]));
   std::vector<std::string_view> lines(json.begin(), json.end());

@@ -10,13 +10,6 @@
 
 namespace vigie::testing {
 
-std::pair<int, std::string> runToEnd(const std::vector<std::string>& argv, int uid) {
-  Subprocess command(argv, uid, /*capture_stderr=*/true);
-  std::string output = command.readAllOutput();
-  const int status = command.wait();
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
 DesktopSession::DesktopSession() {
   // -displayfd: Xvfb picks a free display number and writes it to stdout once it accepts clients.
   // Two servers starting at once may pick the same number, and the loser exits ("server already

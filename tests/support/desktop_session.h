@@ -36,7 +36,4 @@ class DesktopSession {
   bool ready_ = false;
 };
 
-// Runs a program to its end; exit code (-1 when killed) and output with stderr.
-std::pair<int, std::string> runToEnd(const std::vector<std::string>& argv, int uid = -1);
-
 }  // namespace vigie::testing

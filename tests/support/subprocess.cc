@@ -90,4 +90,11 @@ std::string Subprocess::readAllOutput() {
   return out;
 }
 
+std::pair<int, std::string> runToEnd(const std::vector<std::string>& argv, int uid) {
+  Subprocess command(argv, uid, /*capture_stderr=*/true);
+  std::string output = command.readAllOutput();
+  const int status = command.wait();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
 }  // namespace vigie::testing

@@ -3,6 +3,7 @@
 #include <sys/types.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vigie::testing {
@@ -40,5 +41,8 @@ class Subprocess {
   bool reaped_ = false;
   std::string early_output_;
 };
+
+// Runs a program to its end; exit code (-1 when killed) and output with stderr.
+std::pair<int, std::string> runToEnd(const std::vector<std::string>& argv, int uid = -1);
 
 }  // namespace vigie::testing

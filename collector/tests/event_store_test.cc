@@ -1,9 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "chained_events.h"
-#include "temp_dir.h"
-#include "test_keys.h"
-#include "vigie/collector/event_store.h"
+#include "store_backends.h"
 
 namespace vigie::collector {
 namespace {
@@ -30,10 +28,10 @@ BatchWrite writeOf(const DeviceRecord& device, const std::vector<Event>& events)
   return write;
 }
 
-class SqlCipherStoreTest : public ::testing::Test {
+class EventStoreTest : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    auto opened = openSqlCipherStore(dir_.file("store.db"), testing::fixedKey(3));
+    auto opened = openEmptyStore(GetParam(), dir_);
     ASSERT_TRUE(opened.isOk()) << opened.status().toString();
     store_ = std::move(opened).value();
   }
@@ -41,7 +39,9 @@ class SqlCipherStoreTest : public ::testing::Test {
   EventStorePtr store_;
 };
 
-TEST_F(SqlCipherStoreTest, DevicesRoundTripAndRevocation) {
+INSTANTIATE_TEST_SUITE_P(Backends, EventStoreTest, kBothBackends, backendName);
+
+TEST_P(EventStoreTest, DevicesRoundTripAndRevocation) {
   ASSERT_TRUE(store_->putDevice(sampleDevice()).isOk());
   auto found = store_->findDevice("dev-5f3a");
   ASSERT_TRUE(found.isOk());
@@ -56,7 +56,7 @@ TEST_F(SqlCipherStoreTest, DevicesRoundTripAndRevocation) {
   EXPECT_FALSE(store_->findDevice("dev-none")->has_value());
 }
 
-TEST_F(SqlCipherStoreTest, BatchIsStoredWithItsChainHeadAndAnsweredByRecordAndUser) {
+TEST_P(EventStoreTest, BatchIsStoredWithItsChainHeadAndAnsweredByRecordAndUser) {
   const DeviceRecord device = sampleDevice();
   ASSERT_TRUE(store_->putDevice(device).isOk());
   const auto events = testing::chainedCrmViews(device.chain_key, 20);
@@ -101,7 +101,7 @@ TEST_F(SqlCipherStoreTest, BatchIsStoredWithItsChainHeadAndAnsweredByRecordAndUs
   EXPECT_GT(count, 0u);
 }
 
-TEST_F(SqlCipherStoreTest, SameSequenceTwiceIsRefusedAndNothingOfThatBatchStays) {
+TEST_P(EventStoreTest, SameSequenceTwiceIsRefusedAndNothingOfThatBatchStays) {
   const DeviceRecord device = sampleDevice();
   ASSERT_TRUE(store_->putDevice(device).isOk());
   const auto events = testing::chainedCrmViews(device.chain_key, 10);
@@ -112,7 +112,7 @@ TEST_F(SqlCipherStoreTest, SameSequenceTwiceIsRefusedAndNothingOfThatBatchStays)
   EXPECT_EQ(store_->chainHead(device.device_id)->last_seq, 5u);
 }
 
-TEST_F(SqlCipherStoreTest, GapIncidentIsExplainedByAgentGapCoveringIt) {
+TEST_P(EventStoreTest, GapIncidentIsExplainedByAgentGapCoveringIt) {
   const DeviceRecord device = sampleDevice();
   ASSERT_TRUE(store_->putDevice(device).isOk());
   BatchWrite first;
@@ -138,7 +138,11 @@ TEST_F(SqlCipherStoreTest, GapIncidentIsExplainedByAgentGapCoveringIt) {
   EXPECT_TRUE(incidents->front().explained);
 }
 
-TEST_F(SqlCipherStoreTest, ReopensWithTheKeyAndRefusesAnotherKey) {
+TEST(SqlCipherStoreTest, ReopensWithTheKeyAndRefusesAnotherKey) {
+  testing::TempDir dir_;
+  auto opened = openSqlCipherStore(dir_.file("store.db"), testing::fixedKey(3));
+  ASSERT_TRUE(opened.isOk()) << opened.status().toString();
+  EventStorePtr store_ = std::move(opened).value();
   ASSERT_TRUE(store_->putDevice(sampleDevice()).isOk());
   store_.reset();
   auto reopened = openSqlCipherStore(dir_.file("store.db"), testing::fixedKey(3));

@@ -1,0 +1,159 @@
+#include "pg_schema.h"
+
+#include <cstdio>
+
+namespace vigie::collector::pg {
+namespace {
+
+// Advisory lock keys: arbitrary constants, the same in every collector.
+constexpr char kMigrationLock[] = "7305196451000001";
+constexpr char kPartitionLock[] = "7305196451000002";
+
+// Migration N is kMigrations[N - 1]. Never edit one that has shipped: add the next.
+// Events are partitioned by the month the collector received them (its clock, not the
+// device's: a device cannot make partitions, and retention drops whole months). (device_id, seq)
+// is not a unique key here (a unique index on a partitioned table must contain the partition
+// key): batches of a device are written under the lock on its devices row, which checks that.
+constexpr const char* kMigrations[] = {
+    R"sql(
+CREATE TABLE devices(
+  device_id text PRIMARY KEY, hostname text NOT NULL, os text NOT NULL, chain_key bytea NOT NULL,
+  certificate_fingerprint text NOT NULL, enrolled_ms bigint NOT NULL,
+  revoked boolean NOT NULL DEFAULT false, brand text NOT NULL DEFAULT '',
+  last_seq bigint NOT NULL DEFAULT 0, last_mac bytea NOT NULL DEFAULT '\x');
+CREATE TABLE events(
+  device_id text NOT NULL, seq bigint NOT NULL, time_ms bigint NOT NULL, user_name text NOT NULL,
+  type text NOT NULL, record_id text, integrity smallint NOT NULL, received_ms bigint NOT NULL,
+  brand text NOT NULL, mac bytea NOT NULL, body text NOT NULL
+) PARTITION BY RANGE (received_ms);
+CREATE INDEX events_by_device_seq ON events(device_id, seq);
+CREATE INDEX events_by_record ON events(record_id, time_ms) WHERE record_id IS NOT NULL;
+CREATE INDEX events_by_user ON events(user_name, time_ms);
+CREATE INDEX events_by_type ON events(type, time_ms);
+CREATE TABLE incidents(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, device_id text NOT NULL,
+  seq bigint NOT NULL, kind text NOT NULL, detail text NOT NULL, detected_ms bigint NOT NULL,
+  explained boolean NOT NULL DEFAULT false, first_missing bigint NOT NULL DEFAULT 0,
+  last_missing bigint NOT NULL DEFAULT 0);
+CREATE INDEX incidents_by_device ON incidents(device_id, seq);
+)sql",
+};
+
+constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
+
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
+int64_t daysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void civilFromDays(int64_t z, int64_t& y, int64_t& m) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const int64_t doe = z - era * 146097;
+  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const int64_t mp = (5 * doy + 2) / 153;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+}
+
+constexpr int64_t kDayMs = 86400000;
+
+MonthPartition partitionFor(int64_t year, int64_t month) {
+  MonthPartition partition;
+  char name[32];
+  std::snprintf(name, sizeof name, "events_%04lld%02lld", static_cast<long long>(year),
+                static_cast<long long>(month));
+  partition.name = name;
+  partition.from_ms = daysFromCivil(year, month, 1) * kDayMs;
+  partition.to_ms =
+      daysFromCivil(month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1) * kDayMs;
+  return partition;
+}
+
+StatusOr<int> currentVersion(Connection& conn) {
+  auto result = conn.exec("SELECT coalesce(max(version), 0) FROM schema_migrations");
+  if (!result.isOk()) return result.status();
+  return std::atoi(PQgetvalue(result->get(), 0, 0));
+}
+
+Status applyMissing(Connection& conn, int from, int64_t now_ms) {
+  for (int version = from + 1; version <= kLatest; ++version) {
+    auto transaction = Transaction::begin(conn);
+    if (!transaction.isOk()) return transaction.status();
+    VIGIE_RETURN_IF_ERROR(conn.run(kMigrations[version - 1]));
+    auto recorded = conn.exec("INSERT INTO schema_migrations(version, applied_ms) VALUES ($1, $2)",
+                              {std::to_string(version), std::to_string(now_ms)});
+    if (!recorded.isOk()) return recorded.status();
+    VIGIE_RETURN_IF_ERROR(transaction->commit());
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+int latestSchemaVersion() { return kLatest; }
+
+StatusOr<int> migrate(Connection& conn, int64_t now_ms) {
+  auto locked = conn.exec(std::string("SELECT pg_advisory_lock(") + kMigrationLock + ")");
+  if (!locked.isOk()) return locked.status();
+  auto migrated = [&]() -> StatusOr<int> {
+    VIGIE_RETURN_IF_ERROR(
+        conn.run("CREATE TABLE IF NOT EXISTS schema_migrations("
+                 " version integer PRIMARY KEY, applied_ms bigint NOT NULL)"));
+    auto version = currentVersion(conn);
+    if (!version.isOk()) return version.status();
+    if (*version > kLatest) {
+      return Status::failedPrecondition("postgresql: the database schema is at version " +
+                                        std::to_string(*version) +
+                                        ", newer than this collector knows (" +
+                                        std::to_string(kLatest) + "): upgrade the collector");
+    }
+    VIGIE_RETURN_IF_ERROR(applyMissing(conn, *version, now_ms));
+    return kLatest;
+  }();
+  (void)conn.exec(std::string("SELECT pg_advisory_unlock(") + kMigrationLock + ")");
+  return migrated;
+}
+
+MonthPartition monthPartitionOf(int64_t time_ms) {
+  const int64_t days = (time_ms >= 0 ? time_ms : time_ms - kDayMs + 1) / kDayMs;
+  int64_t year = 0;
+  int64_t month = 0;
+  civilFromDays(days, year, month);
+  return partitionFor(year, month);
+}
+
+std::optional<MonthPartition> monthPartitionNamed(std::string_view name) {
+  constexpr std::string_view kPrefix = "events_";
+  if (name.size() != kPrefix.size() + 6 || name.substr(0, kPrefix.size()) != kPrefix) {
+    return std::nullopt;
+  }
+  int64_t digits = 0;
+  for (const char c : name.substr(kPrefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    digits = digits * 10 + (c - '0');
+  }
+  const int64_t month = digits % 100;
+  if (month < 1 || month > 12) return std::nullopt;
+  return partitionFor(digits / 100, month);
+}
+
+Status ensurePartition(Connection& conn, const MonthPartition& month) {
+  auto transaction = Transaction::begin(conn);
+  if (!transaction.isOk()) return transaction.status();
+  auto locked = conn.exec(std::string("SELECT pg_advisory_xact_lock(") + kPartitionLock + ")");
+  if (!locked.isOk()) return locked.status();
+  // The name and bounds are computed here from a time, not taken from input.
+  VIGIE_RETURN_IF_ERROR(conn.run(
+      "CREATE TABLE IF NOT EXISTS " + month.name + " PARTITION OF events FOR VALUES FROM (" +
+      std::to_string(month.from_ms) + ") TO (" + std::to_string(month.to_ms) + ")"));
+  return transaction->commit();
+}
+
+}  // namespace vigie::collector::pg

@@ -1,0 +1,38 @@
+#pragma once
+
+// The store tests run on both backends: the embedded SQLCipher file and PostgreSQL (a real
+// server of the test program's own, a fresh database per test).
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "postgres_server.h"
+#include "temp_dir.h"
+#include "test_keys.h"
+#include "vigie/collector/event_store.h"
+#include "vigie/collector/postgres_store.h"
+
+namespace vigie::collector {
+
+enum class Backend { kSqlCipher, kPostgres };
+
+inline std::string backendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlCipher ? "SqlCipher" : "Postgres";
+}
+
+inline const auto kBothBackends = ::testing::Values(Backend::kSqlCipher, Backend::kPostgres);
+
+// A new, empty store of `backend`; a SQLCipher file goes into `dir`.
+inline StatusOr<EventStorePtr> openEmptyStore(Backend backend, const testing::TempDir& dir) {
+  if (backend == Backend::kSqlCipher) {
+    return openSqlCipherStore(dir.file("store.db"), testing::fixedKey(3));
+  }
+  auto& server = testing::PostgresServer::shared();
+  if (!server.running()) return Status::ioError("test PostgreSQL server: " + server.error());
+  auto opened = openPostgresStore({server.createDatabase(), 2}, 1764337698000);
+  if (!opened.isOk()) return opened.status();
+  return EventStorePtr(std::move(opened).value());
+}
+
+}  // namespace vigie::collector
