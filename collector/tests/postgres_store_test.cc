@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <signal.h>
 
 #include <atomic>
 #include <thread>
@@ -11,6 +12,7 @@
 #include "chained_events.h"
 #include "manual_clock.h"
 #include "postgres_server.h"
+#include "subprocess.h"
 #include "test_keys.h"
 #include "vigie/collector/batch_ingestor.h"
 
@@ -232,6 +234,51 @@ TEST_F(PostgresStoreTest, AServerRestartFailsTheBatchesMeanwhileAndLosesNothing)
   EXPECT_EQ(again->stored, 10u);
   ASSERT_TRUE(ingestor.ingest(device, std::span(events).subspan(5, 25)).isOk());
   EXPECT_EQ(storedSeqs(*store, device.device_id), oneTo(30));
+  EXPECT_TRUE(store->incidents(device.device_id)->empty());
+}
+
+// A collector killed (SIGKILL) while it ingests: the server rolls back the batch it was writing;
+// what it acknowledged stays; the agent sends everything again to another collector, which
+// stores each event once in an unbroken chain.
+TEST_F(PostgresStoreTest, ACollectorKilledMidIngestLosesNothingAndDoublesNothing) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  const DeviceRecord device = deviceNamed("dev-k", 4);
+  ASSERT_TRUE(store->putDevice(device).isOk());
+  constexpr size_t kBatches = 400;
+  constexpr size_t kSize = 50;
+  testing::Subprocess writer({VIGIE_PG_INGEST_WRITER, conninfo_, device.device_id, "4",
+                              std::to_string(kBatches), std::to_string(kSize)});
+  // Killed after its 20th acknowledgement, somewhere in a later batch.
+  size_t acknowledged = 0;
+  for (std::string line = writer.readLine(); !line.empty() && acknowledged < 20;
+       line = writer.readLine()) {
+    acknowledged = std::stoul(line.substr(line.find(' ') + 1));
+  }
+  ASSERT_EQ(acknowledged, 20u) << "the writer stopped early";
+  writer.signal(SIGKILL);
+  writer.wait();
+
+  // Whatever the killed collector committed is whole batches, a prefix of the chain.
+  const uint64_t head = store->chainHead(device.device_id)->last_seq;
+  EXPECT_GE(head, 20 * kSize);
+  EXPECT_LT(head, kBatches * kSize) << "killed after its end";
+  EXPECT_EQ(head % kSize, 0u);
+  EXPECT_EQ(storedSeqs(*store, device.device_id), oneTo(head));
+
+  testing::ManualClock clock;
+  BatchIngestor ingestor(*store, clock);
+  const auto events =
+      testing::chainedCrmViews(device.chain_key, kBatches * kSize, device.device_id);
+  uint64_t duplicates = 0;
+  for (size_t b = 0; b < kBatches; ++b) {
+    auto result = ingestor.ingest(device, std::span(events).subspan(b * kSize, kSize));
+    ASSERT_TRUE(result.isOk()) << result.status().toString();
+    EXPECT_TRUE(result->incidents.empty());
+    duplicates += result->duplicates;
+  }
+  EXPECT_EQ(duplicates, head);
+  EXPECT_EQ(storedSeqs(*store, device.device_id), oneTo(kBatches * kSize));
   EXPECT_TRUE(store->incidents(device.device_id)->empty());
 }
 

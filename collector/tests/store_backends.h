@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "postgres_server.h"
@@ -19,6 +20,11 @@ enum class Backend { kSqlCipher, kPostgres };
 
 inline std::string backendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlCipher ? "SqlCipher" : "Postgres";
+}
+
+// How GoogleTest (and ctest's test names) show the parameter.
+inline void PrintTo(Backend backend, std::ostream* out) {
+  *out << (backend == Backend::kSqlCipher ? "SqlCipher" : "Postgres");
 }
 
 inline const auto kBothBackends = ::testing::Values(Backend::kSqlCipher, Backend::kPostgres);
