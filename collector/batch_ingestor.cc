@@ -1,5 +1,6 @@
 #include "vigie/collector/batch_ingestor.h"
 
+#include <cstdint>
 #include <optional>
 
 #include "vigie/crypto/hmac_chain.h"
@@ -122,6 +123,11 @@ StatusOr<IngestResult> BatchIngestor::ingest(const DeviceRecord& device,
     return Status::invalidArgument("one received JSON text per event is needed");
   }
   for (const Event& event : events) {
+    // Stores keep sequence numbers as signed 64-bit integers (SQLite, PostgreSQL's bigint).
+    if (event.seq > static_cast<uint64_t>(INT64_MAX)) {
+      return Status::invalidArgument("event sequence number " + std::to_string(event.seq) +
+                                     " is out of range");
+    }
     if (event.device != device.device_id) {
       return Status::invalidArgument("event " + std::to_string(event.seq) + " names device '" +
                                      event.device + "', but the client certificate is for '" +

@@ -146,12 +146,18 @@ class SqlCipherStore final : public EventStore {
     auto device = deviceRef(device_id);
     if (!device.isOk()) return device.status();
     VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "BEGIN IMMEDIATE;"));
-    Status written = verifyAndWrite(device_id, *device, verify);
-    if (!written.isOk()) {
-      sqlcipher::exec(db_.get(), "ROLLBACK;");
-      return written;
-    }
-    return sqlcipher::exec(db_.get(), "COMMIT;");
+    // Rolled back on every way out but a commit, an exception from `verify` included.
+    struct Rollback {
+      sqlite3* db;
+      bool armed = true;
+      ~Rollback() {
+        if (armed) (void)sqlcipher::exec(db, "ROLLBACK;");
+      }
+    } rollback{db_.get()};
+    VIGIE_RETURN_IF_ERROR(verifyAndWrite(device_id, *device, verify));
+    Status committed = sqlcipher::exec(db_.get(), "COMMIT;");
+    rollback.armed = !committed.isOk();
+    return committed;
   }
 
   Status forEachEvent(const EventQuery& query,

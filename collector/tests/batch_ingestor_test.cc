@@ -161,6 +161,14 @@ TEST_P(BatchIngestorTest, EventOfAnotherDeviceRefusesTheWholeBatch) {
   EXPECT_EQ(store_->eventCount().value(), 0u);
 }
 
+TEST_P(BatchIngestorTest, ASequenceNumberBeyondWhatStoresHoldRefusesTheWholeBatch) {
+  events_[4].seq = static_cast<uint64_t>(INT64_MAX) + 1;
+  auto result = ingestor_->ingest(device_, std::span(events_).subspan(0, 5));
+  ASSERT_FALSE(result.isOk());
+  EXPECT_EQ(result.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->eventCount().value(), 0u);
+}
+
 TEST_P(BatchIngestorTest, ChainSignedWithAnotherKeyIsAllBadMac) {
   device_.chain_key = testing::fixedKey(8);
   IngestResult result = ingest(0, 3);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "chained_events.h"
 #include "store_backends.h"
 
@@ -99,6 +101,37 @@ TEST_P(EventStoreTest, BatchIsStoredWithItsChainHeadAndAnsweredByRecordAndUser) 
                                  })
                   .isOk());
   EXPECT_GT(count, 0u);
+}
+
+TEST_P(EventStoreTest, QueriesByTypeAnswerOnlyThoseTypes) {
+  const DeviceRecord device = sampleDevice();
+  ASSERT_TRUE(store_->putDevice(device).isOk());
+  auto events = testing::chainedCrmViews(device.chain_key, 6);
+  Event gap = testing::sampleEvent(protocol::EventType::kAgentGap);
+  gap.device = device.device_id;
+  gap.seq = 7;
+  events.push_back(gap);
+  ASSERT_TRUE(store_->write(writeOf(device, events)).isOk());
+  const auto count = [&](std::vector<protocol::EventType> types) {
+    EventQuery query;
+    query.types = std::move(types);
+    size_t found = 0;
+    EXPECT_TRUE(store_
+                    ->forEachEvent(query,
+                                   [&](const StoredEvent& stored) {
+                                     EXPECT_NE(std::find(query.types.begin(), query.types.end(),
+                                                         stored.event.type),
+                                               query.types.end());
+                                     ++found;
+                                     return true;
+                                   })
+                    .isOk());
+    return found;
+  };
+  EXPECT_EQ(count({protocol::EventType::kCrmView}), 6u);
+  EXPECT_EQ(count({protocol::EventType::kAgentGap}), 1u);
+  EXPECT_EQ(count({protocol::EventType::kCrmView, protocol::EventType::kAgentGap}), 7u);
+  EXPECT_EQ(count({protocol::EventType::kFileExport}), 0u);
 }
 
 TEST_P(EventStoreTest, SameSequenceTwiceIsRefusedAndNothingOfThatBatchStays) {

@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "chained_events.h"
@@ -66,6 +67,20 @@ class PostgresStoreTest : public ::testing::Test {
     PQfinish(conn);
   }
 
+  // How many server sessions are open under `application_name`.
+  int sessionsNamed(const std::string& name) {
+    PGconn* conn = PQconnectdb(conninfo_.c_str());
+    const char* values[] = {name.c_str()};
+    PGresult* result =
+        PQexecParams(conn, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", 1,
+                     nullptr, values, nullptr, nullptr, 0);
+    const int count =
+        PQresultStatus(result) == PGRES_TUPLES_OK ? std::atoi(PQgetvalue(result, 0, 0)) : -1;
+    PQclear(result);
+    PQfinish(conn);
+    return count;
+  }
+
   std::vector<uint64_t> storedSeqs(EventStore& store, const std::string& device) {
     std::vector<uint64_t> seqs;
     EventQuery query;
@@ -123,6 +138,27 @@ TEST_F(PostgresStoreTest, ABadConnectionStringIsAClearErrorWithoutThePassword) {
   EXPECT_NE(refused.status().message().find("cannot connect"), std::string::npos)
       << refused.status().toString();
   EXPECT_EQ(refused.status().message().find("not-the-password-42"), std::string::npos);
+}
+
+TEST_F(PostgresStoreTest, AMalformedConnectionStringIsRefusedWithoutQuotingIt) {
+  for (const char* conninfo : {"postgresql://vigie:pa%zzword-77@127.0.0.1/x",
+                               "host=127.0.0.1 password=secret words-77 dbname"}) {
+    auto refused = openPostgresStore({conninfo, 1}, utcMs(2026, 12));
+    ASSERT_FALSE(refused.isOk()) << conninfo;
+    EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ(refused.status().message().find("-77"), std::string::npos)
+        << refused.status().toString();
+  }
+}
+
+TEST_F(PostgresStoreTest, TextWithANulCharacterIsRefusedNotCutShort) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  DeviceRecord device = deviceNamed("dev-n", 5);
+  device.hostname = std::string("ws-1\0hidden", 11);
+  const Status refused = store->putDevice(device);
+  EXPECT_EQ(refused.code(), Status::Code::kInvalidArgument) << refused.toString();
+  EXPECT_FALSE(store->findDevice("dev-n")->has_value());
 }
 
 TEST_F(PostgresStoreTest, RetentionDropsWholeMonthsOfReception) {
@@ -245,10 +281,11 @@ TEST_F(PostgresStoreTest, ACollectorKilledMidIngestLosesNothingAndDoublesNothing
   ASSERT_TRUE(store);
   const DeviceRecord device = deviceNamed("dev-k", 4);
   ASSERT_TRUE(store->putDevice(device).isOk());
-  constexpr size_t kBatches = 400;
+  constexpr size_t kBatches = 1000;
   constexpr size_t kSize = 50;
-  testing::Subprocess writer({VIGIE_PG_INGEST_WRITER, conninfo_, device.device_id, "4",
-                              std::to_string(kBatches), std::to_string(kSize)});
+  testing::Subprocess writer({VIGIE_PG_INGEST_WRITER, conninfo_ + " application_name=killed",
+                              device.device_id, "4", std::to_string(kBatches),
+                              std::to_string(kSize)});
   // Killed after its 20th acknowledgement, somewhere in a later batch.
   size_t acknowledged = 0;
   for (std::string line = writer.readLine(); !line.empty() && acknowledged < 20;
@@ -258,6 +295,12 @@ TEST_F(PostgresStoreTest, ACollectorKilledMidIngestLosesNothingAndDoublesNothing
   ASSERT_EQ(acknowledged, 20u) << "the writer stopped early";
   writer.signal(SIGKILL);
   writer.wait();
+  // Its server session ends when the server sees the connection closed: a commit already sent
+  // may still land until then.
+  for (int i = 0; i < 200 && sessionsNamed("killed") > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(sessionsNamed("killed"), 0);
 
   // Whatever the killed collector committed is whole batches, a prefix of the chain.
   const uint64_t head = store->chainHead(device.device_id)->last_seq;

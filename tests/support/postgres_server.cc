@@ -95,8 +95,12 @@ PostgresServer::PostgresServer(Durability durability) : durability_(durability) 
     error_ = "initdb failed: " + output;
     return;
   }
-  port_ = freeLoopbackPort();
-  start();
+  // The port is free when picked, but another program may take it before the server binds it:
+  // a few tries.
+  for (int attempt = 0; attempt < 3 && !running_; ++attempt) {
+    port_ = freeLoopbackPort();
+    start();
+  }
 }
 
 PostgresServer::~PostgresServer() {
@@ -141,13 +145,18 @@ std::string PostgresServer::conninfo(const std::string& database) const {
 std::string PostgresServer::createDatabase() {
   const std::string name = "vigie_test_" + std::to_string(++databases_);
   PGconn* conn = PQconnectdb(conninfo("postgres").c_str());
+  bool created = false;
   if (PQstatus(conn) == CONNECTION_OK) {
-    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
-    PQclear(PQexec(conn, ("DROP DATABASE IF EXISTS " + name).c_str()));
-    PQclear(PQexec(conn, ("CREATE DATABASE " + name).c_str()));
+    PGresult* result = PQexec(conn, ("CREATE DATABASE " + name).c_str());
+    created = PQresultStatus(result) == PGRES_COMMAND_OK;
+    if (!created) error_ = "CREATE DATABASE failed: " + std::string(PQresultErrorMessage(result));
+    PQclear(result);
+  } else {
+    error_ = "cannot connect to the test server: " + std::string(PQerrorMessage(conn));
   }
   PQfinish(conn);
-  return conninfo(name);
+  // A connection string that cannot connect makes the test fail with the reason above.
+  return created ? conninfo(name) : conninfo("no_database_made");
 }
 
 }  // namespace vigie::testing

@@ -41,22 +41,70 @@ std::string byteaValue(const PGresult* result, int row, int column) {
   return bytes;
 }
 
+namespace {
+
+// Removes every occurrence of `secret` from `text`.
+void redact(std::string& text, const std::string& secret) {
+  if (secret.empty()) return;
+  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "***");
+  }
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
 StatusOr<std::unique_ptr<Connection>> Connection::open(const std::string& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+  // Parsed first: libpq's message about a malformed string quotes the string, password included.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    PQfreemem(parse_error);
+    return Status::invalidArgument(
+        "postgresql: the connection string is malformed (key=value pairs or a postgresql:// URI)");
+  }
+  std::string password;
+  for (const PQconninfoOption* option = parsed; option->keyword != nullptr; ++option) {
+    if (std::string_view(option->keyword) == "password" && option->val != nullptr) {
+      password = option->val;
+    }
+  }
+  PQconninfoFree(parsed);
+
+  // Defaults first, the given string after them (it overrides): a collector whose peer vanished
+  // without closing the connection (host down, network cut) is noticed within a minute, not
+  // after the system's two hours of TCP keepalive, so that its device locks are let go.
+  const char* const keywords[] = {"keepalives",
+                                  "keepalives_idle",
+                                  "keepalives_interval",
+                                  "keepalives_count",
+                                  "tcp_user_timeout",
+                                  "dbname",
+                                  nullptr};
+  const char* const values[] = {"1", "20", "10", "3", "60000", conninfo.c_str(), nullptr};
+  PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::resourceExhausted("postgresql: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
-    // libpq's message names the host and the reason, never the password.
-    std::string message = "postgresql: cannot connect: ";
-    message += PQerrorMessage(conn);
-    while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-      message.pop_back();
-    }
+    std::string message = "postgresql: cannot connect: " + trimmed(PQerrorMessage(conn));
+    redact(message, password);
     PQfinish(conn);
     return Status::ioError(std::move(message));
   }
-  // The server's notices ("already exists, skipping") are expected, not for the log.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
-  return std::unique_ptr<Connection>(new Connection(conn));
+  // The server's notices ("already exists, skipping") are expected, not for the log; its error
+  // details ("Failing row contains ...") may hold keys or personal data: left out.
+  PQsetNoticeProcessor(
+      conn, [](void*, const char*) {}, nullptr);
+  PQsetErrorVerbosity(conn, PQERRORS_TERSE);
+  auto connection = std::unique_ptr<Connection>(new Connection(conn));
+  // A batch waits for its device's lock at most 30 s (then fails and is sent again); a
+  // transaction left idle by a stuck collector is ended by the server.
+  VIGIE_RETURN_IF_ERROR(
+      connection->run("SET lock_timeout = '30s'; SET idle_in_transaction_session_timeout = '60s'"));
+  return connection;
 }
 
 Connection::~Connection() { PQfinish(conn_); }
@@ -65,14 +113,12 @@ Status Connection::check(const PGresult* result, std::string_view sql) const {
   const ExecStatusType status = result != nullptr ? PQresultStatus(result) : PGRES_FATAL_ERROR;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return Status::ok();
   // The statement's first words say which step failed without repeating its parameters.
-  std::string message = "postgresql: " + std::string(sql.substr(0, sql.find_first_of("(\n")));
+  std::string message = "postgresql: " + std::string(sql.substr(0, sql.find_first_of("($\n")));
   const char* state = result != nullptr ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
   if (state != nullptr) message += std::string(" [") + state + "]";
   message += ": ";
-  message += result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_);
-  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) {
-    message.pop_back();
-  }
+  message =
+      trimmed(message + (result != nullptr ? PQresultErrorMessage(result) : PQerrorMessage(conn_)));
   if (!healthy()) message += " (connection lost)";
   if (state != nullptr && std::string_view(state) == "23505") {
     return Status::failedPrecondition(std::move(message));
@@ -83,7 +129,13 @@ Status Connection::check(const PGresult* result, std::string_view sql) const {
 StatusOr<Result> Connection::exec(std::string_view sql, const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
-  for (const Param& param : params) values.push_back(param ? param->c_str() : nullptr);
+  for (const Param& param : params) {
+    // libpq takes C strings: a NUL inside would cut the value short without a word.
+    if (param && param->find('\0') != std::string::npos) {
+      return Status::invalidArgument("postgresql: a text value holds a NUL character");
+    }
+    values.push_back(param ? param->c_str() : nullptr);
+  }
   const std::string text(sql);
   Result result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
                              values.data(), nullptr, nullptr, 0));
@@ -137,7 +189,9 @@ void ConnectionPool::release(std::unique_ptr<Connection> conn) {
 }
 
 StatusOr<Transaction> Transaction::begin(Connection& conn) {
-  VIGIE_RETURN_IF_ERROR(conn.run("BEGIN"));
+  // Read committed, whatever the server's default: a device's batches queue on its row lock
+  // instead of failing with serialization errors.
+  VIGIE_RETURN_IF_ERROR(conn.run("BEGIN ISOLATION LEVEL READ COMMITTED"));
   return Transaction(conn);
 }
 

@@ -149,10 +149,20 @@ Status ensurePartition(Connection& conn, const MonthPartition& month) {
   if (!transaction.isOk()) return transaction.status();
   auto locked = conn.exec(std::string("SELECT pg_advisory_xact_lock(") + kPartitionLock + ")");
   if (!locked.isOk()) return locked.status();
-  // The name and bounds are computed here from a time, not taken from input.
-  VIGIE_RETURN_IF_ERROR(conn.run(
-      "CREATE TABLE IF NOT EXISTS " + month.name + " PARTITION OF events FOR VALUES FROM (" +
-      std::to_string(month.from_ms) + ") TO (" + std::to_string(month.to_ms) + ")"));
+  auto attached = conn.exec(
+      "SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+      " WHERE i.inhparent = 'events'::regclass AND c.relname = $1",
+      {month.name});
+  if (!attached.isOk()) return attached.status();
+  if (PQntuples(attached->get()) > 0) return transaction->commit();
+  // Made apart, then attached: ATTACH locks events against other DDL only, while
+  // CREATE TABLE ... PARTITION OF would wait for (and stop) every insert and query. The name and
+  // bounds are computed here from a time, not taken from input.
+  VIGIE_RETURN_IF_ERROR(conn.run("CREATE TABLE IF NOT EXISTS " + month.name +
+                                 " (LIKE events INCLUDING DEFAULTS INCLUDING CONSTRAINTS)"));
+  VIGIE_RETURN_IF_ERROR(conn.run("ALTER TABLE events ATTACH PARTITION " + month.name +
+                                 " FOR VALUES FROM (" + std::to_string(month.from_ms) + ") TO (" +
+                                 std::to_string(month.to_ms) + ")"));
   return transaction->commit();
 }
 

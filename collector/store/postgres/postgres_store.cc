@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <set>
+#include <utility>
 
 #include "pg_connection.h"
 #include "pg_schema.h"
@@ -24,6 +25,8 @@ using protocol::Mac;
 constexpr size_t kRowsPerInsert = 500;
 // Rows per FETCH when a query's result is walked.
 constexpr int kRowsPerFetch = 1000;
+// Partitions are named events_YYYYMM: reception times from 1970 to 9999.
+constexpr int64_t kYear10000Ms = 253402300800000;
 
 std::string text(const PGresult* result, int row, int column) {
   return {PQgetvalue(result, row, column), static_cast<size_t>(PQgetlength(result, row, column))};
@@ -78,9 +81,13 @@ class Store final : public PostgresStore {
     if (!conn.isOk()) return conn.status();
     auto version = pg::migrate(**conn, now_ms);
     if (!version.isOk()) return version.status();
-    const pg::MonthPartition current = pg::monthPartitionOf(now_ms);
-    VIGIE_RETURN_IF_ERROR(ensureMonth(**conn, current));
-    return ensureMonth(**conn, pg::monthPartitionOf(current.to_ms));
+    // This month and the next two, so that ingest seldom has to make one.
+    pg::MonthPartition month = pg::monthPartitionOf(now_ms);
+    for (int ahead = 0; ahead < 3; ++ahead) {
+      VIGIE_RETURN_IF_ERROR(ensureMonth(**conn, month));
+      month = pg::monthPartitionOf(month.to_ms);
+    }
+    return Status::ok();
   }
 
   Status putDevice(const DeviceRecord& device) override {
@@ -129,17 +136,17 @@ class Store final : public PostgresStore {
   }
 
   Status writeVerified(std::string_view device_id, const BatchVerifier& verify) override {
-    auto conn = pool_.acquire();
-    if (!conn.isOk()) return conn.status();
-    // A batch received in a month whose partition this collector has not seen: made, then the
-    // batch verified again from the start (the lock was let go meanwhile).
-    for (int attempt = 0;; ++attempt) {
-      std::optional<pg::MonthPartition> missing;
-      VIGIE_RETURN_IF_ERROR(writeOnce(**conn, device_id, verify, missing));
-      if (!missing) return Status::ok();
-      if (attempt > 0) return Status::ioError("store: no partition for " + missing->name);
-      VIGIE_RETURN_IF_ERROR(ensureMonth(**conn, *missing));
-    }
+    return retryOnLostConnection([&](Connection& conn) -> Status {
+      // A batch received in a month whose partition this collector has not seen: made, then the
+      // batch verified again from the start (the lock was let go meanwhile).
+      for (int attempt = 0;; ++attempt) {
+        std::optional<pg::MonthPartition> missing;
+        VIGIE_RETURN_IF_ERROR(writeOnce(conn, device_id, verify, missing));
+        if (!missing) return Status::ok();
+        if (attempt > 0) return Status::ioError("store: no partition for " + missing->name);
+        VIGIE_RETURN_IF_ERROR(ensureMonth(conn, *missing));
+      }
+    });
   }
 
   Status forEachEvent(const EventQuery& query,
@@ -148,22 +155,24 @@ class Store final : public PostgresStore {
         "DECLARE walk NO SCROLL CURSOR FOR SELECT body, integrity, received_ms, brand FROM events"
         " WHERE time_ms >= $1 AND time_ms < $2";
     std::vector<Param> params{std::to_string(query.from_ms), std::to_string(query.to_ms)};
-    const auto add = [&](const char* condition, std::string value) {
+    // `condition` holds "$" where the parameter's number goes.
+    const auto add = [&](std::string_view condition, std::string value) {
       params.push_back(std::move(value));
+      const size_t at = condition.find('$');
       sql += " AND ";
-      sql += condition;
-      sql += " $" + std::to_string(params.size());
+      sql += condition.substr(0, at + 1);
+      sql += std::to_string(params.size());
+      sql += condition.substr(at + 1);
     };
-    if (query.device_id) add("device_id =", *query.device_id);
-    if (query.user) add("user_name =", *query.user);
-    if (query.record_id) add("record_id =", *query.record_id);
+    if (query.device_id) add("device_id = $", *query.device_id);
+    if (query.user) add("user_name = $", *query.user);
+    if (query.record_id) add("record_id = $", *query.record_id);
     if (!query.types.empty()) {
       std::string names = "{";
       for (size_t i = 0; i < query.types.size(); ++i) {
         names += (i == 0 ? "" : ",") + std::string(protocol::typeName(query.types[i]));
       }
-      add("type = ANY", names + "}");
-      sql += "::text[]";
+      add("type = ANY($::text[])", names + "}");
     }
     sql += " ORDER BY time_ms, device_id, seq";
     if (query.limit != SIZE_MAX) sql += " LIMIT " + std::to_string(query.limit);
@@ -253,8 +262,11 @@ class Store final : public PostgresStore {
     for (int row = 0; row < PQntuples(partitions->get()); ++row) {
       const auto month = pg::monthPartitionNamed(text(partitions->get(), row, 0));
       if (!month || month->to_ms > cutoff_ms) continue;
-      // The name is one of ours, checked above: events_ and six digits.
-      VIGIE_RETURN_IF_ERROR((*conn)->run("DROP TABLE IF EXISTS " + month->name));
+      // The name is one of ours, checked above: events_ and six digits. Detached without
+      // stopping ingest or queries on the other months, then dropped.
+      VIGIE_RETURN_IF_ERROR(
+          (*conn)->run("ALTER TABLE events DETACH PARTITION " + month->name + " CONCURRENTLY"));
+      VIGIE_RETURN_IF_ERROR((*conn)->run("DROP TABLE " + month->name));
       {
         std::lock_guard lock(months_mutex_);
         months_.erase(month->name);
@@ -265,10 +277,23 @@ class Store final : public PostgresStore {
   }
 
  private:
+  // Runs `work` on a pooled connection; once more on a new one when the connection it got was
+  // lost before or during the work (a server restarted since: pooled connections look alive
+  // until used). Safe for everything here: a write either committed, and is then found again
+  // (a duplicate, an upsert), or was rolled back.
+  template <typename Work>
+  auto retryOnLostConnection(Work&& work) -> decltype(work(std::declval<Connection&>())) {
+    for (int attempt = 0;; ++attempt) {
+      auto conn = pool_.acquire();
+      if (!conn.isOk()) return conn.status();
+      auto done = work(**conn);
+      if (done.isOk() || (*conn)->healthy() || attempt > 0) return done;
+    }
+  }
+
   StatusOr<Result> execute(std::string_view sql, const std::vector<Param>& params) {
-    auto conn = pool_.acquire();
-    if (!conn.isOk()) return conn.status();
-    return (*conn)->exec(sql, params);
+    return retryOnLostConnection(
+        [&](Connection& conn) -> StatusOr<Result> { return conn.exec(sql, params); });
   }
 
   StatusOr<std::vector<DeviceRecord>> selectDevices(std::optional<std::string_view> device_id) {
@@ -357,6 +382,9 @@ class Store final : public PostgresStore {
       return transaction->commit();
     }
     if (!batch->events.empty()) {
+      if (batch->received_ms < 0 || batch->received_ms >= kYear10000Ms) {
+        return Status::invalidArgument("store: reception time out of range (the clock?)");
+      }
       const pg::MonthPartition month = pg::monthPartitionOf(batch->received_ms);
       if (!knownMonth(month.name)) {
         missing = month;

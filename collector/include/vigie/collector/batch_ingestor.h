@@ -39,7 +39,8 @@ class BatchIngestor {
   // REQUIRES: `events` in strictly increasing seq order (protocol::decodeBatch checks it).
   // `received_json`, when given, holds each event's JSON as the device sent it (one per event),
   // stored as is; otherwise the events are encoded again.
-  // An event stamped with another device id -> kInvalidArgument; nothing is stored then.
+  // An event stamped with another device id, or a sequence number above INT64_MAX ->
+  // kInvalidArgument; nothing is stored then.
   // For each event:
   //  - seq already stored with the same MAC: a duplicate (replayed or overlapping batch);
   //  - seq already stored with another MAC: a fork incident, the event is not stored;
