@@ -48,7 +48,10 @@ std::string person(int n) { return "agent" + std::to_string(n); }
 
 // Writes the events (the same for the same options) to `store`, one batch of a workstation at a
 // time.
-Status fill(const Options& options, int64_t end_ms, collector::EventStore& store) {
+Status fill(const Options& options, int64_t end_ms, const char* name,
+            collector::EventStore& store) {
+  const auto started = std::chrono::steady_clock::now();
+  uint64_t written = 0;
   std::mt19937_64 random(options.seed);
   for (int d = 0; d < options.devices; ++d) {
     collector::DeviceRecord device;
@@ -81,6 +84,16 @@ Status fill(const Options& options, int64_t end_ms, collector::EventStore& store
       write.head = {batch.back().seq, batch.back().mac};
       write.received_ms = batch.back().time_ms + 5000;
       VIGIE_RETURN_IF_ERROR(store.write(write));
+      const uint64_t before = written;
+      written += batch.size();
+      if (written / 1'000'000 != before / 1'000'000) {
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::printf("  %-10s %9llu events  %6.0f s  %6.0f events/s\n", name,
+                    static_cast<unsigned long long>(written), seconds,
+                    static_cast<double>(written) / seconds);
+        std::fflush(stdout);
+      }
     }
   }
   return Status::ok();
@@ -176,8 +189,9 @@ int run(int argc, char** argv) {
   std::fflush(stdout);
   const auto fill_start = std::chrono::steady_clock::now();
   Status filled_embedded, filled_postgres;
-  std::thread embedded_writer([&] { filled_embedded = fill(options, end_ms, **embedded); });
-  filled_postgres = fill(options, end_ms, **postgres);
+  std::thread embedded_writer(
+      [&] { filled_embedded = fill(options, end_ms, "embedded", **embedded); });
+  filled_postgres = fill(options, end_ms, "postgresql", **postgres);
   embedded_writer.join();
   if (!filled_embedded.isOk() || !filled_postgres.isOk()) {
     std::fprintf(stderr, "store_query_bench: %s %s\n", filled_embedded.toString().c_str(),
