@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 #include "chained_events.h"
@@ -16,6 +17,7 @@
 #include "subprocess.h"
 #include "test_keys.h"
 #include "vigie/collector/batch_ingestor.h"
+#include "vigie/protocol/utc_time.h"
 
 namespace vigie::collector {
 namespace {
@@ -23,13 +25,9 @@ namespace {
 using protocol::Event;
 
 int64_t utcMs(int year, int month) {
-  // Days from 1970-01-01 to the first of the month (proleptic Gregorian).
-  int64_t y = year - (month <= 2 ? 1 : 0);
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return (era * 146097 + doe - 719468) * 86400000;
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02d-01T00:00:00.000Z", year, month);
+  return protocol::parseUtcMillis(text).value();
 }
 
 DeviceRecord deviceNamed(const std::string& id, uint8_t key) {

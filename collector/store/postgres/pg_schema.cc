@@ -1,6 +1,9 @@
 #include "pg_schema.h"
 
 #include <cstdio>
+#include <cstdlib>
+
+#include "vigie/protocol/utc_time.h"
 
 namespace vigie::collector::pg {
 namespace {
@@ -41,38 +44,24 @@ CREATE INDEX incidents_by_device ON incidents(device_id, seq);
 
 constexpr int kLatest = static_cast<int>(sizeof kMigrations / sizeof kMigrations[0]);
 
-// Days since 1970-01-01 of a proleptic Gregorian date, and back (H. Hinnant's algorithms).
-int64_t daysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+// The first instant of a UTC month; the first month after 9999 is 10000-01-01.
+int64_t monthStartMs(int year, int month) {
+  if (month > 12) {
+    ++year;
+    month = 1;
+  }
+  char text[48];
+  std::snprintf(text, sizeof text, "%04d-%02d-01T00:00:00.000Z", year, month);
+  return protocol::parseUtcMillis(text).value_or(253402300800000);
 }
 
-void civilFromDays(int64_t z, int64_t& y, int64_t& m) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  m = mp < 10 ? mp + 3 : mp - 9;
-  y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-}
-
-constexpr int64_t kDayMs = 86400000;
-
-MonthPartition partitionFor(int64_t year, int64_t month) {
+MonthPartition partitionFor(int year, int month) {
   MonthPartition partition;
-  char name[32];
-  std::snprintf(name, sizeof name, "events_%04lld%02lld", static_cast<long long>(year),
-                static_cast<long long>(month));
+  char name[48];
+  std::snprintf(name, sizeof name, "events_%04d%02d", year, month);
   partition.name = name;
-  partition.from_ms = daysFromCivil(year, month, 1) * kDayMs;
-  partition.to_ms =
-      daysFromCivil(month == 12 ? year + 1 : year, month == 12 ? 1 : month + 1, 1) * kDayMs;
+  partition.from_ms = monthStartMs(year, month);
+  partition.to_ms = monthStartMs(year, month + 1);
   return partition;
 }
 
@@ -122,11 +111,9 @@ StatusOr<int> migrate(Connection& conn, int64_t now_ms) {
 }
 
 MonthPartition monthPartitionOf(int64_t time_ms) {
-  const int64_t days = (time_ms >= 0 ? time_ms : time_ms - kDayMs + 1) / kDayMs;
-  int64_t year = 0;
-  int64_t month = 0;
-  civilFromDays(days, year, month);
-  return partitionFor(year, month);
+  // "YYYY-MM-...": the calendar is the protocol's own.
+  const std::string text = protocol::formatUtcMillis(time_ms);
+  return partitionFor(std::atoi(text.substr(0, 4).c_str()), std::atoi(text.substr(5, 2).c_str()));
 }
 
 std::optional<MonthPartition> monthPartitionNamed(std::string_view name) {
@@ -134,12 +121,12 @@ std::optional<MonthPartition> monthPartitionNamed(std::string_view name) {
   if (name.size() != kPrefix.size() + 6 || name.substr(0, kPrefix.size()) != kPrefix) {
     return std::nullopt;
   }
-  int64_t digits = 0;
+  int digits = 0;
   for (const char c : name.substr(kPrefix.size())) {
     if (c < '0' || c > '9') return std::nullopt;
     digits = digits * 10 + (c - '0');
   }
-  const int64_t month = digits % 100;
+  const int month = digits % 100;
   if (month < 1 || month > 12) return std::nullopt;
   return partitionFor(digits / 100, month);
 }

@@ -126,7 +126,9 @@ class Store final : public PostgresStore {
   StatusOr<ChainHead> chainHead(std::string_view device_id) override {
     auto conn = pool_.acquire();
     if (!conn.isOk()) return conn.status();
-    return headOf(**conn, device_id, /*lock=*/false);
+    auto device = deviceHeadOf(**conn, device_id, /*lock=*/false);
+    if (!device.isOk()) return device.status();
+    return device->head;
   }
 
   StatusOr<std::optional<Mac>> storedMac(std::string_view device_id, uint64_t seq) override {
@@ -333,12 +335,6 @@ class Store final : public PostgresStore {
     return DeviceHead{{static_cast<uint64_t>(integer(result->get(), 0, 0)),
                        macFrom(pg::byteaValue(result->get(), 0, 1))},
                       text(result->get(), 0, 2)};
-  }
-
-  static StatusOr<ChainHead> headOf(Connection& conn, std::string_view device_id, bool lock) {
-    auto head = deviceHeadOf(conn, device_id, lock);
-    if (!head.isOk()) return head.status();
-    return head->head;
   }
 
   static StatusOr<std::optional<Mac>> storedMacOn(Connection& conn, std::string_view device_id,
