@@ -11,9 +11,6 @@
 namespace vigie::collector {
 namespace {
 
-using sqlcipher::Arg;
-using sqlcipher::BlobArg;
-
 std::string tokenHash(std::string_view token) {
   const crypto::Digest digest = crypto::sha256(token);
   return {reinterpret_cast<const char*>(digest.data()), digest.size()};
@@ -71,34 +68,31 @@ Status Accounts::add(std::string_view user, std::string_view password, Role role
   }
   auto hash = crypto::hashPassword(password);
   if (!hash.isOk()) return hash.status();
-  return db_.with([&](sqlite3* db) -> Status {
+  return db_.with([&](Sql& db) -> Status {
     bool exists = false;
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(db, "SELECT 1 FROM accounts WHERE user = ?", {user},
-                                         [&](sqlite3_stmt*) { exists = true; }));
+    VIGIE_RETURN_IF_ERROR(db.run("SELECT 1 FROM accounts WHERE user = ?", {user},
+                                 [&](const SqlRow&) { exists = true; }));
     if (exists) return Status::failedPrecondition("account " + std::string(user) + " exists");
-    return sqlcipher::run(
-        db, "INSERT INTO accounts(user, password_hash, role, brand, created_ms) VALUES (?,?,?,?,?)",
+    return db.run(
+        "INSERT INTO accounts(user, password_hash, role, brand, created_ms) VALUES (?,?,?,?,?)",
         {user, std::string_view(*hash), roleName(role), brand, clock_.nowUnixMillis()});
   });
 }
 
 Status Accounts::remove(std::string_view user) {
-  return db_.with([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(db, "DELETE FROM accounts WHERE user = ?", {user}));
-    if (sqlite3_changes(db) == 0) return Status::notFound("no account " + std::string(user));
-    return sqlcipher::run(db, "DELETE FROM tokens WHERE user = ?", {user});
+  return db_.with([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run("DELETE FROM accounts WHERE user = ?", {user}));
+    if (db.changes() == 0) return Status::notFound("no account " + std::string(user));
+    return db.run("DELETE FROM tokens WHERE user = ?", {user});
   });
 }
 
 StatusOr<std::vector<Principal>> Accounts::list() {
   std::vector<Principal> found;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db, "SELECT user, role, brand FROM accounts ORDER BY user", {}, [&](sqlite3_stmt* s) {
-          found.push_back({sqlcipher::columnText(s, 0),
-                           roleFromName(sqlcipher::columnText(s, 1)).value_or(Role::kAuditor),
-                           sqlcipher::columnText(s, 2)});
-        });
+  Status read = db_.with([&](Sql& db) {
+    return db.run("SELECT user, role, brand FROM accounts ORDER BY user", {}, [&](const SqlRow& s) {
+      found.push_back({s.text(0), roleFromName(s.text(1)).value_or(Role::kAuditor), s.text(2)});
+    });
   });
   if (!read.isOk()) return read;
   return found;
@@ -107,14 +101,13 @@ StatusOr<std::vector<Principal>> Accounts::list() {
 StatusOr<Principal> Accounts::checkPassword(std::string_view user, std::string_view password) {
   std::optional<Principal> found;
   std::string stored;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db, "SELECT role, brand, password_hash FROM accounts WHERE user = ?", {user},
-        [&](sqlite3_stmt* s) {
-          auto role = roleFromName(sqlcipher::columnText(s, 0));
-          if (role) found = Principal{std::string(user), *role, sqlcipher::columnText(s, 1)};
-          stored = sqlcipher::columnText(s, 2);
-        });
+  Status read = db_.with([&](Sql& db) {
+    return db.run("SELECT role, brand, password_hash FROM accounts WHERE user = ?", {user},
+                  [&](const SqlRow& s) {
+                    auto role = roleFromName(s.text(0));
+                    if (role) found = Principal{std::string(user), *role, s.text(1)};
+                    stored = s.text(2);
+                  });
   });
   if (!read.isOk()) return read;
   const bool matches = crypto::verifyPassword(password, found ? stored : decoyHash());
@@ -127,12 +120,12 @@ StatusOr<IssuedToken> Accounts::issueToken(const Principal& principal) {
   VIGIE_RETURN_IF_ERROR(crypto::fillRandom(bytes));
   IssuedToken issued{protocol::toHex(bytes), clock_.nowUnixMillis() + kTokenLifetimeMs};
   const std::string hash = tokenHash(issued.token);
-  Status saved = db_.with([&](sqlite3* db) -> Status {
+  Status saved = db_.with([&](Sql& db) -> Status {
     // Expired tokens go as new ones come, so the table stays as small as the live sessions.
     VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, "DELETE FROM tokens WHERE expires_ms <= ?", {clock_.nowUnixMillis()}));
-    return sqlcipher::run(db, "INSERT INTO tokens(token_hash, user, expires_ms) VALUES (?,?,?)",
-                          {BlobArg{hash}, std::string_view(principal.user), issued.expires_ms});
+        db.run("DELETE FROM tokens WHERE expires_ms <= ?", {clock_.nowUnixMillis()}));
+    return db.run("INSERT INTO tokens(token_hash, user, expires_ms) VALUES (?,?,?)",
+                  {SqlBlob{hash}, std::string_view(principal.user), issued.expires_ms});
   });
   if (!saved.isOk()) return saved;
   return issued;
@@ -142,15 +135,13 @@ StatusOr<std::optional<Principal>> Accounts::resolveToken(std::string_view token
   if (token.size() != 64) return std::optional<Principal>();
   const std::string hash = tokenHash(token);
   std::optional<Principal> found;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db,
+  Status read = db_.with([&](Sql& db) {
+    return db.run(
         "SELECT a.user, a.role, a.brand FROM tokens t JOIN accounts a"
         " ON a.user = t.user WHERE t.token_hash = ? AND t.expires_ms > ?",
-        {BlobArg{hash}, clock_.nowUnixMillis()}, [&](sqlite3_stmt* s) {
-          auto role = roleFromName(sqlcipher::columnText(s, 1));
-          if (role)
-            found = Principal{sqlcipher::columnText(s, 0), *role, sqlcipher::columnText(s, 2)};
+        {SqlBlob{hash}, clock_.nowUnixMillis()}, [&](const SqlRow& s) {
+          auto role = roleFromName(s.text(1));
+          if (role) found = Principal{s.text(0), *role, s.text(2)};
         });
   });
   if (!read.isOk()) return read;
@@ -159,9 +150,8 @@ StatusOr<std::optional<Principal>> Accounts::resolveToken(std::string_view token
 
 Status Accounts::revokeToken(std::string_view token) {
   const std::string hash = tokenHash(token);
-  return db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, "DELETE FROM tokens WHERE token_hash = ?", {BlobArg{hash}});
-  });
+  return db_.with(
+      [&](Sql& db) { return db.run("DELETE FROM tokens WHERE token_hash = ?", {SqlBlob{hash}}); });
 }
 
 }  // namespace vigie::collector

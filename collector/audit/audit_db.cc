@@ -101,19 +101,4 @@ StatusOr<std::unique_ptr<AuditDb>> AuditDb::open(const std::string& path,
   return std::unique_ptr<AuditDb>(new AuditDb(std::move(db).value()));
 }
 
-Status AuditDb::transaction(const std::function<Status(sqlite3*)>& fn) {
-  std::lock_guard lock(mutex_);
-  VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_.get(), "BEGIN IMMEDIATE;"));
-  Status done = fn(db_.get());
-  if (!done.isOk()) {
-    sqlcipher::exec(db_.get(), "ROLLBACK;");
-    return done;
-  }
-  Status committed = sqlcipher::exec(db_.get(), "COMMIT;");
-  // A failed COMMIT (disk full, I/O error) leaves the transaction open: end it, or every later
-  // write on this connection fails too.
-  if (!committed.isOk()) sqlcipher::exec(db_.get(), "ROLLBACK;");
-  return committed;
-}
-
 }  // namespace vigie::collector

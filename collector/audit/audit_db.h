@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 
+#include "sql/sqlite_sql.h"
 #include "vigie/crypto/secret_key.h"
 #include "vigie/protocol/status.h"
 #include "vigie/sqlcipher/sqlite.h"
@@ -22,20 +23,23 @@ class AuditDb {
   static StatusOr<std::unique_ptr<AuditDb>> open(const std::string& path,
                                                  const crypto::SecretKey& key);
 
-  // Runs `fn(connection)` with the connection to itself.
+  // Runs `fn(sql)` with the connection to itself.
   template <typename F>
   auto with(F&& fn) {
     std::lock_guard lock(mutex_);
-    return fn(db_.get());
+    return fn(static_cast<Sql&>(sql_));
   }
 
   // Runs `fn` inside one transaction: committed when it returns ok, rolled back otherwise.
-  Status transaction(const std::function<Status(sqlite3*)>& fn);
+  Status transaction(const std::function<Status(Sql&)>& fn) {
+    return with([&fn](Sql& sql) { return sql.transaction(fn); });
+  }
 
  private:
-  explicit AuditDb(sqlcipher::Db db) : db_(std::move(db)) {}
+  explicit AuditDb(sqlcipher::Db db) : db_(std::move(db)), sql_(db_.get()) {}
   std::mutex mutex_;
   sqlcipher::Db db_;
+  SqliteSql sql_;
 };
 
 }  // namespace vigie::collector

@@ -12,8 +12,6 @@
 namespace vigie::collector {
 namespace {
 
-using sqlcipher::Arg;
-
 constexpr std::string_view kExportTypes[] = {"clipboard.copy", "file.export", "print.job"};
 
 bool parseNumber(std::string_view text, int64_t& out) {
@@ -45,7 +43,7 @@ int64_t lowerBound(const AuditQuery& query) {
 // The filters both parts share: the team, the brand, and the cursor (rows after it in (time,
 // source, row) order). `table` is the part's alias, `source` its number, `row` its row column.
 std::string commonFilters(const AuditQuery& query, std::string_view table, std::string_view source,
-                          std::string_view row, std::vector<Arg>& args) {
+                          std::string_view row, std::vector<SqlArg>& args) {
   std::string sql;
   const std::string t(table);
   if (!query.team.empty()) {
@@ -70,7 +68,7 @@ std::string commonFilters(const AuditQuery& query, std::string_view table, std::
 // CRM records (source 1), with the person's team, restricted by the question, the period, the
 // team, the brand and the cursor. Parameters are appended to `args`.
 std::string eventsPart(const AuditQuery& query, std::string_view export_type,
-                       std::vector<Arg>& args) {
+                       std::vector<SqlArg>& args) {
   std::string sql =
       "SELECT e.time_ms AS t, 0 AS src, e.rowid AS rid, e.user, e.type, e.record_id, e.brand,"
       " d.device_id, d.hostname, e.body, '' AS fields, e.integrity, coalesce(p.team, '')"
@@ -96,7 +94,7 @@ std::string eventsPart(const AuditQuery& query, std::string_view export_type,
   return sql + commonFilters(query, "e", "0", "e.rowid", args);
 }
 
-std::string crmPart(const AuditQuery& query, std::vector<Arg>& args) {
+std::string crmPart(const AuditQuery& query, std::vector<SqlArg>& args) {
   std::string sql =
       "SELECT c.time_ms, 1, c.id, c.user, 'crm.' || c.action, c.record_id, c.brand, '', '',"
       " c.crm_id, c.fields, 0, coalesce(p.team, '') FROM crm_records c"
@@ -143,7 +141,7 @@ std::optional<Cursor> Cursor::decode(std::string_view text) {
 
 StatusOr<AuditPage> AuditQueries::run(const AuditQuery& query) {
   if (query.question == Question::kIncidents) return incidents(query);
-  std::vector<Arg> args;
+  std::vector<SqlArg> args;
   // Each part comes out of its index in (time, row) order and SQLite merges them (ORDER BY on the
   // compound itself), so a page reads about `limit` rows however many the period holds. (Sorting
   // the union as a subquery read, decrypted and sorted every row of the period first: p95 0.4 s
@@ -161,48 +159,44 @@ StatusOr<AuditPage> AuditQueries::run(const AuditQuery& query) {
   AuditPage page;
   page.items = "[";
   bool more = false;
-  Status read = db_.with([&](sqlite3* db) -> Status {
-    auto stmt = sqlcipher::prepare(db, sql);
-    if (!stmt.isOk()) return stmt.status();
-    sqlite3_stmt* s = stmt->get();
-    sqlcipher::bindArgs(s, args);
-    for (int rc = sqlite3_step(s); rc != SQLITE_DONE; rc = sqlite3_step(s)) {
-      if (rc != SQLITE_ROW) return sqlcipher::toStatus(rc, db, "audit query");
+  Status read = db_.with([&](Sql& db) -> Status {
+    Status row_error = Status::ok();
+    Status read_rows = db.query(sql, args, [&](const SqlRow& s) {
       if (page.count == query.limit) {
         more = true;
-        break;
+        return false;
       }
-      const Cursor position{sqlcipher::columnInt(s, 0),
-                            static_cast<int>(sqlcipher::columnInt(s, 1)),
-                            sqlcipher::columnInt(s, 2)};
+      const Cursor position{s.integer(0), static_cast<int>(s.integer(1)), s.integer(2)};
       std::string item = "{\"time\":";
       protocol::json::appendString(item, protocol::formatUtcMillis(position.time_ms));
       appendField(item, "source", position.source == 0 ? "workstation" : "crm");
-      appendField(item, "type", sqlcipher::columnBlob(s, 4));
-      appendField(item, "user", pseudonyms_.of(sqlcipher::columnBlob(s, 3)));
-      appendField(item, "team", sqlcipher::columnBlob(s, 12));
-      appendField(item, "brand", sqlcipher::columnBlob(s, 6));
-      if (sqlite3_column_type(s, 5) != SQLITE_NULL) {
-        appendField(item, "record_id", sqlcipher::columnBlob(s, 5));
+      appendField(item, "type", s.view(4));
+      appendField(item, "user", pseudonyms_.of(s.view(3)));
+      appendField(item, "team", s.view(12));
+      appendField(item, "brand", s.view(6));
+      if (!s.isNull(5)) {
+        appendField(item, "record_id", s.view(5));
       }
       if (position.source == 0) {
-        auto event = protocol::eventFromJson(sqlcipher::columnBlob(s, 9));
-        if (!event.isOk()) return event.status().withContext("audit query: stored event");
-        if (query.pii_only && !hasPii(*event)) continue;
-        appendField(item, "device", sqlcipher::columnBlob(s, 7));
-        appendField(item, "host", sqlcipher::columnBlob(s, 8));
-        if (sqlcipher::columnInt(s, 11) != 0) {
-          appendField(item, "integrity",
-                      integrityName(static_cast<Integrity>(sqlcipher::columnInt(s, 11))));
+        auto event = protocol::eventFromJson(s.view(9));
+        if (!event.isOk()) {
+          row_error = event.status().withContext("audit query: stored event");
+          return false;
+        }
+        if (query.pii_only && !hasPii(*event)) return true;
+        appendField(item, "device", s.view(7));
+        appendField(item, "host", s.view(8));
+        if (s.integer(11) != 0) {
+          appendField(item, "integrity", integrityName(static_cast<Integrity>(s.integer(11))));
         }
         item += ",\"details\":" + protocol::dataToJson(event->data);
       } else {
         item += ",\"details\":{\"action\":";
-        const std::string_view type = sqlcipher::columnBlob(s, 4);
+        const std::string_view type = s.view(4);
         protocol::json::appendString(item, type.substr(4));
         item += ",\"fields\":";
-        appendFieldList(item, sqlcipher::columnBlob(s, 10));
-        appendField(item, "crm_id", sqlcipher::columnBlob(s, 9));
+        appendFieldList(item, s.view(10));
+        appendField(item, "crm_id", s.view(9));
         item += "}";
       }
       item += "}";
@@ -210,8 +204,9 @@ StatusOr<AuditPage> AuditQueries::run(const AuditQuery& query) {
       page.items += item;
       ++page.count;
       page.next = position;
-    }
-    return Status::ok();
+      return true;
+    });
+    return read_rows.isOk() ? row_error : read_rows;
   });
   if (!read.isOk()) return read;
   page.items += "]";
@@ -225,7 +220,7 @@ StatusOr<AuditPage> AuditQueries::incidents(const AuditQuery& query) {
       " i.seq, i.kind, i.detail, i.explained FROM incidents i"
       " LEFT JOIN devices d ON d.device_id = i.device_id"
       " WHERE i.detected_ms >= ? AND i.detected_ms < ? AND i.id > ?";
-  std::vector<Arg> args{query.from_ms, query.to_ms, query.after ? query.after->row : 0};
+  std::vector<SqlArg> args{query.from_ms, query.to_ms, query.after ? query.after->row : 0};
   if (query.brand) {
     sql += " AND coalesce(d.brand, '') = ?";
     args.push_back(std::string_view(*query.brand));
@@ -235,27 +230,26 @@ StatusOr<AuditPage> AuditQueries::incidents(const AuditQuery& query) {
   AuditPage page;
   page.items = "[";
   bool more = false;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, sql, args, [&](sqlite3_stmt* s) {
+  Status read = db_.with([&](Sql& db) {
+    return db.run(sql, args, [&](const SqlRow& s) {
       if (page.count == query.limit) {
         more = true;
         return;
       }
-      const int64_t detected = sqlcipher::columnInt(s, 1);
+      const int64_t detected = s.integer(1);
       std::string item = "{\"time\":";
       protocol::json::appendString(item, protocol::formatUtcMillis(detected));
-      appendField(item, "device", sqlcipher::columnBlob(s, 2));
-      appendField(item, "host", sqlcipher::columnBlob(s, 3));
-      appendField(item, "brand", sqlcipher::columnBlob(s, 4));
-      item += ",\"seq\":" + std::to_string(sqlcipher::columnInt(s, 5));
-      appendField(item, "kind", sqlcipher::columnBlob(s, 6));
-      appendField(item, "detail", sqlcipher::columnBlob(s, 7));
-      item +=
-          std::string(",\"explained\":") + (sqlcipher::columnInt(s, 8) ? "true" : "false") + "}";
+      appendField(item, "device", s.view(2));
+      appendField(item, "host", s.view(3));
+      appendField(item, "brand", s.view(4));
+      item += ",\"seq\":" + std::to_string(s.integer(5));
+      appendField(item, "kind", s.view(6));
+      appendField(item, "detail", s.view(7));
+      item += std::string(",\"explained\":") + (s.integer(8) ? "true" : "false") + "}";
       if (page.count > 0) page.items += ',';
       page.items += item;
       ++page.count;
-      page.next = Cursor{detected, 0, sqlcipher::columnInt(s, 0)};
+      page.next = Cursor{detected, 0, s.integer(0)};
     });
   });
   if (!read.isOk()) return read;

@@ -8,8 +8,6 @@
 namespace vigie::collector {
 namespace {
 
-using sqlcipher::BlobArg;
-
 std::string chainHash(std::string_view previous, const TrailEntry& entry) {
   std::string input(previous);
   input += AuditTrail::canonical(entry);
@@ -21,17 +19,17 @@ std::string asHex(std::string_view bytes) {
   return protocol::toHex({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
 }
 
-TrailEntry readEntry(sqlite3_stmt* s, std::string& raw_hash) {
+TrailEntry readEntry(const SqlRow& s, std::string& raw_hash) {
   TrailEntry entry;
-  entry.seq = sqlcipher::columnInt(s, 0);
-  entry.time_ms = sqlcipher::columnInt(s, 1);
-  entry.actor = sqlcipher::columnText(s, 2);
-  entry.role = sqlcipher::columnText(s, 3);
-  entry.brand = sqlcipher::columnText(s, 4);
-  entry.action = sqlcipher::columnText(s, 5);
-  entry.detail = sqlcipher::columnText(s, 6);
-  entry.outcome = static_cast<int>(sqlcipher::columnInt(s, 7));
-  raw_hash = sqlcipher::columnText(s, 8);
+  entry.seq = s.integer(0);
+  entry.time_ms = s.integer(1);
+  entry.actor = s.text(2);
+  entry.role = s.text(3);
+  entry.brand = s.text(4);
+  entry.action = s.text(5);
+  entry.detail = s.text(6);
+  entry.outcome = static_cast<int>(s.integer(7));
+  raw_hash = s.text(8);
   entry.hash = asHex(raw_hash);
   return entry;
 }
@@ -60,7 +58,7 @@ std::string AuditTrail::canonical(const TrailEntry& entry) {
 
 Status AuditTrail::append(std::string_view actor, std::string_view role, std::string_view brand,
                           std::string_view action, std::string_view detail_json, int outcome) {
-  return db_.transaction([&](sqlite3* db) -> Status {
+  return db_.transaction([&](Sql& db) -> Status {
     TrailEntry entry{0,
                      clock_.nowUnixMillis(),
                      std::string(actor),
@@ -72,30 +70,29 @@ Status AuditTrail::append(std::string_view actor, std::string_view role, std::st
                      {}};
     std::string previous(32, '\0');
     entry.seq = 1;
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db, "SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1", {}, [&](sqlite3_stmt* s) {
-          entry.seq = sqlcipher::columnInt(s, 0) + 1;
-          previous = sqlcipher::columnText(s, 1);
+    VIGIE_RETURN_IF_ERROR(
+        db.run("SELECT seq, hash FROM trail ORDER BY seq DESC LIMIT 1", {}, [&](const SqlRow& s) {
+          entry.seq = s.integer(0) + 1;
+          previous = s.text(1);
         }));
     const std::string hash = chainHash(previous, entry);
-    return sqlcipher::run(
-        db,
+    return db.run(
         "INSERT INTO trail(seq, time_ms, actor, role, brand, action, detail,"
         " outcome, hash) VALUES (?,?,?,?,?,?,?,?,?)",
         {entry.seq, entry.time_ms, std::string_view(entry.actor), std::string_view(entry.role),
          std::string_view(entry.brand), std::string_view(entry.action),
-         std::string_view(entry.detail), int64_t{outcome}, BlobArg{hash}});
+         std::string_view(entry.detail), int64_t{outcome}, SqlBlob{hash}});
   });
 }
 
 StatusOr<std::vector<TrailEntry>> AuditTrail::list(int64_t after_seq, size_t limit) {
   std::vector<TrailEntry> entries;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, std::string(kSelect) + " WHERE seq > ? ORDER BY seq LIMIT ?",
-                          {after_seq, static_cast<int64_t>(limit)}, [&](sqlite3_stmt* s) {
-                            std::string raw;
-                            entries.push_back(readEntry(s, raw));
-                          });
+  Status read = db_.with([&](Sql& db) {
+    return db.run(std::string(kSelect) + " WHERE seq > ? ORDER BY seq LIMIT ?",
+                  {after_seq, static_cast<int64_t>(limit)}, [&](const SqlRow& s) {
+                    std::string raw;
+                    entries.push_back(readEntry(s, raw));
+                  });
   });
   if (!read.isOk()) return read;
   return entries;
@@ -105,8 +102,8 @@ StatusOr<TrailVerification> AuditTrail::verify() {
   TrailVerification result;
   std::string previous(32, '\0');
   int64_t expected_seq = 1;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, std::string(kSelect) + " ORDER BY seq", {}, [&](sqlite3_stmt* s) {
+  Status read = db_.with([&](Sql& db) {
+    return db.run(std::string(kSelect) + " ORDER BY seq", {}, [&](const SqlRow& s) {
       if (!result.ok) return;
       std::string raw;
       const TrailEntry entry = readEntry(s, raw);

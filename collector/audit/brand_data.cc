@@ -14,12 +14,11 @@ Status BrandData::exportAll(std::string_view brand,
   int64_t after = 0;
   for (bool more = true; more;) {
     std::vector<std::pair<int64_t, std::string>> rows;
-    VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-      return sqlcipher::run(
-          db, "SELECT rowid, body FROM events WHERE brand = ? AND rowid > ? ORDER BY rowid LIMIT ?",
-          {brand, after, kSlice}, [&](sqlite3_stmt* s) {
-            rows.emplace_back(sqlcipher::columnInt(s, 0), sqlcipher::columnText(s, 1));
-          });
+    VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+      return db.run(
+          "SELECT rowid, body FROM events WHERE brand = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+          {brand, after, kSlice},
+          [&](const SqlRow& s) { rows.emplace_back(s.integer(0), s.text(1)); });
     }));
     more = static_cast<int64_t>(rows.size()) == kSlice;
     for (const auto& [rowid, body] : rows) {
@@ -28,24 +27,23 @@ Status BrandData::exportAll(std::string_view brand,
     }
   }
   std::vector<std::string> records;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db,
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run(
         "SELECT crm_id, time_ms, user, record_id, action, fields FROM crm_records WHERE brand = ?"
         " ORDER BY id",
-        {brand}, [&](sqlite3_stmt* s) {
+        {brand}, [&](const SqlRow& s) {
           std::string out = "{\"crm_record\":{\"id\":";
-          protocol::json::appendString(out, sqlcipher::columnBlob(s, 0));
+          protocol::json::appendString(out, s.view(0));
           out += ",\"time\":";
-          protocol::json::appendString(out, protocol::formatUtcMillis(sqlcipher::columnInt(s, 1)));
+          protocol::json::appendString(out, protocol::formatUtcMillis(s.integer(1)));
           out += ",\"user\":";
-          protocol::json::appendString(out, sqlcipher::columnBlob(s, 2));
+          protocol::json::appendString(out, s.view(2));
           out += ",\"record_id\":";
-          protocol::json::appendString(out, sqlcipher::columnBlob(s, 3));
+          protocol::json::appendString(out, s.view(3));
           out += ",\"action\":";
-          protocol::json::appendString(out, sqlcipher::columnBlob(s, 4));
+          protocol::json::appendString(out, s.view(4));
           out += ",\"fields\":";
-          appendFieldList(out, sqlcipher::columnBlob(s, 5));
+          appendFieldList(out, s.view(5));
           out += "}}";
           records.push_back(std::move(out));
         });
@@ -58,15 +56,15 @@ Status BrandData::exportAll(std::string_view brand,
 
 StatusOr<BrandDeletion> BrandData::erase(std::string_view brand) {
   BrandDeletion result;
-  Status done = db_.transaction([&](sqlite3* db) -> Status {
+  Status done = db_.transaction([&](Sql& db) -> Status {
     for (const char* table : {"events", "crm_records", "calls", "alerts"}) {
       const std::string t = table;
-      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-          db, "SELECT count(*) FROM " + t + " WHERE brand = ? AND " + heldCondition(t), {brand},
-          [&](sqlite3_stmt* s) { result.held += sqlcipher::columnInt(s, 0); }));
-      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-          db, "DELETE FROM " + t + " WHERE brand = ? AND NOT " + heldCondition(t), {brand}));
-      result.deleted += sqlite3_changes(db);
+      VIGIE_RETURN_IF_ERROR(
+          db.run("SELECT count(*) FROM " + t + " WHERE brand = ? AND " + heldCondition(t), {brand},
+                 [&](const SqlRow& s) { result.held += s.integer(0); }));
+      VIGIE_RETURN_IF_ERROR(
+          db.run("DELETE FROM " + t + " WHERE brand = ? AND NOT " + heldCondition(t), {brand}));
+      result.deleted += db.changes();
     }
     return Status::ok();
   });

@@ -13,7 +13,7 @@ StatusOr<CrmImportResult> CrmRecords::store(std::string_view brand,
   }
   CrmImportResult result;
   const int64_t now = clock_.nowUnixMillis();
-  Status stored = db_.transaction([&](sqlite3* db) -> Status {
+  Status stored = db_.transaction([&](Sql& db) -> Status {
     for (size_t i = 0; i < records.size(); ++i) {
       const CrmRecord& record = records[i];
       std::string fields;
@@ -21,14 +21,13 @@ StatusOr<CrmImportResult> CrmRecords::store(std::string_view brand,
         if (!fields.empty()) fields += ',';
         fields += field;
       }
-      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-          db,
+      VIGIE_RETURN_IF_ERROR(db.run(
           "INSERT OR IGNORE INTO crm_records(brand, crm_id, time_ms, user, record_id, action,"
           " fields, received_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
           {brand, std::string_view(record.crm_id), record.time_ms, std::string_view(logins[i]),
            std::string_view(record.record_id), std::string_view(record.action),
            std::string_view(fields), now}));
-      if (sqlite3_changes(db) > 0) {
+      if (db.changes() > 0) {
         ++result.accepted;
       } else {
         ++result.duplicates;

@@ -20,31 +20,29 @@ bool Pseudonyms::looksLike(std::string_view text) {
   return true;
 }
 
-StatusOr<std::optional<std::string>> Pseudonyms::lookup(sqlite3* db, std::string_view pseudonym) {
+StatusOr<std::optional<std::string>> Pseudonyms::lookup(Sql& db, std::string_view pseudonym) {
   std::optional<std::string> login;
   // The table remembers everyone ever seen; only people whose events or CRM records are still
   // stored (not purged, not erased with their brand) count.
-  Status read =
-      sqlcipher::run(db,
-                     "SELECT p.login FROM pseudonyms p WHERE p.pseudonym = ?"
-                     " AND (EXISTS (SELECT 1 FROM events e WHERE e.user = p.login)"
-                     " OR EXISTS (SELECT 1 FROM crm_records c WHERE c.user = p.login))",
-                     {pseudonym}, [&](sqlite3_stmt* s) { login = sqlcipher::columnText(s, 0); });
+  Status read = db.run(
+      "SELECT p.login FROM pseudonyms p WHERE p.pseudonym = ?"
+      " AND (EXISTS (SELECT 1 FROM events e WHERE e.user = p.login)"
+      " OR EXISTS (SELECT 1 FROM crm_records c WHERE c.user = p.login))",
+      {pseudonym}, [&](const SqlRow& s) { login = s.text(0); });
   if (!read.isOk()) return read;
   return login;
 }
 
 StatusOr<std::optional<std::string>> Pseudonyms::loginOf(std::string_view pseudonym) {
   if (!looksLike(pseudonym)) return std::optional<std::string>();
-  return db_.with([&](sqlite3* db) -> StatusOr<std::optional<std::string>> {
+  return db_.with([&](Sql& db) -> StatusOr<std::optional<std::string>> {
     auto known = lookup(db, pseudonym);
     if (!known.isOk() || known->has_value()) return known;
     // Everyone with events or CRM records, by a walk from one user to the next through each
     // table's (user, time) index — a seek per person, not a scan of every row — learnt in one
     // transaction.
     std::vector<std::string> logins;
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db,
+    VIGIE_RETURN_IF_ERROR(db.run(
         "WITH RECURSIVE"
         " e(user) AS (SELECT min(user) FROM events UNION ALL"
         "  SELECT (SELECT min(user) FROM events WHERE user > e.user) FROM e"
@@ -54,23 +52,16 @@ StatusOr<std::optional<std::string>> Pseudonyms::loginOf(std::string_view pseudo
         "  WHERE c.user IS NOT NULL)"
         " SELECT user FROM e WHERE user IS NOT NULL UNION SELECT user FROM c WHERE user IS NOT NULL"
         " EXCEPT SELECT login FROM pseudonyms",
-        {}, [&](sqlite3_stmt* s) { logins.push_back(sqlcipher::columnText(s, 0)); }));
+        {}, [&](const SqlRow& s) { logins.push_back(s.text(0)); }));
     if (!logins.empty()) {
-      VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db, "BEGIN IMMEDIATE;"));
-      for (const std::string& login : logins) {
-        Status learnt =
-            sqlcipher::run(db, "INSERT OR IGNORE INTO pseudonyms(pseudonym, login) VALUES (?, ?)",
-                           {std::string_view(of(login)), std::string_view(login)});
-        if (!learnt.isOk()) {
-          sqlcipher::exec(db, "ROLLBACK;");
-          return learnt;
+      VIGIE_RETURN_IF_ERROR(db.transaction([&](Sql& sql) -> Status {
+        for (const std::string& login : logins) {
+          VIGIE_RETURN_IF_ERROR(
+              sql.run("INSERT OR IGNORE INTO pseudonyms(pseudonym, login) VALUES (?, ?)",
+                      {std::string_view(of(login)), std::string_view(login)}));
         }
-      }
-      Status committed = sqlcipher::exec(db, "COMMIT;");
-      if (!committed.isOk()) {
-        sqlcipher::exec(db, "ROLLBACK;");
-        return committed;
-      }
+        return Status::ok();
+      }));
     }
     return lookup(db, pseudonym);
   });

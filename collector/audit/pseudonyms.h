@@ -26,7 +26,7 @@ class Pseudonyms {
   StatusOr<std::optional<std::string>> loginOf(std::string_view pseudonym);
 
  private:
-  StatusOr<std::optional<std::string>> lookup(sqlite3* db, std::string_view pseudonym);
+  StatusOr<std::optional<std::string>> lookup(Sql& db, std::string_view pseudonym);
   AuditDb& db_;
   crypto::Digest key_;
 };

@@ -26,12 +26,12 @@ constexpr ClassRows kClasses[] = {
 constexpr int64_t kDayMs = 24 * 3600 * 1000;
 constexpr int kPurgeChunk = 5000;
 
-std::optional<std::string> optionalText(sqlite3_stmt* s, int column) {
-  if (sqlite3_column_type(s, column) == SQLITE_NULL) return std::nullopt;
-  return sqlcipher::columnText(s, column);
+std::optional<std::string> optionalText(const SqlRow& s, int column) {
+  if (s.isNull(column)) return std::nullopt;
+  return s.text(column);
 }
 
-sqlcipher::Arg optionalArg(const std::optional<std::string>& text) {
+SqlArg optionalArg(const std::optional<std::string>& text) {
   if (!text) return std::monostate{};
   return std::string_view(*text);
 }
@@ -80,18 +80,18 @@ StatusOr<std::vector<RetentionClass>> Retention::classes() {
     defaults.name = c.name;
     result.push_back(std::move(defaults));
   }
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, "SELECT class, days, justification, set_by, set_ms FROM retention",
-                          {}, [&](sqlite3_stmt* s) {
-                            const std::string name = sqlcipher::columnText(s, 0);
-                            for (RetentionClass& c : result) {
-                              if (c.name != name) continue;
-                              c.days = sqlcipher::columnInt(s, 1);
-                              c.justification = sqlcipher::columnText(s, 2);
-                              c.set_by = sqlcipher::columnText(s, 3);
-                              c.set_ms = sqlcipher::columnInt(s, 4);
-                            }
-                          });
+  Status read = db_.with([&](Sql& db) {
+    return db.run("SELECT class, days, justification, set_by, set_ms FROM retention", {},
+                  [&](const SqlRow& s) {
+                    const std::string name = s.text(0);
+                    for (RetentionClass& c : result) {
+                      if (c.name != name) continue;
+                      c.days = s.integer(1);
+                      c.justification = s.text(2);
+                      c.set_by = s.text(3);
+                      c.set_ms = s.integer(4);
+                    }
+                  });
   });
   if (!read.isOk()) return read;
   return result;
@@ -113,35 +113,34 @@ Status Retention::set(std::string_view name, int64_t days, std::string_view just
     return Status::invalidArgument(
         "keeping records more than 365 days needs a written justification (20-1000 characters)");
   }
-  return db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db,
-                          "INSERT OR REPLACE INTO retention(class, days, justification, set_by,"
-                          " set_ms) VALUES (?, ?, ?, ?, ?)",
-                          {name, days, justification, by, clock_.nowUnixMillis()});
+  return db_.with([&](Sql& db) {
+    return db.run(
+        "INSERT OR REPLACE INTO retention(class, days, justification, set_by,"
+        " set_ms) VALUES (?, ?, ?, ?, ?)",
+        {name, days, justification, by, clock_.nowUnixMillis()});
   });
 }
 
 StatusOr<std::vector<LegalHold>> Retention::holds(const std::optional<std::string>& brand) {
   std::vector<LegalHold> found;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db,
+  Status read = db_.with([&](Sql& db) {
+    return db.run(
         "SELECT id, case_name, reason, brand, user, record_id, from_ms, to_ms, created_by,"
         " created_ms, released_ms FROM holds WHERE ?1 IS NULL OR brand = ?1 ORDER BY id",
-        {optionalArg(brand)}, [&](sqlite3_stmt* s) {
+        {optionalArg(brand)}, [&](const SqlRow& s) {
           LegalHold hold;
-          hold.id = sqlcipher::columnInt(s, 0);
-          hold.case_name = sqlcipher::columnText(s, 1);
-          hold.reason = sqlcipher::columnText(s, 2);
+          hold.id = s.integer(0);
+          hold.case_name = s.text(1);
+          hold.reason = s.text(2);
           hold.brand = optionalText(s, 3);
           hold.user = optionalText(s, 4);
           hold.record_id = optionalText(s, 5);
-          hold.from_ms = sqlcipher::columnInt(s, 6);
-          hold.to_ms = sqlcipher::columnInt(s, 7);
-          hold.created_by = sqlcipher::columnText(s, 8);
-          hold.created_ms = sqlcipher::columnInt(s, 9);
-          if (sqlite3_column_type(s, 10) != SQLITE_NULL) {
-            hold.released_ms = sqlcipher::columnInt(s, 10);
+          hold.from_ms = s.integer(6);
+          hold.to_ms = s.integer(7);
+          hold.created_by = s.text(8);
+          hold.created_ms = s.integer(9);
+          if (!s.isNull(10)) {
+            hold.released_ms = s.integer(10);
           }
           found.push_back(std::move(hold));
         });
@@ -152,15 +151,14 @@ StatusOr<std::vector<LegalHold>> Retention::holds(const std::optional<std::strin
 
 StatusOr<int64_t> Retention::addHold(const LegalHold& hold) {
   int64_t id = 0;
-  Status saved = db_.with([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db,
+  Status saved = db_.with([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run(
         "INSERT INTO holds(case_name, reason, brand, user, record_id, from_ms, to_ms, created_by,"
         " created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         {std::string_view(hold.case_name), std::string_view(hold.reason), optionalArg(hold.brand),
          optionalArg(hold.user), optionalArg(hold.record_id), hold.from_ms, hold.to_ms,
          std::string_view(hold.created_by), clock_.nowUnixMillis()}));
-    id = sqlite3_last_insert_rowid(db);
+    id = db.lastInsertId();
     return Status::ok();
   });
   if (!saved.isOk()) return saved;
@@ -168,17 +166,15 @@ StatusOr<int64_t> Retention::addHold(const LegalHold& hold) {
 }
 
 Status Retention::releaseHold(int64_t id, const std::optional<std::string>& brand) {
-  return db_.with([&](sqlite3* db) -> Status {
+  return db_.with([&](Sql& db) -> Status {
     std::optional<std::optional<std::string>> hold_brand;
-    VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, "SELECT brand FROM holds WHERE id = ? AND released_ms IS NULL", {id},
-                       [&](sqlite3_stmt* s) { hold_brand = optionalText(s, 0); }));
+    VIGIE_RETURN_IF_ERROR(db.run("SELECT brand FROM holds WHERE id = ? AND released_ms IS NULL",
+                                 {id}, [&](const SqlRow& s) { hold_brand = optionalText(s, 0); }));
     if (!hold_brand) return Status::notFound("no active hold " + std::to_string(id));
     if (brand && *hold_brand != brand) {
       return Status::permissionDenied("this hold belongs to another brand");
     }
-    return sqlcipher::run(db, "UPDATE holds SET released_ms = ? WHERE id = ?",
-                          {clock_.nowUnixMillis(), id});
+    return db.run("UPDATE holds SET released_ms = ? WHERE id = ?", {clock_.nowUnixMillis(), id});
   });
 }
 
@@ -201,13 +197,12 @@ StatusOr<PurgeReport> Retention::purge() {
     int64_t purged = 0;
     while (true) {
       int changed = 0;
-      Status deleted = db_.transaction([&](sqlite3* db) -> Status {
-        VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-            db,
-            "DELETE FROM " + table + " WHERE rowid IN (SELECT rowid" + past + " AND NOT " +
-                heldCondition(table) + " LIMIT " + std::to_string(kPurgeChunk) + ")",
-            {cutoff}));
-        changed = sqlite3_changes(db);
+      Status deleted = db_.transaction([&](Sql& db) -> Status {
+        VIGIE_RETURN_IF_ERROR(db.run("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid" +
+                                         past + " AND NOT " + heldCondition(table) + " LIMIT " +
+                                         std::to_string(kPurgeChunk) + ")",
+                                     {cutoff}));
+        changed = db.changes();
         return Status::ok();
       });
       if (!deleted.isOk()) return deleted;
@@ -215,19 +210,19 @@ StatusOr<PurgeReport> Retention::purge() {
       if (changed < kPurgeChunk) break;
     }
     report.purged.emplace_back(rows.name, purged);
-    Status counted = db_.with([&](sqlite3* db) {
-      return sqlcipher::run(db, "SELECT count(*)" + past + " AND " + heldCondition(table), {cutoff},
-                            [&](sqlite3_stmt* s) { report.held += sqlcipher::columnInt(s, 0); });
+    Status counted = db_.with([&](Sql& db) {
+      return db.run("SELECT count(*)" + past + " AND " + heldCondition(table), {cutoff},
+                    [&](const SqlRow& s) { report.held += s.integer(0); });
     });
     if (!counted.isOk()) return counted;
   }
   // A workstation's latest heartbeat names the people whose sessions it saw: once older than
   // session records may be kept (a workstation long silent or gone), it goes with them.
   int heartbeats = 0;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) -> Status {
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) -> Status {
     VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, "DELETE FROM heartbeats WHERE last_ms < ?", {cutoffOf("sessions")}));
-    heartbeats = sqlite3_changes(db);
+        db.run("DELETE FROM heartbeats WHERE last_ms < ?", {cutoffOf("sessions")}));
+    heartbeats = db.changes();
     return Status::ok();
   }));
   for (auto& [name, purged] : report.purged) {

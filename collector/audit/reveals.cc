@@ -9,20 +9,17 @@ constexpr char kColumns[] =
     "SELECT id, pseudonym, reason, requester, requester_brand, requested_ms, status, decider,"
     " decided_ms FROM reveals";
 
-RevealRequest readRequest(sqlite3_stmt* s) {
-  return {sqlcipher::columnInt(s, 0),  sqlcipher::columnText(s, 1),
-          sqlcipher::columnText(s, 2), sqlcipher::columnText(s, 3),
-          sqlcipher::columnText(s, 4), sqlcipher::columnInt(s, 5),
-          sqlcipher::columnText(s, 6), sqlcipher::columnText(s, 7),
-          sqlcipher::columnInt(s, 8),  std::nullopt};
+RevealRequest readRequest(const SqlRow& s) {
+  return {s.integer(0), s.text(1), s.text(2), s.text(3),    s.text(4),
+          s.integer(5), s.text(6), s.text(7), s.integer(8), std::nullopt};
 }
 
 }  // namespace
 
-StatusOr<std::optional<RevealRequest>> Reveals::find(sqlite3* db, int64_t id) {
+StatusOr<std::optional<RevealRequest>> Reveals::find(Sql& db, int64_t id) {
   std::optional<RevealRequest> found;
-  Status read = sqlcipher::run(db, std::string(kColumns) + " WHERE id = ?", {id},
-                               [&](sqlite3_stmt* s) { found = readRequest(s); });
+  Status read = db.run(std::string(kColumns) + " WHERE id = ?", {id},
+                       [&](const SqlRow& s) { found = readRequest(s); });
   if (!read.isOk()) return read;
   return found;
 }
@@ -40,14 +37,13 @@ StatusOr<int64_t> Reveals::request(const Principal& by, std::string_view pseudon
   if (!login->has_value())
     return Status::notFound("no one known has pseudonym " + std::string(pseudonym));
   int64_t id = 0;
-  Status saved = db_.with([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db,
+  Status saved = db_.with([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run(
         "INSERT INTO reveals(pseudonym, reason, requester, requester_brand, requested_ms, status)"
         " VALUES (?, ?, ?, ?, ?, 'pending')",
         {pseudonym, reason, std::string_view(by.user), std::string_view(by.brand),
          clock_.nowUnixMillis()}));
-    id = sqlite3_last_insert_rowid(db);
+    id = db.lastInsertId();
     return Status::ok();
   });
   if (!saved.isOk()) return saved;
@@ -56,16 +52,14 @@ StatusOr<int64_t> Reveals::request(const Principal& by, std::string_view pseudon
 
 StatusOr<std::vector<RevealRequest>> Reveals::list(const Principal& by) {
   std::vector<RevealRequest> found;
-  Status read = db_.with([&](sqlite3* db) {
+  Status read = db_.with([&](Sql& db) {
     const bool dpo = by.role == Role::kDpo;
     // A dpo sees what it may decide: pending requests of others within its brand scope.
-    return sqlcipher::run(
-        db,
-        std::string(kColumns) +
-            " WHERE requester = ?1 OR (?2 AND status = 'pending' AND requester <> ?1"
-            " AND (?3 = '' OR requester_brand = ?3)) ORDER BY id DESC LIMIT 200",
-        {std::string_view(by.user), int64_t{dpo}, std::string_view(by.brand)},
-        [&](sqlite3_stmt* s) { found.push_back(readRequest(s)); });
+    return db.run(std::string(kColumns) +
+                      " WHERE requester = ?1 OR (?2 AND status = 'pending' AND requester <> ?1"
+                      " AND (?3 = '' OR requester_brand = ?3)) ORDER BY id DESC LIMIT 200",
+                  {std::string_view(by.user), int64_t{dpo}, std::string_view(by.brand)},
+                  [&](const SqlRow& s) { found.push_back(readRequest(s)); });
   });
   if (!read.isOk()) return read;
   return found;
@@ -73,7 +67,7 @@ StatusOr<std::vector<RevealRequest>> Reveals::list(const Principal& by) {
 
 Status Reveals::decide(const Principal& by, int64_t id, bool approve) {
   if (by.role != Role::kDpo) return Status::permissionDenied("only a dpo decides a reveal");
-  return db_.with([&](sqlite3* db) -> Status {
+  return db_.with([&](Sql& db) -> Status {
     auto found = find(db, id);
     if (!found.isOk()) return found.status();
     if (!found->has_value()) return Status::notFound("no reveal request " + std::to_string(id));
@@ -87,15 +81,14 @@ Status Reveals::decide(const Principal& by, int64_t id, bool approve) {
     if (request.status != "pending") {
       return Status::failedPrecondition("this request is already " + request.status);
     }
-    return sqlcipher::run(db,
-                          "UPDATE reveals SET status = ?, decider = ?, decided_ms = ? WHERE id = ?",
-                          {std::string_view(approve ? "approved" : "denied"),
-                           std::string_view(by.user), clock_.nowUnixMillis(), id});
+    return db.run("UPDATE reveals SET status = ?, decider = ?, decided_ms = ? WHERE id = ?",
+                  {std::string_view(approve ? "approved" : "denied"), std::string_view(by.user),
+                   clock_.nowUnixMillis(), id});
   });
 }
 
 StatusOr<RevealRequest> Reveals::show(const Principal& by, int64_t id) {
-  auto found = db_.with([&](sqlite3* db) { return find(db, id); });
+  auto found = db_.with([&](Sql& db) { return find(db, id); });
   if (!found.isOk()) return found.status();
   if (!found->has_value()) return Status::notFound("no reveal request " + std::to_string(id));
   RevealRequest request = std::move(**found);

@@ -50,7 +50,7 @@ class Reveals {
   StatusOr<RevealRequest> show(const Principal& by, int64_t id);
 
  private:
-  StatusOr<std::optional<RevealRequest>> find(sqlite3* db, int64_t id);
+  StatusOr<std::optional<RevealRequest>> find(Sql& db, int64_t id);
   AuditDb& db_;
   Pseudonyms& pseudonyms_;
   platform::Clock& clock_;

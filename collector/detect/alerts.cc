@@ -23,66 +23,61 @@ constexpr char kColumns[] =
     " evidence_count, raised_ms, status, true_positive, comment, updated_by, updated_ms"
     " FROM alerts";
 
-Alert readAlert(sqlite3_stmt* s) {
+Alert readAlert(const SqlRow& s) {
   Alert alert;
-  alert.id = sqlcipher::columnInt(s, 0);
-  alert.draft.key = sqlcipher::columnText(s, 1);
-  alert.draft.rule = sqlcipher::columnText(s, 2);
-  alert.draft.severity = static_cast<Severity>(sqlcipher::columnInt(s, 3));
-  alert.draft.user = sqlcipher::columnText(s, 4);
-  alert.draft.device = sqlcipher::columnText(s, 5);
-  alert.draft.brand = sqlcipher::columnText(s, 6);
-  alert.draft.time_ms = sqlcipher::columnInt(s, 7);
-  alert.draft.summary = sqlcipher::columnText(s, 8);
-  alert.draft.origin = sqlcipher::columnText(s, 9);
-  alert.evidence_count = static_cast<uint64_t>(sqlcipher::columnInt(s, 10));
-  alert.raised_ms = sqlcipher::columnInt(s, 11);
-  alert.status = static_cast<AlertStatus>(sqlcipher::columnInt(s, 12));
-  if (sqlite3_column_type(s, 13) != SQLITE_NULL) {
-    alert.true_positive = sqlcipher::columnInt(s, 13) != 0;
+  alert.id = s.integer(0);
+  alert.draft.key = s.text(1);
+  alert.draft.rule = s.text(2);
+  alert.draft.severity = static_cast<Severity>(s.integer(3));
+  alert.draft.user = s.text(4);
+  alert.draft.device = s.text(5);
+  alert.draft.brand = s.text(6);
+  alert.draft.time_ms = s.integer(7);
+  alert.draft.summary = s.text(8);
+  alert.draft.origin = s.text(9);
+  alert.evidence_count = static_cast<uint64_t>(s.integer(10));
+  alert.raised_ms = s.integer(11);
+  alert.status = static_cast<AlertStatus>(s.integer(12));
+  if (!s.isNull(13)) {
+    alert.true_positive = s.integer(13) != 0;
   }
-  alert.comment = sqlcipher::columnText(s, 14);
-  alert.updated_by = sqlcipher::columnText(s, 15);
-  alert.updated_ms = sqlcipher::columnInt(s, 16);
+  alert.comment = s.text(14);
+  alert.updated_by = s.text(15);
+  alert.updated_ms = s.integer(16);
   return alert;
 }
 
 // Fills each alert's evidence, oldest first.
-Status readEvidence(sqlite3* db, std::vector<Alert>& alerts) {
+Status readEvidence(Sql& db, std::vector<Alert>& alerts) {
   for (Alert& alert : alerts) {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db,
-        "SELECT device, seq, time_ms, type, record_id FROM alert_evidence WHERE alert_id = ?"
-        " ORDER BY time_ms, device, seq",
-        {alert.id}, [&](sqlite3_stmt* s) {
-          alert.draft.evidence.push_back({sqlcipher::columnText(s, 0),
-                                          static_cast<uint64_t>(sqlcipher::columnInt(s, 1)),
-                                          sqlcipher::columnInt(s, 2), sqlcipher::columnText(s, 3),
-                                          sqlcipher::columnText(s, 4)});
-        }));
+    VIGIE_RETURN_IF_ERROR(
+        db.run("SELECT device, seq, time_ms, type, record_id FROM alert_evidence WHERE alert_id = ?"
+               " ORDER BY time_ms, device, seq",
+               {alert.id}, [&](const SqlRow& s) {
+                 alert.draft.evidence.push_back({s.text(0), static_cast<uint64_t>(s.integer(1)),
+                                                 s.integer(2), s.text(3), s.text(4)});
+               }));
   }
   return Status::ok();
 }
 
 // Adds the evidence not yet kept (up to the cap); returns how many items were new.
-StatusOr<int64_t> addEvidence(sqlite3* db, int64_t alert_id, const std::vector<Evidence>& items) {
+StatusOr<int64_t> addEvidence(Sql& db, int64_t alert_id, const std::vector<Evidence>& items) {
   int64_t kept = 0;
-  VIGIE_RETURN_IF_ERROR(
-      sqlcipher::run(db, "SELECT count(*) FROM alert_evidence WHERE alert_id = ?", {alert_id},
-                     [&](sqlite3_stmt* s) { kept = sqlcipher::columnInt(s, 0); }));
+  VIGIE_RETURN_IF_ERROR(db.run("SELECT count(*) FROM alert_evidence WHERE alert_id = ?", {alert_id},
+                               [&](const SqlRow& s) { kept = s.integer(0); }));
   int64_t added = 0;
   for (const Evidence& item : items) {
     if (kept >= static_cast<int64_t>(kMaxEvidencePerAlert)) {
       ++added;  // counted, not kept
       continue;
     }
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db,
+    VIGIE_RETURN_IF_ERROR(db.run(
         "INSERT OR IGNORE INTO alert_evidence(alert_id, device, seq, time_ms, type, record_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         {alert_id, std::string_view(item.device), static_cast<int64_t>(item.seq), item.time_ms,
          std::string_view(item.type), std::string_view(item.record_id)}));
-    if (sqlite3_changes(db) > 0) {
+    if (db.changes() > 0) {
       ++kept;
       ++added;
     }
@@ -118,13 +113,12 @@ std::optional<AlertStatus> alertStatusFromName(std::string_view name) {
 StatusOr<RaiseResult> AlertStore::raise(const AlertDraft& draft) {
   VIGIE_RETURN_IF_ERROR(checkDraft(draft));
   RaiseResult result;
-  Status done = db_.transaction([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, "SELECT id FROM alerts WHERE key = ?", {std::string_view(draft.key)},
-                       [&](sqlite3_stmt* s) { result.id = sqlcipher::columnInt(s, 0); }));
+  Status done = db_.transaction([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run("SELECT id FROM alerts WHERE key = ?",
+                                 {std::string_view(draft.key)},
+                                 [&](const SqlRow& s) { result.id = s.integer(0); }));
     if (result.id == 0) {
-      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-          db,
+      VIGIE_RETURN_IF_ERROR(db.run(
           "INSERT INTO alerts(key, rule, severity, user, device, brand, time_ms, summary, origin,"
           " evidence_count, raised_ms, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0)",
           {std::string_view(draft.key), std::string_view(draft.rule),
@@ -132,16 +126,16 @@ StatusOr<RaiseResult> AlertStore::raise(const AlertDraft& draft) {
            std::string_view(draft.device), std::string_view(draft.brand), draft.time_ms,
            std::string_view(draft.summary), std::string_view(draft.origin),
            clock_.nowUnixMillis()}));
-      result.id = sqlite3_last_insert_rowid(db);
+      result.id = db.lastInsertId();
       result.created = true;
     }
     auto added = addEvidence(db, result.id, draft.evidence);
     if (!added.isOk()) return added.status();
     // A later raise may be more serious (more evidence) or earlier (a run over older events).
-    return sqlcipher::run(db,
-                          "UPDATE alerts SET evidence_count = evidence_count + ?,"
-                          " severity = max(severity, ?), time_ms = min(time_ms, ?) WHERE id = ?",
-                          {*added, static_cast<int64_t>(draft.severity), draft.time_ms, result.id});
+    return db.run(
+        "UPDATE alerts SET evidence_count = evidence_count + ?,"
+        " severity = max(severity, ?), time_ms = min(time_ms, ?) WHERE id = ?",
+        {*added, static_cast<int64_t>(draft.severity), draft.time_ms, result.id});
   });
   if (!done.isOk()) return done;
   return result;
@@ -150,8 +144,8 @@ StatusOr<RaiseResult> AlertStore::raise(const AlertDraft& draft) {
 StatusOr<std::vector<Alert>> AlertStore::list(const AlertFilter& filter) {
   std::vector<Alert> found;
   std::string sql = std::string(kColumns) + " WHERE id < ?1 AND time_ms >= ?2 AND time_ms < ?3";
-  std::vector<sqlcipher::Arg> args = {filter.before_id, filter.from_ms, filter.to_ms};
-  auto add = [&](const char* clause, sqlcipher::Arg arg) {
+  std::vector<SqlArg> args = {filter.before_id, filter.from_ms, filter.to_ms};
+  auto add = [&](const char* clause, SqlArg arg) {
     args.push_back(arg);
     sql += std::string(" AND ") + clause + " = ?" + std::to_string(args.size());
   };
@@ -160,9 +154,9 @@ StatusOr<std::vector<Alert>> AlertStore::list(const AlertFilter& filter) {
   if (filter.user) add("user", std::string_view(*filter.user));
   if (filter.brand) add("brand", std::string_view(*filter.brand));
   sql += " ORDER BY id DESC LIMIT " + std::to_string(filter.limit);
-  Status read = db_.with([&](sqlite3* db) -> Status {
+  Status read = db_.with([&](Sql& db) -> Status {
     VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, sql, args, [&](sqlite3_stmt* s) { found.push_back(readAlert(s)); }));
+        db.run(sql, args, [&](const SqlRow& s) { found.push_back(readAlert(s)); }));
     return readEvidence(db, found);
   });
   if (!read.isOk()) return read;
@@ -171,9 +165,9 @@ StatusOr<std::vector<Alert>> AlertStore::list(const AlertFilter& filter) {
 
 StatusOr<Alert> AlertStore::get(int64_t id) {
   std::vector<Alert> found;
-  Status read = db_.with([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(db, std::string(kColumns) + " WHERE id = ?", {id},
-                                         [&](sqlite3_stmt* s) { found.push_back(readAlert(s)); }));
+  Status read = db_.with([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run(std::string(kColumns) + " WHERE id = ?", {id},
+                                 [&](const SqlRow& s) { found.push_back(readAlert(s)); }));
     return readEvidence(db, found);
   });
   if (!read.isOk()) return read;
@@ -183,11 +177,10 @@ StatusOr<Alert> AlertStore::get(int64_t id) {
 
 StatusOr<std::vector<Alert>> AlertStore::after(int64_t id, size_t limit) {
   std::vector<Alert> found;
-  Status read = db_.with([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db, std::string(kColumns) + " WHERE id > ? ORDER BY id LIMIT ?",
-                       {id, static_cast<int64_t>(limit)},
-                       [&](sqlite3_stmt* s) { found.push_back(readAlert(s)); }));
+  Status read = db_.with([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run(std::string(kColumns) + " WHERE id > ? ORDER BY id LIMIT ?",
+                                 {id, static_cast<int64_t>(limit)},
+                                 [&](const SqlRow& s) { found.push_back(readAlert(s)); }));
     return readEvidence(db, found);
   });
   if (!read.isOk()) return read;
@@ -203,21 +196,21 @@ Status changeStatus(AuditDb& db, int64_t id, AlertStatus to, std::optional<bool>
                                        ? "closing an alert needs a comment (1-1000 characters)"
                                        : "the comment must be 0-1000 characters, on one line");
   }
-  return db.transaction([&](sqlite3* sql) -> Status {
+  return db.transaction([&](Sql& sql) -> Status {
     std::optional<AlertStatus> current;
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        sql, "SELECT status FROM alerts WHERE id = ?", {id},
-        [&](sqlite3_stmt* s) { current = static_cast<AlertStatus>(sqlcipher::columnInt(s, 0)); }));
+    VIGIE_RETURN_IF_ERROR(
+        sql.run("SELECT status FROM alerts WHERE id = ?", {id},
+                [&](const SqlRow& s) { current = static_cast<AlertStatus>(s.integer(0)); }));
     if (!current) return Status::notFound("no alert " + std::to_string(id));
     if (*current == AlertStatus::kClosed) {
       return Status::failedPrecondition("alert " + std::to_string(id) + " is closed already");
     }
-    sqlcipher::Arg verdict;
+    SqlArg verdict;
     if (true_positive) verdict = int64_t{*true_positive};
-    return sqlcipher::run(sql,
-                          "UPDATE alerts SET status = ?, true_positive = ?, comment = ?,"
-                          " updated_by = ?, updated_ms = ? WHERE id = ?",
-                          {static_cast<int64_t>(to), verdict, comment, by, now_ms, id});
+    return sql.run(
+        "UPDATE alerts SET status = ?, true_positive = ?, comment = ?,"
+        " updated_by = ?, updated_ms = ? WHERE id = ?",
+        {static_cast<int64_t>(to), verdict, comment, by, now_ms, id});
   });
 }
 
@@ -236,20 +229,19 @@ Status AlertStore::close(int64_t id, std::string_view by, bool true_positive,
 
 StatusOr<int64_t> AlertStore::deliveredThrough(std::string_view output) {
   int64_t through = 0;
-  Status read = db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, "SELECT delivered_through FROM alert_outputs WHERE output = ?",
-                          {output}, [&](sqlite3_stmt* s) { through = sqlcipher::columnInt(s, 0); });
+  Status read = db_.with([&](Sql& db) {
+    return db.run("SELECT delivered_through FROM alert_outputs WHERE output = ?", {output},
+                  [&](const SqlRow& s) { through = s.integer(0); });
   });
   if (!read.isOk()) return read;
   return through;
 }
 
 Status AlertStore::setDeliveredThrough(std::string_view output, int64_t id) {
-  return db_.with([&](sqlite3* db) {
+  return db_.with([&](Sql& db) {
     // The SQLite inside SQLCipher here (3.15) predates UPSERT; the row is only these two columns.
-    return sqlcipher::run(
-        db, "INSERT OR REPLACE INTO alert_outputs(output, delivered_through) VALUES (?, ?)",
-        {output, id});
+    return db.run("INSERT OR REPLACE INTO alert_outputs(output, delivered_through) VALUES (?, ?)",
+                  {output, id});
   });
 }
 

@@ -27,19 +27,19 @@ std::vector<std::string> splitRules(const std::string& joined) {
   return rules;
 }
 
-RunInfo readRun(sqlite3_stmt* s) {
+RunInfo readRun(const SqlRow& s) {
   RunInfo info;
-  info.id = sqlcipher::columnInt(s, 0);
-  info.request.rules = splitRules(sqlcipher::columnText(s, 1));
-  info.request.from_ms = sqlcipher::columnInt(s, 2);
-  info.request.to_ms = sqlcipher::columnInt(s, 3);
-  info.request.requested_by = sqlcipher::columnText(s, 4);
-  info.requested_ms = sqlcipher::columnInt(s, 5);
-  info.state = sqlcipher::columnText(s, 6);
-  info.events = static_cast<uint64_t>(sqlcipher::columnInt(s, 7));
-  info.alerts = static_cast<uint64_t>(sqlcipher::columnInt(s, 8));
-  info.finished_ms = sqlcipher::columnInt(s, 9);
-  info.error = sqlcipher::columnText(s, 10);
+  info.id = s.integer(0);
+  info.request.rules = splitRules(s.text(1));
+  info.request.from_ms = s.integer(2);
+  info.request.to_ms = s.integer(3);
+  info.request.requested_by = s.text(4);
+  info.requested_ms = s.integer(5);
+  info.state = s.text(6);
+  info.events = static_cast<uint64_t>(s.integer(7));
+  info.alerts = static_cast<uint64_t>(s.integer(8));
+  info.finished_ms = s.integer(9);
+  info.error = s.text(10);
   return info;
 }
 
@@ -58,11 +58,11 @@ RetroRuns::RetroRuns(EventStore& store, AuditDb& db, const DetectionPolicy& poli
       clock_(clock),
       on_alert_(std::move(on_alert)) {
   // Runs a previous process left unfinished are marked so; nobody will finish them.
-  Status marked = db_.with([&](sqlite3* sql) {
-    return sqlcipher::run(sql,
-                          "UPDATE detection_runs SET state = 'failed', error = 'the collector"
-                          " stopped during the run' WHERE state IN ('queued', 'running')",
-                          {});
+  Status marked = db_.with([&](Sql& sql) {
+    return sql.run(
+        "UPDATE detection_runs SET state = 'failed', error = 'the collector"
+        " stopped during the run' WHERE state IN ('queued', 'running')",
+        {});
   });
   if (!marked.isOk()) {
     Poco::Logger::get("vigie-collector").error("detection runs: %s", marked.toString());
@@ -93,14 +93,13 @@ StatusOr<int64_t> RetroRuns::start(RunRequest request) {
     return Status::invalidArgument("a run covers at most 366 days");
   }
   int64_t id = 0;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* sql) -> Status {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        sql,
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& sql) -> Status {
+    VIGIE_RETURN_IF_ERROR(sql.run(
         "INSERT INTO detection_runs(rules, from_ms, to_ms, requested_by, requested_ms, state)"
         " VALUES (?, ?, ?, ?, ?, 'queued')",
         {std::string_view(joinRules(request.rules)), request.from_ms, request.to_ms,
          std::string_view(request.requested_by), clock_.nowUnixMillis()}));
-    id = sqlite3_last_insert_rowid(sql);
+    id = sql.lastInsertId();
     return Status::ok();
   }));
   {
@@ -113,9 +112,9 @@ StatusOr<int64_t> RetroRuns::start(RunRequest request) {
 
 StatusOr<RunInfo> RetroRuns::get(int64_t id) {
   std::optional<RunInfo> found;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* sql) {
-    return sqlcipher::run(sql, std::string(kColumns) + " WHERE id = ?", {id},
-                          [&](sqlite3_stmt* s) { found = readRun(s); });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& sql) {
+    return sql.run(std::string(kColumns) + " WHERE id = ?", {id},
+                   [&](const SqlRow& s) { found = readRun(s); });
   }));
   if (!found) return Status::notFound("no detection run " + std::to_string(id));
   return *found;
@@ -123,10 +122,10 @@ StatusOr<RunInfo> RetroRuns::get(int64_t id) {
 
 StatusOr<std::vector<RunInfo>> RetroRuns::list(size_t limit) {
   std::vector<RunInfo> found;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* sql) {
-    return sqlcipher::run(sql, std::string(kColumns) + " ORDER BY id DESC LIMIT ?",
-                          {static_cast<int64_t>(limit)},
-                          [&](sqlite3_stmt* s) { found.push_back(readRun(s)); });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& sql) {
+    return sql.run(std::string(kColumns) + " ORDER BY id DESC LIMIT ?",
+                   {static_cast<int64_t>(limit)},
+                   [&](const SqlRow& s) { found.push_back(readRun(s)); });
   }));
   return found;
 }
@@ -137,13 +136,13 @@ void RetroRuns::waitIdle() {
 }
 
 Status RetroRuns::record(const RunInfo& info) {
-  return db_.with([&](sqlite3* sql) {
-    return sqlcipher::run(sql,
-                          "UPDATE detection_runs SET state = ?, events = ?, alerts = ?,"
-                          " finished_ms = ?, error = ? WHERE id = ?",
-                          {std::string_view(info.state), static_cast<int64_t>(info.events),
-                           static_cast<int64_t>(info.alerts), info.finished_ms,
-                           std::string_view(info.error), info.id});
+  return db_.with([&](Sql& sql) {
+    return sql.run(
+        "UPDATE detection_runs SET state = ?, events = ?, alerts = ?,"
+        " finished_ms = ?, error = ? WHERE id = ?",
+        {std::string_view(info.state), static_cast<int64_t>(info.events),
+         static_cast<int64_t>(info.alerts), info.finished_ms, std::string_view(info.error),
+         info.id});
   });
 }
 

@@ -36,16 +36,15 @@ ShiftCalendar::ShiftCalendar(AuditDb& db, LocalTimeFn local_time)
 Status ShiftCalendar::replace(const std::vector<Shift>& shifts) {
   std::set<std::string> named;
   for (const Shift& shift : shifts) named.insert(shift.who);
-  VIGIE_RETURN_IF_ERROR(db_.transaction([&](sqlite3* db) -> Status {
+  VIGIE_RETURN_IF_ERROR(db_.transaction([&](Sql& db) -> Status {
     for (const std::string& who : named) {
-      VIGIE_RETURN_IF_ERROR(
-          sqlcipher::run(db, "DELETE FROM shifts WHERE who = ?", {std::string_view(who)}));
+      VIGIE_RETURN_IF_ERROR(db.run("DELETE FROM shifts WHERE who = ?", {std::string_view(who)}));
     }
     for (const Shift& shift : shifts) {
-      VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-          db, "INSERT INTO shifts(who, days, start_minute, end_minute) VALUES (?, ?, ?, ?)",
-          {std::string_view(shift.who), int64_t{shift.days}, int64_t{shift.start_minute},
-           int64_t{shift.end_minute}}));
+      VIGIE_RETURN_IF_ERROR(
+          db.run("INSERT INTO shifts(who, days, start_minute, end_minute) VALUES (?, ?, ?, ?)",
+                 {std::string_view(shift.who), int64_t{shift.days}, int64_t{shift.start_minute},
+                  int64_t{shift.end_minute}}));
     }
     return Status::ok();
   }));
@@ -57,16 +56,16 @@ Status ShiftCalendar::replace(const std::vector<Shift>& shifts) {
 
 Status ShiftCalendar::load() {
   std::map<std::string, std::vector<Shift>, std::less<>> loaded;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, "SELECT who, days, start_minute, end_minute FROM shifts", {},
-                          [&](sqlite3_stmt* s) {
-                            Shift shift;
-                            shift.who = sqlcipher::columnText(s, 0);
-                            shift.days = static_cast<uint8_t>(sqlcipher::columnInt(s, 1));
-                            shift.start_minute = static_cast<int>(sqlcipher::columnInt(s, 2));
-                            shift.end_minute = static_cast<int>(sqlcipher::columnInt(s, 3));
-                            loaded[shift.who].push_back(shift);
-                          });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run("SELECT who, days, start_minute, end_minute FROM shifts", {},
+                  [&](const SqlRow& s) {
+                    Shift shift;
+                    shift.who = s.text(0);
+                    shift.days = static_cast<uint8_t>(s.integer(1));
+                    shift.start_minute = static_cast<int>(s.integer(2));
+                    shift.end_minute = static_cast<int>(s.integer(3));
+                    loaded[shift.who].push_back(shift);
+                  });
   }));
   std::lock_guard lock(mutex_);
   by_who_ = std::move(loaded);

@@ -5,10 +5,8 @@
 namespace vigie::collector {
 namespace {
 
-WatchedRecord readEntry(sqlite3_stmt* s) {
-  return {sqlcipher::columnText(s, 0), sqlcipher::columnText(s, 1), sqlcipher::columnText(s, 2),
-          sqlcipher::columnText(s, 3), sqlcipher::columnText(s, 4), sqlcipher::columnText(s, 5),
-          sqlcipher::columnInt(s, 6)};
+WatchedRecord readEntry(const SqlRow& s) {
+  return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.integer(6)};
 }
 
 Status checkEntry(const WatchedRecord& entry) {
@@ -35,13 +33,12 @@ Status checkEntry(const WatchedRecord& entry) {
 
 Status Watchlist::load() {
   std::map<std::pair<std::string, std::string>, WatchedRecord, std::less<>> loaded;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db, "SELECT brand, record_id, kind, login, reason, added_by, added_ms FROM watchlist", {},
-        [&](sqlite3_stmt* s) {
-          WatchedRecord entry = readEntry(s);
-          loaded[{entry.brand, entry.record_id}] = std::move(entry);
-        });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run("SELECT brand, record_id, kind, login, reason, added_by, added_ms FROM watchlist",
+                  {}, [&](const SqlRow& s) {
+                    WatchedRecord entry = readEntry(s);
+                    loaded[{entry.brand, entry.record_id}] = std::move(entry);
+                  });
   }));
   std::lock_guard lock(mutex_);
   entries_ = std::move(loaded);
@@ -51,9 +48,8 @@ Status Watchlist::load() {
 Status Watchlist::put(WatchedRecord entry) {
   VIGIE_RETURN_IF_ERROR(checkEntry(entry));
   entry.added_ms = clock_.nowUnixMillis();
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(
-        db,
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run(
         "INSERT OR REPLACE INTO watchlist(brand, record_id, kind, login, reason, added_by,"
         " added_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
         {std::string_view(entry.brand), std::string_view(entry.record_id),
@@ -67,10 +63,10 @@ Status Watchlist::put(WatchedRecord entry) {
 
 Status Watchlist::remove(std::string_view brand, std::string_view record_id) {
   int changed = 0;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) -> Status {
-    VIGIE_RETURN_IF_ERROR(sqlcipher::run(
-        db, "DELETE FROM watchlist WHERE brand = ? AND record_id = ?", {brand, record_id}));
-    changed = sqlite3_changes(db);
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(
+        db.run("DELETE FROM watchlist WHERE brand = ? AND record_id = ?", {brand, record_id}));
+    changed = db.changes();
     return Status::ok();
   }));
   if (changed == 0) return Status::notFound("record " + std::string(record_id) + " is not watched");

@@ -71,15 +71,15 @@ std::string withoutActivation(const std::string& document) {
   return out;
 }
 
-SignedPolicy readPolicy(sqlite3_stmt* s, bool with_document) {
+SignedPolicy readPolicy(const SqlRow& s, bool with_document) {
   SignedPolicy policy;
-  policy.serial = sqlcipher::columnInt(s, 0);
-  policy.version = sqlcipher::columnText(s, 1);
-  policy.activated_ms = sqlcipher::columnInt(s, 2);
-  policy.activated_by = sqlcipher::columnText(s, 3);
+  policy.serial = s.integer(0);
+  policy.version = s.text(1);
+  policy.activated_ms = s.integer(2);
+  policy.activated_by = s.text(3);
   if (with_document) {
-    policy.document = sqlcipher::columnText(s, 4);
-    policy.signature = sqlcipher::columnText(s, 5);
+    policy.document = s.text(4);
+    policy.signature = s.text(5);
   }
   return policy;
 }
@@ -97,13 +97,12 @@ StatusOr<Activation> WorkstationPolicies::activate(std::string_view document,
   SignedPolicy& policy = activation.policy;
   policy.activated_ms = clock_.nowUnixMillis();
   policy.activated_by = std::string(by);
-  VIGIE_RETURN_IF_ERROR(db_.transaction([&](sqlite3* db) -> Status {
+  VIGIE_RETURN_IF_ERROR(db_.transaction([&](Sql& db) -> Status {
     std::optional<SignedPolicy> in_force;
     VIGIE_RETURN_IF_ERROR(
-        sqlcipher::run(db,
-                       "SELECT serial, version, activated_ms, activated_by, document, signature"
-                       " FROM workstation_policies ORDER BY serial DESC LIMIT 1",
-                       {}, [&](sqlite3_stmt* s) { in_force = readPolicy(s, true); }));
+        db.run("SELECT serial, version, activated_ms, activated_by, document, signature"
+               " FROM workstation_policies ORDER BY serial DESC LIMIT 1",
+               {}, [&](const SqlRow& s) { in_force = readPolicy(s, true); }));
     policy.serial = in_force ? in_force->serial + 1 : 1;
     auto complete = completeDocument(document, policy.serial, policy.activated_ms, retention);
     if (!complete.isOk()) return complete.status();
@@ -122,8 +121,7 @@ StatusOr<Activation> WorkstationPolicies::activate(std::string_view document,
     auto signature = signer.sign(policy.document);
     if (!signature.isOk()) return signature.status();
     policy.signature = protocol::toHex(*signature);
-    return sqlcipher::run(
-        db,
+    return db.run(
         "INSERT INTO workstation_policies(serial, version, activated_ms, activated_by, document,"
         " signature) VALUES (?, ?, ?, ?, ?, ?)",
         {policy.serial, std::string_view(policy.version), policy.activated_ms,
@@ -135,31 +133,31 @@ StatusOr<Activation> WorkstationPolicies::activate(std::string_view document,
 
 StatusOr<std::optional<SignedPolicy>> WorkstationPolicies::active() {
   std::optional<SignedPolicy> found;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db,
-                          "SELECT serial, version, activated_ms, activated_by, document, signature"
-                          " FROM workstation_policies ORDER BY serial DESC LIMIT 1",
-                          {}, [&](sqlite3_stmt* s) { found = readPolicy(s, true); });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run(
+        "SELECT serial, version, activated_ms, activated_by, document, signature"
+        " FROM workstation_policies ORDER BY serial DESC LIMIT 1",
+        {}, [&](const SqlRow& s) { found = readPolicy(s, true); });
   }));
   return found;
 }
 
 StatusOr<int64_t> WorkstationPolicies::activeSerial() {
   int64_t serial = 0;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db, "SELECT coalesce(max(serial), 0) FROM workstation_policies", {},
-                          [&](sqlite3_stmt* s) { serial = sqlcipher::columnInt(s, 0); });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run("SELECT coalesce(max(serial), 0) FROM workstation_policies", {},
+                  [&](const SqlRow& s) { serial = s.integer(0); });
   }));
   return serial;
 }
 
 StatusOr<std::vector<SignedPolicy>> WorkstationPolicies::history() {
   std::vector<SignedPolicy> all;
-  VIGIE_RETURN_IF_ERROR(db_.with([&](sqlite3* db) {
-    return sqlcipher::run(db,
-                          "SELECT serial, version, activated_ms, activated_by"
-                          " FROM workstation_policies ORDER BY serial DESC",
-                          {}, [&](sqlite3_stmt* s) { all.push_back(readPolicy(s, false)); });
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run(
+        "SELECT serial, version, activated_ms, activated_by"
+        " FROM workstation_policies ORDER BY serial DESC",
+        {}, [&](const SqlRow& s) { all.push_back(readPolicy(s, false)); });
   }));
   return all;
 }

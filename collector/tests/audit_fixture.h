@@ -110,9 +110,8 @@ class AuditFixture : public ::testing::Test {
   // The single integer a query answers.
   int64_t count(const std::string& sql) {
     int64_t n = -1;
-    const Status read = audit_->db->with([&](sqlite3* db) {
-      return sqlcipher::run(db, sql, {}, [&](sqlite3_stmt* s) { n = sqlcipher::columnInt(s, 0); });
-    });
+    const Status read = audit_->db->with(
+        [&](Sql& db) { return db.run(sql, {}, [&](const SqlRow& s) { n = s.integer(0); }); });
     EXPECT_TRUE(read.isOk()) << read.toString();
     return n;
   }

@@ -218,15 +218,14 @@ TEST_F(CrmStoreTest, StoredColumnsHoldTheRecord) {
   std::vector<std::string> row;
   int64_t time_ms = 0, received_ms = 0;
   ASSERT_TRUE(audit_->db
-                  ->with([&](sqlite3* db) {
-                    return sqlcipher::run(
-                        db,
+                  ->with([&](Sql& db) {
+                    return db.run(
                         "SELECT brand, crm_id, user, record_id, action, fields, time_ms,"
                         " received_ms FROM crm_records",
-                        {}, [&](sqlite3_stmt* s) {
-                          for (int i = 0; i < 6; ++i) row.push_back(sqlcipher::columnText(s, i));
-                          time_ms = sqlcipher::columnInt(s, 6);
-                          received_ms = sqlcipher::columnInt(s, 7);
+                        {}, [&](const SqlRow& s) {
+                          for (int i = 0; i < 6; ++i) row.push_back(s.text(i));
+                          time_ms = s.integer(6);
+                          received_ms = s.integer(7);
                         });
                   })
                   .isOk());
@@ -251,11 +250,10 @@ TEST_F(CrmStoreTest, CrmUserNamesBecomeLoginsThroughTheDirectory) {
   auto userOf = [&](const std::string& brand, const std::string& id) {
     std::string user;
     EXPECT_TRUE(audit_->db
-                    ->with([&](sqlite3* db) {
-                      return sqlcipher::run(
-                          db, "SELECT user FROM crm_records WHERE brand = ? AND crm_id = ?",
-                          {std::string_view(brand), std::string_view(id)},
-                          [&](sqlite3_stmt* s) { user = sqlcipher::columnText(s, 0); });
+                    ->with([&](Sql& db) {
+                      return db.run("SELECT user FROM crm_records WHERE brand = ? AND crm_id = ?",
+                                    {std::string_view(brand), std::string_view(id)},
+                                    [&](const SqlRow& s) { user = s.text(0); });
                     })
                     .isOk());
     return user;

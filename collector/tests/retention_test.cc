@@ -87,13 +87,11 @@ class RetentionTest : public AuditFixture {
   Strings remainingUsers() {
     Strings users;
     EXPECT_TRUE(audit_->db
-                    ->with([&](sqlite3* db) {
-                      return sqlcipher::run(
-                          db,
+                    ->with([&](Sql& db) {
+                      return db.run(
                           "SELECT user || ':' || coalesce(record_id, '-') FROM events UNION ALL"
                           " SELECT 'crm ' || user || ':' || record_id FROM crm_records ORDER BY 1",
-                          {},
-                          [&](sqlite3_stmt* s) { users.push_back(sqlcipher::columnText(s, 0)); });
+                          {}, [&](const SqlRow& s) { users.push_back(s.text(0)); });
                     })
                     .isOk());
     return users;
