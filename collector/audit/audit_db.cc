@@ -1,5 +1,8 @@
 #include "audit/audit_db.h"
 
+#include "sql/sqlite_sql.h"
+#include "store/postgres/pg_sql.h"
+
 namespace vigie::collector {
 namespace {
 
@@ -98,7 +101,14 @@ StatusOr<std::unique_ptr<AuditDb>> AuditDb::open(const std::string& path,
   if (!db.isOk()) return db.status().withContext("audit tables");
   sqlite3_busy_timeout(db->get(), 5000);
   VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db->get(), kSchema));
-  return std::unique_ptr<AuditDb>(new AuditDb(std::move(db).value()));
+  return std::unique_ptr<AuditDb>(new AuditDb(std::make_unique<SqliteSql>(std::move(db).value())));
+}
+
+StatusOr<std::unique_ptr<AuditDb>> AuditDb::open(const PostgresOptions& options) {
+  auto conn = pg::Connection::open(options.conninfo);
+  if (!conn.isOk()) return conn.status().withContext("audit tables");
+  return std::unique_ptr<AuditDb>(
+      new AuditDb(std::make_unique<pg::PgSql>(std::move(conn).value())));
 }
 
 }  // namespace vigie::collector

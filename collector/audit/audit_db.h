@@ -1,19 +1,19 @@
 #pragma once
 
 // The collector's audit-side tables (accounts, tokens, audit trail, reveals, people, CRM records,
-// retention, holds), in the same SQLCipher file as the events so that questions can join both.
-// One connection, one caller at a time; writers use BEGIN IMMEDIATE so that a second collector
-// process on the same file waits instead of failing.
+// retention, holds), in the same database as the events so that questions can join both: the
+// embedded store's SQLCipher file or PostgreSQL. One connection, one caller at a time; writers
+// take the database's write lock at once, so that a second collector waits instead of failing.
 
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 
-#include "sql/sqlite_sql.h"
+#include "sql/sql.h"
+#include "vigie/collector/postgres_store.h"
 #include "vigie/crypto/secret_key.h"
 #include "vigie/protocol/status.h"
-#include "vigie/sqlcipher/sqlite.h"
 
 namespace vigie::collector {
 
@@ -22,12 +22,14 @@ class AuditDb {
   // REQUIRES: the event store (openSqlCipherStore) has created the file and its tables.
   static StatusOr<std::unique_ptr<AuditDb>> open(const std::string& path,
                                                  const crypto::SecretKey& key);
+  // REQUIRES: openPostgresStore has migrated the database.
+  static StatusOr<std::unique_ptr<AuditDb>> open(const PostgresOptions& options);
 
   // Runs `fn(sql)` with the connection to itself.
   template <typename F>
   auto with(F&& fn) {
     std::lock_guard lock(mutex_);
-    return fn(static_cast<Sql&>(sql_));
+    return fn(*sql_);
   }
 
   // Runs `fn` inside one transaction: committed when it returns ok, rolled back otherwise.
@@ -36,10 +38,9 @@ class AuditDb {
   }
 
  private:
-  explicit AuditDb(sqlcipher::Db db) : db_(std::move(db)), sql_(db_.get()) {}
+  explicit AuditDb(std::unique_ptr<Sql> sql) : sql_(std::move(sql)) {}
   std::mutex mutex_;
-  sqlcipher::Db db_;
-  SqliteSql sql_;
+  std::unique_ptr<Sql> sql_;
 };
 
 }  // namespace vigie::collector

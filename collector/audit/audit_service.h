@@ -82,5 +82,10 @@ struct AuditService {
 StatusOr<std::unique_ptr<AuditService>> openAuditService(const std::string& path,
                                                          const crypto::SecretKey& store_key,
                                                          platform::Clock& clock);
+// Over tables already opened (the embedded file or PostgreSQL); `store_key` derives the
+// pseudonym key.
+StatusOr<std::unique_ptr<AuditService>> openAuditService(std::unique_ptr<AuditDb> db,
+                                                         const crypto::SecretKey& store_key,
+                                                         platform::Clock& clock);
 
 }  // namespace vigie::collector

@@ -5,13 +5,12 @@ namespace vigie::collector {
 Status Directory::setPerson(std::string_view login, std::string_view team,
                             const std::vector<CrmAccount>& crm_accounts) {
   return db_.transaction([&](Sql& db) -> Status {
-    VIGIE_RETURN_IF_ERROR(
-        db.run("INSERT OR REPLACE INTO people(login, team) VALUES (?, ?)", {login, team}));
+    VIGIE_RETURN_IF_ERROR(db.upsert("people", {"login", "team"}, 1, {login, team}));
     VIGIE_RETURN_IF_ERROR(db.run("DELETE FROM crm_accounts WHERE login = ?", {login}));
     for (const CrmAccount& account : crm_accounts) {
       VIGIE_RETURN_IF_ERROR(
-          db.run("INSERT OR REPLACE INTO crm_accounts(brand, crm_user, login) VALUES (?, ?, ?)",
-                 {std::string_view(account.brand), std::string_view(account.crm_user), login}));
+          db.upsert("crm_accounts", {"brand", "crm_user", "login"}, 2,
+                    {std::string_view(account.brand), std::string_view(account.crm_user), login}));
     }
     return Status::ok();
   });

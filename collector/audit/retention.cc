@@ -114,10 +114,8 @@ Status Retention::set(std::string_view name, int64_t days, std::string_view just
         "keeping records more than 365 days needs a written justification (20-1000 characters)");
   }
   return db_.with([&](Sql& db) {
-    return db.run(
-        "INSERT OR REPLACE INTO retention(class, days, justification, set_by,"
-        " set_ms) VALUES (?, ?, ?, ?, ?)",
-        {name, days, justification, by, clock_.nowUnixMillis()});
+    return db.upsert("retention", {"class", "days", "justification", "set_by", "set_ms"}, 1,
+                     {name, days, justification, by, clock_.nowUnixMillis()});
   });
 }
 
@@ -158,7 +156,9 @@ StatusOr<int64_t> Retention::addHold(const LegalHold& hold) {
         {std::string_view(hold.case_name), std::string_view(hold.reason), optionalArg(hold.brand),
          optionalArg(hold.user), optionalArg(hold.record_id), hold.from_ms, hold.to_ms,
          std::string_view(hold.created_by), clock_.nowUnixMillis()}));
-    id = db.lastInsertId();
+    auto inserted = db.lastInsertId();
+    if (!inserted.isOk()) return inserted.status();
+    id = *inserted;
     return Status::ok();
   });
   if (!saved.isOk()) return saved;

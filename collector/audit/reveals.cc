@@ -43,7 +43,9 @@ StatusOr<int64_t> Reveals::request(const Principal& by, std::string_view pseudon
         " VALUES (?, ?, ?, ?, ?, 'pending')",
         {pseudonym, reason, std::string_view(by.user), std::string_view(by.brand),
          clock_.nowUnixMillis()}));
-    id = db.lastInsertId();
+    auto inserted = db.lastInsertId();
+    if (!inserted.isOk()) return inserted.status();
+    id = *inserted;
     return Status::ok();
   });
   if (!saved.isOk()) return saved;

@@ -126,7 +126,9 @@ StatusOr<RaiseResult> AlertStore::raise(const AlertDraft& draft) {
            std::string_view(draft.device), std::string_view(draft.brand), draft.time_ms,
            std::string_view(draft.summary), std::string_view(draft.origin),
            clock_.nowUnixMillis()}));
-      result.id = db.lastInsertId();
+      auto inserted = db.lastInsertId();
+      if (!inserted.isOk()) return inserted.status();
+      result.id = *inserted;
       result.created = true;
     }
     auto added = addEvidence(db, result.id, draft.evidence);
@@ -240,8 +242,7 @@ StatusOr<int64_t> AlertStore::deliveredThrough(std::string_view output) {
 Status AlertStore::setDeliveredThrough(std::string_view output, int64_t id) {
   return db_.with([&](Sql& db) {
     // The SQLite inside SQLCipher here (3.15) predates UPSERT; the row is only these two columns.
-    return db.run("INSERT OR REPLACE INTO alert_outputs(output, delivered_through) VALUES (?, ?)",
-                  {output, id});
+    return db.upsert("alert_outputs", {"output", "delivered_through"}, 1, {output, id});
   });
 }
 

@@ -99,7 +99,9 @@ StatusOr<int64_t> RetroRuns::start(RunRequest request) {
         " VALUES (?, ?, ?, ?, ?, 'queued')",
         {std::string_view(joinRules(request.rules)), request.from_ms, request.to_ms,
          std::string_view(request.requested_by), clock_.nowUnixMillis()}));
-    id = sql.lastInsertId();
+    auto inserted = sql.lastInsertId();
+    if (!inserted.isOk()) return inserted.status();
+    id = *inserted;
     return Status::ok();
   }));
   {

@@ -49,9 +49,8 @@ Status Watchlist::put(WatchedRecord entry) {
   VIGIE_RETURN_IF_ERROR(checkEntry(entry));
   entry.added_ms = clock_.nowUnixMillis();
   VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
-    return db.run(
-        "INSERT OR REPLACE INTO watchlist(brand, record_id, kind, login, reason, added_by,"
-        " added_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    return db.upsert(
+        "watchlist", {"brand", "record_id", "kind", "login", "reason", "added_by", "added_ms"}, 2,
         {std::string_view(entry.brand), std::string_view(entry.record_id),
          std::string_view(entry.kind), std::string_view(entry.login),
          std::string_view(entry.reason), std::string_view(entry.added_by), entry.added_ms});

@@ -56,7 +56,12 @@ class Sql {
   virtual int changes() const = 0;
 
   // The key of the row the last INSERT added to a table keyed by an integer `id`.
-  virtual int64_t lastInsertId() const = 0;
+  virtual StatusOr<int64_t> lastInsertId() = 0;
+
+  // Inserts a row of `columns` (the first `key_columns` of them the table's key) bound to
+  // `args`, replacing the row with the same key if there is one.
+  virtual Status upsert(std::string_view table, const std::vector<std::string_view>& columns,
+                        size_t key_columns, const std::vector<SqlArg>& args) = 0;
 
   // Runs `work` inside one transaction that takes the write lock at once (a second collector on
   // the same database waits): committed when it returns ok, rolled back otherwise.

@@ -50,7 +50,18 @@ Status SqliteSql::query(std::string_view statement, const std::vector<SqlArg>& a
 
 int SqliteSql::changes() const { return sqlite3_changes(db_); }
 
-int64_t SqliteSql::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+StatusOr<int64_t> SqliteSql::lastInsertId() { return sqlite3_last_insert_rowid(db_); }
+
+Status SqliteSql::upsert(std::string_view table, const std::vector<std::string_view>& columns,
+                         size_t /*key_columns*/, const std::vector<SqlArg>& args) {
+  std::string statement = "INSERT OR REPLACE INTO " + std::string(table) + "(";
+  std::string values;
+  for (size_t i = 0; i < columns.size(); ++i) {
+    statement += (i == 0 ? "" : ", ") + std::string(columns[i]);
+    values += i == 0 ? "?" : ", ?";
+  }
+  return run(statement + ") VALUES (" + values + ")", args);
+}
 
 Status SqliteSql::transaction(const std::function<Status(Sql&)>& work) {
   VIGIE_RETURN_IF_ERROR(sqlcipher::exec(db_, "BEGIN IMMEDIATE;"));

@@ -9,16 +9,18 @@ namespace vigie::collector {
 
 class SqliteSql final : public Sql {
  public:
-  // Does not own `db`, which must outlive this.
-  explicit SqliteSql(sqlite3* db) : db_(db) {}
+  explicit SqliteSql(sqlcipher::Db db) : owned_(std::move(db)), db_(owned_.get()) {}
 
   Status query(std::string_view statement, const std::vector<SqlArg>& args,
                const std::function<bool(const SqlRow&)>& row) override;
   int changes() const override;
-  int64_t lastInsertId() const override;
+  StatusOr<int64_t> lastInsertId() override;
+  Status upsert(std::string_view table, const std::vector<std::string_view>& columns,
+                size_t key_columns, const std::vector<SqlArg>& args) override;
   Status transaction(const std::function<Status(Sql&)>& work) override;
 
  private:
+  sqlcipher::Db owned_;
   sqlite3* db_;
 };
 

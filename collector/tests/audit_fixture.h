@@ -1,7 +1,8 @@
 #pragma once
 
 // A collector store with its audit tables on a manual clock, and helpers that put workstation
-// events and CRM records in it, for the audit module tests.
+// events and CRM records in it, for the audit module tests. AuditFixture uses the embedded store;
+// AuditFixtureOnBoth runs each test on both backends.
 
 #include <gtest/gtest.h>
 
@@ -13,6 +14,7 @@
 #include "audit/audit_service.h"
 #include "manual_clock.h"
 #include "sample_events.h"
+#include "store_backends.h"
 #include "temp_dir.h"
 #include "test_keys.h"
 #include "vigie/collector/event_store.h"
@@ -29,13 +31,19 @@ inline int64_t utc(const char* text) { return protocol::parseUtcMillis(text).val
 class AuditFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto store = openSqlCipherStore(path(), testing::fixedKey(3));
+    std::string conninfo;
+    auto store = openEmptyStore(backend(), dir_, &conninfo);
     ASSERT_TRUE(store.isOk()) << store.status().toString();
     store_ = std::move(store).value();
-    auto audit = openAuditService(path(), testing::fixedKey(3), clock_);
+    auto db = backend() == Backend::kSqlCipher ? AuditDb::open(path(), testing::fixedKey(3))
+                                               : AuditDb::open(PostgresOptions{conninfo});
+    ASSERT_TRUE(db.isOk()) << db.status().toString();
+    auto audit = openAuditService(std::move(db).value(), testing::fixedKey(3), clock_);
     ASSERT_TRUE(audit.isOk()) << audit.status().toString();
     audit_ = std::move(audit).value();
   }
+
+  virtual Backend backend() const { return Backend::kSqlCipher; }
 
   std::string path() const { return dir_.file("store.db"); }
 
@@ -121,6 +129,11 @@ class AuditFixture : public ::testing::Test {
   EventStorePtr store_;
   std::unique_ptr<AuditService> audit_;
   std::map<std::string, uint64_t> last_seq_;
+};
+
+class AuditFixtureOnBoth : public AuditFixture, public ::testing::WithParamInterface<Backend> {
+ protected:
+  Backend backend() const override { return GetParam(); }
 };
 
 }  // namespace vigie::collector

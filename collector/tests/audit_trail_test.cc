@@ -5,6 +5,7 @@
 #include "audit_fixture.h"
 #include "vigie/crypto/digest.h"
 #include "vigie/protocol/hex.h"
+#include "vigie/sqlcipher/sqlite.h"
 
 namespace vigie::collector {
 namespace {

@@ -29,14 +29,18 @@ inline void PrintTo(Backend backend, std::ostream* out) {
 
 inline const auto kBothBackends = ::testing::Values(Backend::kSqlCipher, Backend::kPostgres);
 
-// A new, empty store of `backend`; a SQLCipher file goes into `dir`.
-inline StatusOr<EventStorePtr> openEmptyStore(Backend backend, const testing::TempDir& dir) {
+// A new, empty store of `backend`; a SQLCipher file goes into `dir`, and a PostgreSQL
+// database's connection string into `conninfo` when given.
+inline StatusOr<EventStorePtr> openEmptyStore(Backend backend, const testing::TempDir& dir,
+                                              std::string* conninfo = nullptr) {
   if (backend == Backend::kSqlCipher) {
     return openSqlCipherStore(dir.file("store.db"), testing::fixedKey(3));
   }
   auto& server = testing::PostgresServer::shared();
   if (!server.running()) return Status::ioError("test PostgreSQL server: " + server.error());
-  auto opened = openPostgresStore({server.createDatabase(), 2}, 1764337698000);
+  const std::string database = server.createDatabase();
+  if (conninfo != nullptr) *conninfo = database;
+  auto opened = openPostgresStore({database, 2}, 1764337698000);
   if (!opened.isOk()) return opened.status();
   return EventStorePtr(std::move(opened).value());
 }

@@ -1,0 +1,40 @@
+#pragma once
+
+// The SQL seam (collector/sql/sql.h) over one PostgreSQL connection. The seam's statements are
+// written for both databases; the few SQLite spellings they use are turned into PostgreSQL's here
+// (toPostgres), and every transaction takes one advisory lock so that writers on several
+// collectors follow each other as they do on the embedded store's file.
+
+#include <string>
+#include <string_view>
+
+#include "pg_connection.h"
+#include "sql/sql.h"
+
+namespace vigie::collector::pg {
+
+// `?` placeholders numbered $1..$n, the column name `user` (reserved in PostgreSQL) quoted, and
+// INSERT OR IGNORE as ON CONFLICT DO NOTHING. Quoted literals and identifiers are left alone.
+std::string toPostgres(std::string_view statement);
+
+class PgSql final : public Sql {
+ public:
+  explicit PgSql(std::unique_ptr<Connection> conn) : owned_(std::move(conn)), conn_(*owned_) {}
+
+  Status query(std::string_view statement, const std::vector<SqlArg>& args,
+               const std::function<bool(const SqlRow&)>& row) override;
+  int changes() const override { return changes_; }
+  StatusOr<int64_t> lastInsertId() override;
+  Status upsert(std::string_view table, const std::vector<std::string_view>& columns,
+                size_t key_columns, const std::vector<SqlArg>& args) override;
+  Status transaction(const std::function<Status(Sql&)>& work) override;
+
+ private:
+  Status runTranslated(const std::string& statement, const std::vector<SqlArg>& args,
+                       const std::function<bool(const SqlRow&)>& row);
+  std::unique_ptr<Connection> owned_;
+  Connection& conn_;
+  int changes_ = 0;
+};
+
+}  // namespace vigie::collector::pg
