@@ -134,10 +134,13 @@ StatusOr<RaiseResult> AlertStore::raise(const AlertDraft& draft) {
     auto added = addEvidence(db, result.id, draft.evidence);
     if (!added.isOk()) return added.status();
     // A later raise may be more serious (more evidence) or earlier (a run over older events).
+    // (CASE rather than the two-argument max/min, which only SQLite has.)
+    const int64_t severity = static_cast<int64_t>(draft.severity);
     return db.run(
         "UPDATE alerts SET evidence_count = evidence_count + ?,"
-        " severity = max(severity, ?), time_ms = min(time_ms, ?) WHERE id = ?",
-        {*added, static_cast<int64_t>(draft.severity), draft.time_ms, result.id});
+        " severity = CASE WHEN severity < ? THEN ? ELSE severity END,"
+        " time_ms = CASE WHEN time_ms > ? THEN ? ELSE time_ms END WHERE id = ?",
+        {*added, severity, severity, draft.time_ms, draft.time_ms, result.id});
   });
   if (!done.isOk()) return done;
   return result;

@@ -374,7 +374,7 @@ TEST(AlertOutputWebhook, UntrustedOrMisnamedServersAreRefused) {
 // ---------------------------------------------------------------------------------------------
 // The dispatcher, on a real alert store.
 
-class AlertOutputDispatch : public AuditFixture {
+class AlertOutputDispatch : public AuditFixtureOnBoth {
  protected:
   // An alert about kLogin, numbered `n` (its key), with `severity`.
   int64_t raise(int n, Severity severity = Severity::kHigh, const std::string& rule = "volume") {
@@ -429,7 +429,7 @@ class AlertOutputDispatch : public AuditFixture {
   AlertStore& alerts() { return audit_->alerts; }
 };
 
-TEST_F(AlertOutputDispatch, WebhookRetriesThenDeliversEachAlertOnceInOrder) {
+TEST_P(AlertOutputDispatch, WebhookRetriesThenDeliversEachAlertOnceInOrder) {
   const TestPki pki = makePki(dir_, "webhook", {"localhost", "127.0.0.1"});
   WebhookReceiver receiver(pki, {503, 503});
   const std::string secret_file = dir_.file("webhook.secret");
@@ -474,7 +474,7 @@ TEST_F(AlertOutputDispatch, WebhookRetriesThenDeliversEachAlertOnceInOrder) {
   EXPECT_EQ(stats.last_error.find("/hooks/vigie"), std::string::npos);
 }
 
-TEST_F(AlertOutputDispatch, WebhookPermanentRefusalIsSkippedNotRetried) {
+TEST_P(AlertOutputDispatch, WebhookPermanentRefusalIsSkippedNotRetried) {
   const TestPki pki = makePki(dir_, "webhook", {"127.0.0.1"});
   WebhookReceiver receiver(pki, {429, 400});  // 429: later; 400: never
   std::vector<AlertOutputPtr> outputs;
@@ -497,7 +497,7 @@ TEST_F(AlertOutputDispatch, WebhookPermanentRefusalIsSkippedNotRetried) {
   EXPECT_EQ(stats.failures, 1u);  // the 429
 }
 
-TEST_F(AlertOutputDispatch, JsonlFileIsPrivateFollowsRotationAndResumesAfterRestart) {
+TEST_P(AlertOutputDispatch, JsonlFileIsPrivateFollowsRotationAndResumesAfterRestart) {
   const std::string path = dir_.file("alerts.jsonl");
   std::vector<int64_t> ids;
   for (int n = 1; n <= 4; ++n) ids.push_back(raise(n, Severity::kLow));
@@ -547,7 +547,7 @@ TEST_F(AlertOutputDispatch, JsonlFileIsPrivateFollowsRotationAndResumesAfterRest
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
-TEST_F(AlertOutputDispatch, DeadWebhooksDoNotHoldBackTheFile) {
+TEST_P(AlertOutputDispatch, DeadWebhooksDoNotHoldBackTheFile) {
   const TestPki pki = makePki(dir_, "webhook", {"127.0.0.1"});
   // One webhook refuses connections (its receiver is gone); the other hangs: the connection is
   // accepted by the kernel but nothing ever answers, so every attempt takes its full timeout.
@@ -685,7 +685,7 @@ class Rsyslog {
   uint16_t port_ = 0;
 };
 
-TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
+TEST_P(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
   const std::string rsyslogd = findRsyslogd();
   if (rsyslogd.empty())
     GTEST_SKIP() << "rsyslogd is not installed (scripts/install-deps.sh unpacks it)";
@@ -754,6 +754,8 @@ TEST_F(AlertOutputDispatch, SyslogReachesARealRsyslogAcrossItsRestarts) {
   }
   EXPECT_EQ(statsOf(*running, kSyslogOutput).delivered, sent.size());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AlertOutputDispatch, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -167,9 +167,9 @@ TEST(ParseCrmLinesTest, AtMostAThousandRecords) {
 
 // CrmRecords::store ---------------------------------------------------------------------------
 
-using CrmStoreTest = AuditFixture;
+using CrmStoreTest = AuditFixtureOnBoth;
 
-TEST_F(CrmStoreTest, StoresEachBrandsRecordOnce) {
+TEST_P(CrmStoreTest, StoresEachBrandsRecordOnce) {
   const std::vector<CrmRecord> records = {
       crmRecord("A-77", utc("2026-11-29T10:04:00.000Z"), "jdupont", "C-1042", "update",
                 {"iban", "address"}),
@@ -202,7 +202,7 @@ TEST_F(CrmStoreTest, StoresEachBrandsRecordOnce) {
   EXPECT_EQ(count("SELECT count(*) FROM crm_records WHERE brand = 'zeta' AND crm_id = 'A-77'"), 1);
 }
 
-TEST_F(CrmStoreTest, RepeatedIdWithinOneRequestIsADuplicate) {
+TEST_P(CrmStoreTest, RepeatedIdWithinOneRequestIsADuplicate) {
   const CrmRecord record =
       crmRecord("A-77", utc("2026-11-29T10:04:00.000Z"), "jdupont", "C-1042", "update");
   auto stored = audit_->crm.store("acme", {record, record});
@@ -211,7 +211,7 @@ TEST_F(CrmStoreTest, RepeatedIdWithinOneRequestIsADuplicate) {
   EXPECT_EQ(stored->duplicates, 1u);
 }
 
-TEST_F(CrmStoreTest, StoredColumnsHoldTheRecord) {
+TEST_P(CrmStoreTest, StoredColumnsHoldTheRecord) {
   clock_.advance(5000);
   storeCrm("acme", {crmRecord("A-77", utc("2026-11-29T10:04:00.000Z"), "jdupont", "C-1042",
                               "update", {"iban", "address"})});
@@ -235,7 +235,7 @@ TEST_F(CrmStoreTest, StoredColumnsHoldTheRecord) {
   EXPECT_EQ(received_ms, clock_.nowUnixMillis());
 }
 
-TEST_F(CrmStoreTest, CrmUserNamesBecomeLoginsThroughTheDirectory) {
+TEST_P(CrmStoreTest, CrmUserNamesBecomeLoginsThroughTheDirectory) {
   ASSERT_TRUE(
       audit_->directory
           .setPerson("jean.dupont", "recouvrement", {{"acme", "JDUPONT"}, {"zeta", "dupont_j"}})
@@ -273,6 +273,8 @@ TEST_F(CrmStoreTest, CrmUserNamesBecomeLoginsThroughTheDirectory) {
   ASSERT_TRUE(login.isOk());
   EXPECT_EQ(*login, "dupont_j");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, CrmStoreTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -20,7 +20,7 @@ LocalMinute utcLocal(int64_t unix_ms) {
   return {static_cast<int>((days + 3) % 7), static_cast<int>((unix_ms % kDayMs) / kMinuteMs)};
 }
 
-class DetectionRulesTest : public AuditFixture {
+class DetectionRulesTest : public AuditFixtureOnBoth {
  protected:
   void SetUp() override {
     AuditFixture::SetUp();
@@ -48,7 +48,7 @@ class DetectionRulesTest : public AuditFixture {
   std::unique_ptr<ShiftCalendar> shifts_;
 };
 
-TEST_F(DetectionRulesTest, CopyWithPiiRightAfterAViewFiresAndAPlainOneDoesNot) {
+TEST_P(DetectionRulesTest, CopyWithPiiRightAfterAViewFiresAndAPlainOneDoesNot) {
   auto rules = engine({"copy_after_view"});
   const int64_t t = kMonday + 10 * kHourMs;
   rules.observe(numbered(crmView("alice", t, "C-9"), 1), "Acme");
@@ -68,7 +68,7 @@ TEST_F(DetectionRulesTest, CopyWithPiiRightAfterAViewFiresAndAPlainOneDoesNot) {
   EXPECT_EQ(raised[0].draft.evidence[1].seq, 3u);
 }
 
-TEST_F(DetectionRulesTest, BigExportsAndManyExportsInAnHourFire) {
+TEST_P(DetectionRulesTest, BigExportsAndManyExportsInAnHourFire) {
   DetectionPolicy policy;
   policy.mass_export.max_per_hour = 3;
   auto rules = engine({"mass_export"}, policy);
@@ -95,7 +95,7 @@ TEST_F(DetectionRulesTest, BigExportsAndManyExportsInAnHourFire) {
   EXPECT_EQ(alerts().size(), 1u);
 }
 
-TEST_F(DetectionRulesTest, ActivityOutsideTheShiftFiresOncePerDayWithGrace) {
+TEST_P(DetectionRulesTest, ActivityOutsideTheShiftFiresOncePerDayWithGrace) {
   auto shifts = parseShiftLines(R"({"who":"team:north","days":"mon-fri","start":"08:00",)"
                                 R"("end":"16:30"})"
                                 "\n"
@@ -118,7 +118,7 @@ TEST_F(DetectionRulesTest, ActivityOutsideTheShiftFiresOncePerDayWithGrace) {
       << raised[0].draft.summary;
 }
 
-TEST_F(DetectionRulesTest, ViewsFarAboveOwnAndTeamBaselinesFireOnceInTheHour) {
+TEST_P(DetectionRulesTest, ViewsFarAboveOwnAndTeamBaselinesFireOnceInTheHour) {
   DetectionPolicy policy;
   policy.volume.min_views_per_hour = 20;
   policy.volume.min_baseline_hours = 2;
@@ -149,7 +149,7 @@ TEST_F(DetectionRulesTest, ViewsFarAboveOwnAndTeamBaselinesFireOnceInTheHour) {
   EXPECT_EQ(raised[0].draft.evidence.size(), 36u);
 }
 
-TEST_F(DetectionRulesTest, AKilledSensorAndChainIncidentsFire) {
+TEST_P(DetectionRulesTest, AKilledSensorAndChainIncidentsFire) {
   auto rules = engine({"sensor_silent", "integrity"});
   protocol::Event gap = makeEvent(EventType::kAgentGap, "gina", kMonday);
   std::get<protocol::AgentGap>(gap.data).reason = protocol::GapReason::kSensorLost;
@@ -175,7 +175,7 @@ TEST_F(DetectionRulesTest, AKilledSensorAndChainIncidentsFire) {
   EXPECT_EQ(raised[2].draft.user, "gina");
 }
 
-TEST_F(DetectionRulesTest, CallsWhileTheSensorIsSilentFire) {
+TEST_P(DetectionRulesTest, CallsWhileTheSensorIsSilentFire) {
   auto rules = engine({"sensor_silent"});
   rules.observe(numbered(makeEvent(EventType::kSessionLogon, "hugo", kMonday), 1), "");
   auto calls = parseCallLines(R"({"id":"K-1","agent":"hugo","start":"2026-11-30T00:40:00.000Z",)"
@@ -191,7 +191,7 @@ TEST_F(DetectionRulesTest, CallsWhileTheSensorIsSilentFire) {
             std::string::npos);
 }
 
-TEST_F(DetectionRulesTest, RaisingTheSameKeyAddsEvidenceOnce) {
+TEST_P(DetectionRulesTest, RaisingTheSameKeyAddsEvidenceOnce) {
   AlertDraft draft{"k:1",     "watchlist", Severity::kLow,
                    "ivy",     "PC-1",      "Acme",
                    kMonday,   "why",       {{"PC-1", 1, kMonday, "crm.view", "C-1"}},
@@ -243,6 +243,8 @@ TEST(DetectionInputTest, BadFeedsAndThresholdsAreRefusedNamingTheirFault) {
   ASSERT_TRUE(week.isOk());
   EXPECT_EQ(describeShift(week->front()), "mon-wed,sat-sun 08:00-24:00");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, DetectionRulesTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -31,7 +31,7 @@ protocol::Heartbeat heartbeatOf(const std::string& version, uint64_t policy_seri
   return heartbeat;
 }
 
-class FleetTest : public AuditFixture {
+class FleetTest : public AuditFixtureOnBoth {
  protected:
   void heard(const std::string& device, int64_t at_ms, const std::string& version = "0.1.0") {
     const Status stored = audit_->heartbeats.record(device, heartbeatOf(version, 0), at_ms);
@@ -57,7 +57,7 @@ TEST(FleetVersionTest, VersionsCompareNumericallyPartByPart) {
   EXPECT_EQ(compareVersions("0.1.0", "0.1.0"), 0);
 }
 
-TEST_F(FleetTest, TheLatestHeartbeatIsKeptWithTheFirstTimeTheDeviceWasHeard) {
+TEST_P(FleetTest, TheLatestHeartbeatIsKeptWithTheFirstTimeTheDeviceWasHeard) {
   heard("PC-1", monday_10h_);
   heard("PC-1", monday_10h_ + kMinuteMs, "0.2.0");
   auto record = audit_->heartbeats.find("PC-1");
@@ -71,7 +71,7 @@ TEST_F(FleetTest, TheLatestHeartbeatIsKeptWithTheFirstTimeTheDeviceWasHeard) {
   EXPECT_EQ(count("SELECT count(*) FROM heartbeats"), 1);
 }
 
-TEST_F(FleetTest, StatusFollowsTheCollectorClock) {
+TEST_P(FleetTest, StatusFollowsTheCollectorClock) {
   EXPECT_EQ(healthOf("PC-1", monday_10h_).status, FleetStatus::kUnknown);
   heard("PC-1", monday_10h_);
   EXPECT_EQ(healthOf("PC-1", monday_10h_ + 150'000).status, FleetStatus::kHealthy);
@@ -83,7 +83,7 @@ TEST_F(FleetTest, StatusFollowsTheCollectorClock) {
   EXPECT_EQ(silent.why, "no heartbeat for 600 s");
 }
 
-TEST_F(FleetTest, AnOlderAgentOrPolicyIsOutdated) {
+TEST_P(FleetTest, AnOlderAgentOrPolicyIsOutdated) {
   heard("PC-1", monday_10h_, "0.0.9");
   const FleetHealth old_agent = healthOf("PC-1", monday_10h_, {"0.1.0", 0});
   EXPECT_EQ(old_agent.status, FleetStatus::kOutdated);
@@ -95,7 +95,7 @@ TEST_F(FleetTest, AnOlderAgentOrPolicyIsOutdated) {
   EXPECT_EQ(healthOf("PC-1", monday_10h_ + 3'600'000, {"0.1.0", 1}).status, FleetStatus::kSilent);
 }
 
-TEST_F(FleetTest, TheApiListsEveryEnrolledDeviceWithPseudonymousSessionsAndFilters) {
+TEST_P(FleetTest, TheApiListsEveryEnrolledDeviceWithPseudonymousSessionsAndFilters) {
   addDevice("PC-1", "ws-001");
   addDevice("PC-2", "ws-002");
   heard("PC-1", monday_10h_);
@@ -153,7 +153,7 @@ class WorkstationSilenceTest : public FleetTest {
   std::unique_ptr<WorkstationSilence> rule_;
 };
 
-TEST_F(WorkstationSilenceTest, OneAlertPerSilenceDuringWorkingHours) {
+TEST_P(WorkstationSilenceTest, OneAlertPerSilenceDuringWorkingHours) {
   addDevice("PC-1", "ws-001");
   heard("PC-1", monday_10h_);
   EXPECT_EQ(check(monday_10h_ + 10 * kMinuteMs), 0u) << "not silent for more than 10 min yet";
@@ -179,7 +179,7 @@ TEST_F(WorkstationSilenceTest, OneAlertPerSilenceDuringWorkingHours) {
   EXPECT_EQ(alerts().size(), 2u);
 }
 
-TEST_F(WorkstationSilenceTest, NothingOutsideWorkingHoursNorForDevicesNeverHeardOrRevoked) {
+TEST_P(WorkstationSilenceTest, NothingOutsideWorkingHoursNorForDevicesNeverHeardOrRevoked) {
   addDevice("PC-1", "ws-001");
   addDevice("PC-2", "ws-002");
   addDevice("PC-3", "ws-003");
@@ -194,7 +194,7 @@ TEST_F(WorkstationSilenceTest, NothingOutsideWorkingHoursNorForDevicesNeverHeard
   EXPECT_TRUE(alerts().empty());
 }
 
-TEST_F(WorkstationSilenceTest, TheLongerOfTheRuleAndTheFleetSilenceApplies) {
+TEST_P(WorkstationSilenceTest, TheLongerOfTheRuleAndTheFleetSilenceApplies) {
   addDevice("PC-1", "ws-001");
   heard("PC-1", monday_10h_);
   policy_.after_minutes = 0;
@@ -203,7 +203,7 @@ TEST_F(WorkstationSilenceTest, TheLongerOfTheRuleAndTheFleetSilenceApplies) {
   EXPECT_EQ(check(monday_10h_ + 120'001), 1u);
 }
 
-TEST_F(WorkstationSilenceTest, WorkingHoursMayRunPastMidnight) {
+TEST_P(WorkstationSilenceTest, WorkingHoursMayRunPastMidnight) {
   policy_.days = "mon";
   policy_.start = "22:00";
   policy_.end = "06:00";
@@ -213,6 +213,9 @@ TEST_F(WorkstationSilenceTest, WorkingHoursMayRunPastMidnight) {
   EXPECT_FALSE(rule().inWorkingHours(monday_10h_ - 10 * kHourMs));           // mon 00:00
   EXPECT_FALSE(rule().inWorkingHours(monday_10h_ + kDayMs + 13 * kHourMs));  // tue 23:00
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, FleetTest, kBothBackends, backendName);
+INSTANTIATE_TEST_SUITE_P(Backends, WorkstationSilenceTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

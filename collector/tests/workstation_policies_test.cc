@@ -28,7 +28,7 @@ constexpr char kPolicy[] = R"json({
   "queue": {"max_age_days": 14}
 })json";
 
-class WorkstationPoliciesTest : public AuditFixture {
+class WorkstationPoliciesTest : public AuditFixtureOnBoth {
  protected:
   void SetUp() override {
     AuditFixture::SetUp();
@@ -49,7 +49,7 @@ class WorkstationPoliciesTest : public AuditFixture {
   std::unique_ptr<crypto::CertificateAuthority> ca_;
 };
 
-TEST_F(WorkstationPoliciesTest, ActivationCompletesSignsAndNumbersThePolicy) {
+TEST_P(WorkstationPoliciesTest, ActivationCompletesSignsAndNumbersThePolicy) {
   EXPECT_EQ(audit_->policies.activeSerial().value(), 0);
   EXPECT_FALSE(audit_->policies.active().value().has_value());
   clock_.set(utc("2026-12-02T08:00:00.000Z"));
@@ -104,7 +104,7 @@ TEST_F(WorkstationPoliciesTest, ActivationCompletesSignsAndNumbersThePolicy) {
   EXPECT_EQ((*history)[1].activated_by, "admin1");
 }
 
-TEST_F(WorkstationPoliciesTest, BadDocumentsAreRefusedByNameAndNothingIsActivated) {
+TEST_P(WorkstationPoliciesTest, BadDocumentsAreRefusedByNameAndNothingIsActivated) {
   const std::pair<std::string, std::string> cases[] = {
       {"not json", "policy:"},
       {"[]", "must be a JSON object"},
@@ -128,7 +128,7 @@ TEST_F(WorkstationPoliciesTest, BadDocumentsAreRefusedByNameAndNothingIsActivate
   EXPECT_TRUE(audit_->policies.history().value().empty());
 }
 
-TEST_F(WorkstationPoliciesTest, CompliancePackSaysWhatThePolicyAndRetentionSay) {
+TEST_P(WorkstationPoliciesTest, CompliancePackSaysWhatThePolicyAndRetentionSay) {
   ASSERT_TRUE(audit_->retention.set("exports", 300, "", "dpo1").isOk());
   ASSERT_TRUE(audit_->retention.set("access", 183, "", "dpo1").isOk());
   auto policy = activate(kPolicy);
@@ -160,6 +160,8 @@ TEST_F(WorkstationPoliciesTest, CompliancePackSaysWhatThePolicyAndRetentionSay) 
   EXPECT_NE(bare_pack->processing.find("Clipboard copies**: not recorded"), std::string::npos);
   EXPECT_NE(bare_pack->notice.find("No period is declared"), std::string::npos);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, WorkstationPoliciesTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

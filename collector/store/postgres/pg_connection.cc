@@ -126,7 +126,8 @@ Status Connection::check(const PGresult* result, std::string_view sql) const {
   return Status::ioError(std::move(message));
 }
 
-StatusOr<Result> Connection::exec(std::string_view sql, const std::vector<Param>& params) {
+StatusOr<Result> Connection::exec(std::string_view sql, const std::vector<Param>& params,
+                                  const std::vector<Oid>& types) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& param : params) {
@@ -137,8 +138,9 @@ StatusOr<Result> Connection::exec(std::string_view sql, const std::vector<Param>
     values.push_back(param ? param->c_str() : nullptr);
   }
   const std::string text(sql);
-  Result result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()), nullptr,
-                             values.data(), nullptr, nullptr, 0));
+  Result result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()),
+                             types.size() == params.size() ? types.data() : nullptr, values.data(),
+                             nullptr, nullptr, 0));
   VIGIE_RETURN_IF_ERROR(check(result.get(), sql));
   return result;
 }

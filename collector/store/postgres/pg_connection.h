@@ -39,7 +39,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   // Runs one statement. kIoError names the server's SQLSTATE; a lost connection says so.
-  StatusOr<Result> exec(std::string_view sql, const std::vector<Param>& params = {});
+  // `types` (type OIDs, one per parameter, 0 to let the server infer) may be left empty.
+  StatusOr<Result> exec(std::string_view sql, const std::vector<Param>& params = {},
+                        const std::vector<Oid>& types = {});
   // Runs statements without parameters (several allowed, separated by ';').
   Status run(std::string_view sql);
   // Whether the connection still works; a broken one is dropped from the pool.

@@ -10,7 +10,11 @@ namespace {
 // Serialises the audit side's transactions across collectors (pg_advisory_xact_lock's key; the
 // schema migrations use another).
 constexpr char kAuditWriteLock[] = "SELECT pg_advisory_xact_lock(7358201)";
+// Parameter and column types (pg_type.h's BYTEAOID, INT8OID, TEXTOID): typed parameters, since
+// the server cannot infer one from `? IS NULL` or max(?, ...).
 constexpr Oid kByteaOid = 17;
+constexpr Oid kBigintOid = 20;
+constexpr Oid kTextOid = 25;
 
 bool isWordChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -45,18 +49,27 @@ class PgRow final : public SqlRow {
   mutable std::deque<std::string> decoded_;
 };
 
-std::vector<Param> paramsOf(const std::vector<SqlArg>& args) {
-  std::vector<Param> params;
-  params.reserve(args.size());
+struct Params {
+  std::vector<Param> values;
+  std::vector<Oid> types;
+};
+
+Params paramsOf(const std::vector<SqlArg>& args) {
+  Params params;
+  params.values.reserve(args.size());
   for (const SqlArg& arg : args) {
     if (const auto* number = std::get_if<int64_t>(&arg)) {
-      params.emplace_back(std::to_string(*number));
+      params.values.emplace_back(std::to_string(*number));
+      params.types.push_back(kBigintOid);
     } else if (const auto* text = std::get_if<std::string_view>(&arg)) {
-      params.emplace_back(std::string(*text));
+      params.values.emplace_back(std::string(*text));
+      params.types.push_back(kTextOid);
     } else if (const auto* blob = std::get_if<SqlBlob>(&arg)) {
-      params.emplace_back(byteaParam(blob->bytes));
+      params.values.emplace_back(byteaParam(blob->bytes));
+      params.types.push_back(kByteaOid);
     } else {
-      params.emplace_back(std::nullopt);
+      params.values.emplace_back(std::nullopt);
+      params.types.push_back(0);
     }
   }
   return params;
@@ -82,6 +95,9 @@ std::string toPostgres(std::string_view statement) {
       const size_t stop = end == std::string_view::npos ? statement.size() : end + 1;
       out.append(statement.substr(i, stop - i));
       i = stop - 1;
+    } else if (c == '?' && i + 1 < statement.size() && statement[i + 1] >= '0' &&
+               statement[i + 1] <= '9') {
+      out += '$';  // ?NNN is $NNN
     } else if (c == '?') {
       out += "$" + std::to_string(++placeholder);
     } else if (statement.substr(i, 4) == "user" && (i == 0 || !isWordChar(statement[i - 1])) &&
@@ -98,7 +114,8 @@ std::string toPostgres(std::string_view statement) {
 
 Status PgSql::runTranslated(const std::string& statement, const std::vector<SqlArg>& args,
                             const std::function<bool(const SqlRow&)>& row) {
-  auto result = conn_.exec(statement, paramsOf(args));
+  const Params params = paramsOf(args);
+  auto result = conn_.exec(statement, params.values, params.types);
   if (!result.isOk()) return result.status();
   const PGresult* rows = result->get();
   int changed = 0;

@@ -13,8 +13,9 @@
 
 namespace vigie::collector::pg {
 
-// `?` placeholders numbered $1..$n, the column name `user` (reserved in PostgreSQL) quoted, and
-// INSERT OR IGNORE as ON CONFLICT DO NOTHING. Quoted literals and identifiers are left alone.
+// `?` placeholders numbered $1..$n (?NNN as $NNN), the column name `user` (reserved in PostgreSQL)
+// quoted, and INSERT OR IGNORE as ON CONFLICT DO NOTHING. Quoted literals and identifiers are left
+// alone.
 std::string toPostgres(std::string_view statement);
 
 class PgSql final : public Sql {
