@@ -10,17 +10,19 @@ namespace {
 struct ClassRows {
   const char* name;
   const char* table;   // events, crm_records, calls or alerts
+  const char* row;     // the table's row number, which purges go by
   const char* filter;  // which rows of the table belong to the class
 };
 
+// (Filters are SQL both databases read: "1 = 1", not SQLite's "1" nor PostgreSQL's TRUE.)
 constexpr ClassRows kClasses[] = {
-    {"access", "events", "type IN ('crm.view', 'app.focus')"},
-    {"exports", "events", "type IN ('clipboard.copy', 'file.export', 'print.job')"},
-    {"crm", "crm_records", "1"},
-    {"sessions", "events", "(type LIKE 'session.%' OR type LIKE 'notice.%')"},
-    {"agent", "events", "type LIKE 'agent.%'"},
-    {"calls", "calls", "1"},
-    {"alerts", "alerts", "1"},
+    {"access", "events", "rowid", "type IN ('crm.view', 'app.focus')"},
+    {"exports", "events", "rowid", "type IN ('clipboard.copy', 'file.export', 'print.job')"},
+    {"crm", "crm_records", "id", "1 = 1"},
+    {"sessions", "events", "rowid", "(type LIKE 'session.%' OR type LIKE 'notice.%')"},
+    {"agent", "events", "rowid", "type LIKE 'agent.%'"},
+    {"calls", "calls", "rowid", "1 = 1"},
+    {"alerts", "alerts", "id", "1 = 1"},
 };
 
 constexpr int64_t kDayMs = 24 * 3600 * 1000;
@@ -198,9 +200,10 @@ StatusOr<PurgeReport> Retention::purge() {
     while (true) {
       int changed = 0;
       Status deleted = db_.transaction([&](Sql& db) -> Status {
-        VIGIE_RETURN_IF_ERROR(db.run("DELETE FROM " + table + " WHERE rowid IN (SELECT rowid" +
-                                         past + " AND NOT " + heldCondition(table) + " LIMIT " +
-                                         std::to_string(kPurgeChunk) + ")",
+        const std::string row = rows.row;
+        VIGIE_RETURN_IF_ERROR(db.run("DELETE FROM " + table + " WHERE " + row + " IN (SELECT " +
+                                         row + past + " AND NOT " + heldCondition(table) +
+                                         " LIMIT " + std::to_string(kPurgeChunk) + ")",
                                      {cutoff}));
         changed = db.changes();
         return Status::ok();

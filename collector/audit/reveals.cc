@@ -58,7 +58,7 @@ StatusOr<std::vector<RevealRequest>> Reveals::list(const Principal& by) {
     const bool dpo = by.role == Role::kDpo;
     // A dpo sees what it may decide: pending requests of others within its brand scope.
     return db.run(std::string(kColumns) +
-                      " WHERE requester = ?1 OR (?2 AND status = 'pending' AND requester <> ?1"
+                      " WHERE requester = ?1 OR (?2 <> 0 AND status = 'pending' AND requester <> ?1"
                       " AND (?3 = '' OR requester_brand = ?3)) ORDER BY id DESC LIMIT 200",
                   {std::string_view(by.user), int64_t{dpo}, std::string_view(by.brand)},
                   [&](const SqlRow& s) { found.push_back(readRequest(s)); });

@@ -42,7 +42,7 @@ Strings summaryOf(const std::vector<json::Value>& items) {
   return out;
 }
 
-class AuditQueriesTest : public AuditFixture {
+class AuditQueriesTest : public AuditFixtureOnBoth {
  protected:
   void SetUp() override {
     AuditFixture::SetUp();
@@ -117,7 +117,7 @@ class AuditQueriesTest : public AuditFixture {
   std::string mlefevre_;
 };
 
-TEST_F(AuditQueriesTest, RecordHistoryJoinsWorkstationAndCrmInTimeOrder) {
+TEST_P(AuditQueriesTest, RecordHistoryJoinsWorkstationAndCrmInTimeOrder) {
   const AuditPage page = run(record("C-1042"));
   const auto items = itemsOf(page);
   EXPECT_EQ(summaryOf(items),
@@ -171,7 +171,7 @@ TEST_F(AuditQueriesTest, RecordHistoryJoinsWorkstationAndCrmInTimeOrder) {
   EXPECT_EQ(page.items.find("mlefevre"), std::string::npos);
 }
 
-TEST_F(AuditQueriesTest, CrmItemWithoutFieldsAndEventIntegrityAreShown) {
+TEST_P(AuditQueriesTest, CrmItemWithoutFieldsAndEventIntegrityAreShown) {
   writeEvents("dev-b", {crmView("mlefevre", at(12), "C-2000")}, {}, Integrity::kBadMac);
   const auto items = itemsOf(run(record("C-2000")));
   EXPECT_EQ(summaryOf(items), (Strings{"10:08 crm.export", "10:12 crm.view"}));
@@ -184,7 +184,7 @@ TEST_F(AuditQueriesTest, CrmItemWithoutFieldsAndEventIntegrityAreShown) {
   EXPECT_EQ(textOf(items[1], "integrity"), "bad_mac");
 }
 
-TEST_F(AuditQueriesTest, NoLoginAppearsInAnyAnswer) {
+TEST_P(AuditQueriesTest, NoLoginAppearsInAnyAnswer) {
   for (Question which : {Question::kTimeline, Question::kExports}) {
     AuditQuery query = question(which);
     query.login = "jdupont";
@@ -195,7 +195,7 @@ TEST_F(AuditQueriesTest, NoLoginAppearsInAnyAnswer) {
   }
 }
 
-TEST_F(AuditQueriesTest, PagingWalksEveryItemOnce) {
+TEST_P(AuditQueriesTest, PagingWalksEveryItemOnce) {
   const auto whole = itemsOf(run(record("C-1042")));
   ASSERT_EQ(whole.size(), 4u);
   for (size_t limit : {1u, 2u, 3u, 4u, 5u}) {
@@ -212,7 +212,7 @@ TEST_F(AuditQueriesTest, PagingWalksEveryItemOnce) {
   EXPECT_EQ(pages, 7u);
 }
 
-TEST_F(AuditQueriesTest, PagingHoldsWhenManyItemsShareATime) {
+TEST_P(AuditQueriesTest, PagingHoldsWhenManyItemsShareATime) {
   const int64_t same = at(20);
   writeEvents("dev-b", {crmView("mlefevre", same, "C-7"), crmView("mlefevre", same, "C-7"),
                         crmView("mlefevre", same, "C-7")});
@@ -271,7 +271,7 @@ TEST(CursorTest, GarbageIsRefused) {
   }
 }
 
-TEST_F(AuditQueriesTest, BrandQuestionSeesOnlyThatBrand) {
+TEST_P(AuditQueriesTest, BrandQuestionSeesOnlyThatBrand) {
   AuditQuery acme = record("C-1042");
   acme.brand = "acme";
   EXPECT_EQ(summary(acme), (Strings{"10:00 crm.view", "10:04 crm.update"}));
@@ -296,7 +296,7 @@ TEST_F(AuditQueriesTest, BrandQuestionSeesOnlyThatBrand) {
                      "10:08 crm.export", "10:09 print.job"}));
 }
 
-TEST_F(AuditQueriesTest, DeviceBrandAppliesToLaterBatches) {
+TEST_P(AuditQueriesTest, DeviceBrandAppliesToLaterBatches) {
   EXPECT_EQ(audit_->directory.assignDevice("dev-unknown", "acme").code(), Status::Code::kNotFound);
   ASSERT_TRUE(audit_->directory.assignDevice("dev-b", "acme").isOk());
   writeEvents("dev-b", {crmView("mlefevre", at(10), "C-1042"),
@@ -324,7 +324,7 @@ TEST_F(AuditQueriesTest, DeviceBrandAppliesToLaterBatches) {
   EXPECT_EQ((*fleet)[1].last_seq, 4);
 }
 
-TEST_F(AuditQueriesTest, TimelineOfOnePerson) {
+TEST_P(AuditQueriesTest, TimelineOfOnePerson) {
   AuditQuery timeline = question(Question::kTimeline);
   timeline.login = "jdupont";
   const auto items = itemsOf(run(timeline));
@@ -340,7 +340,7 @@ TEST_F(AuditQueriesTest, TimelineOfOnePerson) {
   EXPECT_TRUE(summary(timeline).empty());
 }
 
-TEST_F(AuditQueriesTest, PeriodIsFromInclusiveToExclusive) {
+TEST_P(AuditQueriesTest, PeriodIsFromInclusiveToExclusive) {
   AuditQuery timeline = question(Question::kTimeline);
   timeline.login = "jdupont";
   timeline.from_ms = at(1);
@@ -357,7 +357,7 @@ TEST_F(AuditQueriesTest, PeriodIsFromInclusiveToExclusive) {
   EXPECT_TRUE(summary(timeline).empty());
 }
 
-TEST_F(AuditQueriesTest, ExportsWithAndWithoutPersonalData) {
+TEST_P(AuditQueriesTest, ExportsWithAndWithoutPersonalData) {
   AuditQuery exports = question(Question::kExports);
   EXPECT_EQ(summary(exports),
             (Strings{"10:01 clipboard.copy", "10:02 clipboard.copy", "10:03 file.export",
@@ -372,7 +372,7 @@ TEST_F(AuditQueriesTest, ExportsWithAndWithoutPersonalData) {
   EXPECT_EQ(pii->find("iban")->magnitude, 1u);
 }
 
-TEST_F(AuditQueriesTest, PersonalDataPagesStillWalkEveryItemOnce) {
+TEST_P(AuditQueriesTest, PersonalDataPagesStillWalkEveryItemOnce) {
   AuditQuery exports = question(Question::kExports);
   exports.pii_only = true;
   size_t pages = 0;
@@ -380,7 +380,7 @@ TEST_F(AuditQueriesTest, PersonalDataPagesStillWalkEveryItemOnce) {
             (Strings{"10:01 clipboard.copy", "10:07 clipboard.copy", "10:08 crm.export"}));
 }
 
-TEST_F(AuditQueriesTest, TeamFilterUsesTheDirectory) {
+TEST_P(AuditQueriesTest, TeamFilterUsesTheDirectory) {
   AuditQuery exports = question(Question::kExports);
   exports.team = "accueil";
   const auto items = itemsOf(run(exports));
@@ -400,7 +400,7 @@ TEST_F(AuditQueriesTest, TeamFilterUsesTheDirectory) {
   EXPECT_TRUE(summary(exports).empty());
 }
 
-TEST_F(AuditQueriesTest, IncidentsAreListed) {
+TEST_P(AuditQueriesTest, IncidentsAreListed) {
   writeEvents("dev-a", {},
               {Incident{"dev-a", 9, "gap", "3 event(s) missing", at(30), false, 6, 8}});
   writeEvents("dev-b", {},
@@ -440,6 +440,8 @@ TEST_F(AuditQueriesTest, IncidentsAreListed) {
   EXPECT_EQ(textOf(rest[0], "device"), "dev-b");
   EXPECT_FALSE(second.next.has_value());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditQueriesTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -5,12 +5,11 @@
 #include "audit_fixture.h"
 #include "vigie/crypto/digest.h"
 #include "vigie/protocol/hex.h"
-#include "vigie/sqlcipher/sqlite.h"
 
 namespace vigie::collector {
 namespace {
 
-class AuditTrailTest : public AuditFixture {
+class AuditTrailTest : public AuditFixtureOnBoth {
  protected:
   void SetUp() override {
     AuditFixture::SetUp();
@@ -37,11 +36,19 @@ class AuditTrailTest : public AuditFixture {
     ASSERT_TRUE(trail.append("marie", "dpo", "", "GET /v1/trail/verify", "{}", 200).isOk());
   }
 
-  // The store file opened on its own, as someone with the key and a SQL shell would.
-  sqlcipher::Db rawDb() {
-    auto db = sqlcipher::openEncrypted(path(), SQLITE_OPEN_READWRITE, testing::fixedKey(3));
-    EXPECT_TRUE(db.isOk()) << db.status().toString();
-    return std::move(db).value();
+  // Runs `statement` on the database as someone with a SQL shell on it would.
+  Status rawSql(const std::string& statement, const std::vector<SqlArg>& args = {}) {
+    return audit_->db->with([&](Sql& db) { return db.run(statement, args); });
+  }
+
+  // Drops what makes the trail append-only, as that person could.
+  void dropTheGuard() {
+    if (backend() == Backend::kPostgres) {
+      ASSERT_TRUE(rawSql("DROP TRIGGER trail_no_change ON trail").isOk());
+    } else {
+      ASSERT_TRUE(rawSql("DROP TRIGGER trail_no_update").isOk());
+      ASSERT_TRUE(rawSql("DROP TRIGGER trail_no_delete").isOk());
+    }
   }
 
   TrailVerification verify() {
@@ -53,7 +60,7 @@ class AuditTrailTest : public AuditFixture {
   int64_t first_ms_ = 0;
 };
 
-TEST_F(AuditTrailTest, EntriesAreListedInOrderWithTheirFields) {
+TEST_P(AuditTrailTest, EntriesAreListedInOrderWithTheirFields) {
   auto all = audit_->trail.list(0, 100);
   ASSERT_TRUE(all.isOk());
   ASSERT_EQ(all->size(), 5u);
@@ -84,7 +91,7 @@ TEST_F(AuditTrailTest, EntriesAreListedInOrderWithTheirFields) {
   EXPECT_TRUE(audit_->trail.list(0, 0)->empty());
 }
 
-TEST_F(AuditTrailTest, EachHashChainsThePreviousOne) {
+TEST_P(AuditTrailTest, EachHashChainsThePreviousOne) {
   auto all = audit_->trail.list(0, 100);
   ASSERT_TRUE(all.isOk());
   crypto::Digest previous{};
@@ -100,44 +107,40 @@ TEST_F(AuditTrailTest, EachHashChainsThePreviousOne) {
   EXPECT_EQ(verified.broken_at, 0);
 }
 
-TEST_F(AuditTrailTest, StoreRefusesUpdateAndDelete) {
-  sqlcipher::Db db = rawDb();
-  ASSERT_TRUE(db);
-  const Status updated = sqlcipher::exec(db.get(), "UPDATE trail SET outcome = 200 WHERE seq = 1;");
+TEST_P(AuditTrailTest, StoreRefusesUpdateAndDelete) {
+  const Status updated = rawSql("UPDATE trail SET outcome = 200 WHERE seq = 1");
   EXPECT_FALSE(updated.isOk());
   EXPECT_NE(updated.message().find("append-only"), std::string::npos) << updated.toString();
-  const Status deleted = sqlcipher::exec(db.get(), "DELETE FROM trail WHERE seq = 5;");
+  const Status deleted = rawSql("DELETE FROM trail WHERE seq = 5");
   EXPECT_FALSE(deleted.isOk());
   EXPECT_NE(deleted.message().find("append-only"), std::string::npos) << deleted.toString();
-  EXPECT_FALSE(sqlcipher::exec(db.get(), "DELETE FROM trail;").isOk());
+  EXPECT_FALSE(rawSql("DELETE FROM trail").isOk());
+  if (backend() == Backend::kPostgres) {
+    EXPECT_FALSE(rawSql("TRUNCATE trail").isOk());
+  }
 
   EXPECT_EQ(count("SELECT count(*) FROM trail"), 5);
   EXPECT_EQ(count("SELECT outcome FROM trail WHERE seq = 1"), 401);
   EXPECT_TRUE(verify().ok);
 }
 
-TEST_F(AuditTrailTest, AlteredEntryBreaksTheChainAtThatEntry) {
-  sqlcipher::Db db = rawDb();
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DROP TRIGGER trail_no_update;").isOk());
-  ASSERT_TRUE(
-      sqlcipher::exec(db.get(), "UPDATE trail SET detail = '{\"id\":2}' WHERE seq = 3;").isOk());
+TEST_P(AuditTrailTest, AlteredEntryBreaksTheChainAtThatEntry) {
+  dropTheGuard();
+  ASSERT_TRUE(rawSql("UPDATE trail SET detail = '{\"id\":2}' WHERE seq = 3").isOk());
   const TrailVerification verified = verify();
   EXPECT_FALSE(verified.ok);
   EXPECT_EQ(verified.broken_at, 3);
 }
 
-TEST_F(AuditTrailTest, AlteredOutcomeOfTheFirstEntryIsFound) {
-  sqlcipher::Db db = rawDb();
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DROP TRIGGER trail_no_update;").isOk());
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "UPDATE trail SET outcome = 200 WHERE seq = 1;").isOk());
+TEST_P(AuditTrailTest, AlteredOutcomeOfTheFirstEntryIsFound) {
+  dropTheGuard();
+  ASSERT_TRUE(rawSql("UPDATE trail SET outcome = 200 WHERE seq = 1").isOk());
   const TrailVerification verified = verify();
   EXPECT_FALSE(verified.ok);
   EXPECT_EQ(verified.broken_at, 1);
 }
 
-TEST_F(AuditTrailTest, RehashedEntryStillBreaksTheNextOne) {
+TEST_P(AuditTrailTest, RehashedEntryStillBreaksTheNextOne) {
   // Someone rewrites entry 2 and recomputes its own hash: entry 3 no longer follows from it.
   auto all = audit_->trail.list(0, 100);
   ASSERT_TRUE(all.isOk());
@@ -146,43 +149,36 @@ TEST_F(AuditTrailTest, RehashedEntryStillBreaksTheNextOne) {
   std::string input(32, '\0');
   const crypto::Digest first_hash = crypto::sha256(input + AuditTrail::canonical((*all)[0]));
   input.assign(first_hash.begin(), first_hash.end());
-  const std::string forged_hash =
-      protocol::toHex(crypto::sha256(input + AuditTrail::canonical(forged)));
+  const crypto::Digest forged_digest = crypto::sha256(input + AuditTrail::canonical(forged));
 
-  sqlcipher::Db db = rawDb();
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DROP TRIGGER trail_no_update;").isOk());
-  ASSERT_TRUE(
-      sqlcipher::exec(db.get(), ("UPDATE trail SET detail = '{\"id\":\"C-9999\"}', hash = x'" +
-                                 forged_hash + "' WHERE seq = 2;")
-                                    .c_str())
-          .isOk());
+  dropTheGuard();
+  const std::string forged_bytes(reinterpret_cast<const char*>(forged_digest.data()),
+                                 forged_digest.size());
+  ASSERT_TRUE(rawSql("UPDATE trail SET detail = '{\"id\":\"C-9999\"}', hash = ? WHERE seq = 2",
+                     {SqlBlob{forged_bytes}})
+                  .isOk());
   const TrailVerification verified = verify();
   EXPECT_FALSE(verified.ok);
   EXPECT_EQ(verified.broken_at, 3);
 }
 
-TEST_F(AuditTrailTest, RemovedEntryBreaksTheChainWhereItWas) {
-  sqlcipher::Db db = rawDb();
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DROP TRIGGER trail_no_delete;").isOk());
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DELETE FROM trail WHERE seq = 3;").isOk());
+TEST_P(AuditTrailTest, RemovedEntryBreaksTheChainWhereItWas) {
+  dropTheGuard();
+  ASSERT_TRUE(rawSql("DELETE FROM trail WHERE seq = 3").isOk());
   const TrailVerification verified = verify();
   EXPECT_FALSE(verified.ok);
   EXPECT_EQ(verified.broken_at, 3);
 }
 
-TEST_F(AuditTrailTest, RemovedFirstEntryIsFound) {
-  sqlcipher::Db db = rawDb();
-  ASSERT_TRUE(db);
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DROP TRIGGER trail_no_delete;").isOk());
-  ASSERT_TRUE(sqlcipher::exec(db.get(), "DELETE FROM trail WHERE seq = 1;").isOk());
+TEST_P(AuditTrailTest, RemovedFirstEntryIsFound) {
+  dropTheGuard();
+  ASSERT_TRUE(rawSql("DELETE FROM trail WHERE seq = 1").isOk());
   const TrailVerification verified = verify();
   EXPECT_FALSE(verified.ok);
   EXPECT_EQ(verified.broken_at, 1);
 }
 
-TEST_F(AuditTrailTest, AppendAfterTheChainContinuesIt) {
+TEST_P(AuditTrailTest, AppendAfterTheChainContinuesIt) {
   clock_.advance(1000);
   ASSERT_TRUE(audit_->trail.append("marie", "dpo", "", "retention.set", "{}", 204).isOk());
   auto last = audit_->trail.list(5, 10);
@@ -240,6 +236,8 @@ TEST(AuditTrailCanonicalTest, EveryFieldCounts) {
   EXPECT_TRUE(changed([](TrailEntry& e) { e.detail = R"({"id":"C-1"})"; }));
   EXPECT_TRUE(changed([](TrailEntry& e) { e.outcome = 403; }));
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, AuditTrailTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -26,7 +26,7 @@ std::string textOfMember(const json::Value& object, const char* key) {
 
 constexpr char kJustification[] = "litigation with client";  // 22 characters
 
-class RetentionTest : public AuditFixture {
+class RetentionTest : public AuditFixtureOnBoth {
  protected:
   void SetUp() override {
     AuditFixture::SetUp();
@@ -100,7 +100,7 @@ class RetentionTest : public AuditFixture {
   int64_t now_ = 0;
 };
 
-TEST_F(RetentionTest, DefaultsAreSixMonthsForEveryClass) {
+TEST_P(RetentionTest, DefaultsAreSixMonthsForEveryClass) {
   auto classes = audit_->retention.classes();
   ASSERT_TRUE(classes.isOk());
   Strings names;
@@ -114,7 +114,7 @@ TEST_F(RetentionTest, DefaultsAreSixMonthsForEveryClass) {
   EXPECT_FALSE(Retention::isClass("trail"));
 }
 
-TEST_F(RetentionTest, SettingsOutsideTheRulesAreRefused) {
+TEST_P(RetentionTest, SettingsOutsideTheRulesAreRefused) {
   Retention& retention = audit_->retention;
   constexpr auto kInvalid = Status::Code::kInvalidArgument;
   EXPECT_EQ(retention.set("access", 182, "", "marie").code(), kInvalid);
@@ -134,7 +134,7 @@ TEST_F(RetentionTest, SettingsOutsideTheRulesAreRefused) {
   for (const RetentionClass& c : *unchanged) EXPECT_EQ(c.days, 183) << c.name;
 }
 
-TEST_F(RetentionTest, SettingsWithinTheRulesAreKept) {
+TEST_P(RetentionTest, SettingsWithinTheRulesAreKept) {
   Retention& retention = audit_->retention;
   ASSERT_TRUE(retention.set("access", 183, "", "marie").isOk());
   ASSERT_TRUE(retention.set("exports", 365, "", "marie").isOk());
@@ -170,7 +170,7 @@ TEST_F(RetentionTest, SettingsWithinTheRulesAreKept) {
   }
 }
 
-TEST_F(RetentionTest, PurgeDeletesWhatIsPastItsRetentionPerClass) {
+TEST_P(RetentionTest, PurgeDeletesWhatIsPastItsRetentionPerClass) {
   storeOldAndRecent();
   ASSERT_EQ(events(), 8);
   int64_t held = -1;
@@ -205,7 +205,7 @@ TEST_F(RetentionTest, PurgeDeletesWhatIsPastItsRetentionPerClass) {
   EXPECT_EQ(crmRows(), 0);
 }
 
-TEST_F(RetentionTest, EveryEventTypeBelongsToAClass) {
+TEST_P(RetentionTest, EveryEventTypeBelongsToAClass) {
   std::vector<protocol::Event> old = testing::sampleEventsOfEveryType();
   for (protocol::Event& e : old) e.time_ms = daysAgo(400);
   writeEvents("dev-a", old);
@@ -221,7 +221,7 @@ TEST_F(RetentionTest, EveryEventTypeBelongsToAClass) {
   EXPECT_EQ(purged.at("agent"), 5);
 }
 
-TEST_F(RetentionTest, AWorkstationsLastHeartbeatGoesWithTheSessionRecords) {
+TEST_P(RetentionTest, AWorkstationsLastHeartbeatGoesWithTheSessionRecords) {
   protocol::Heartbeat heartbeat;
   heartbeat.agent_version = "0.1.0";
   heartbeat.sessions.push_back({"2", "jdupont", daysAgo(200), protocol::SensorStatus::kConnected});
@@ -232,7 +232,7 @@ TEST_F(RetentionTest, AWorkstationsLastHeartbeatGoesWithTheSessionRecords) {
   EXPECT_EQ(count("SELECT count(*) FROM heartbeats WHERE device_id = 'dev-b'"), 1);
 }
 
-TEST_F(RetentionTest, LongerRetentionKeepsItsClassOnly) {
+TEST_P(RetentionTest, LongerRetentionKeepsItsClassOnly) {
   writeEvents("dev-a", {crmView("jdupont", daysAgo(200), "C-1"),
                         clipboardCopy("jdupont", daysAgo(200), false)});
   ASSERT_TRUE(audit_->retention.set("access", 365, "", "marie").isOk());
@@ -242,7 +242,7 @@ TEST_F(RetentionTest, LongerRetentionKeepsItsClassOnly) {
   EXPECT_EQ(count("SELECT count(*) FROM events WHERE type = 'crm.view'"), 1);
 }
 
-TEST_F(RetentionTest, HoldOnAUserKeepsTheirEventsAndRecords) {
+TEST_P(RetentionTest, HoldOnAUserKeepsTheirEventsAndRecords) {
   storeOldForHolds();
   LegalHold h;
   h.user = "jdupont";
@@ -256,7 +256,7 @@ TEST_F(RetentionTest, HoldOnAUserKeepsTheirEventsAndRecords) {
   EXPECT_EQ(remainingUsers(), (Strings{"crm jdupont:C-3", "jdupont:C-1"}));
 }
 
-TEST_F(RetentionTest, HoldOnARecordKeepsItsEvents) {
+TEST_P(RetentionTest, HoldOnARecordKeepsItsEvents) {
   storeOldForHolds();
   LegalHold h;
   h.record_id = "C-2";
@@ -269,7 +269,7 @@ TEST_F(RetentionTest, HoldOnARecordKeepsItsEvents) {
 
 // Calls from the CTI and alerts name people too: they are purged by age like the events, and an
 // alert is kept by a hold on any record its evidence names (its evidence goes with it).
-TEST_F(RetentionTest, CallsAndAlertsArePurgedByAgeUnlessHeld) {
+TEST_P(RetentionTest, CallsAndAlertsArePurgedByAgeUnlessHeld) {
   auto calls = parseCallLines("{\"id\":\"K-1\",\"agent\":\"jdupont\",\"start\":\"" +
                               protocol::formatUtcMillis(daysAgo(200)) + "\",\"end\":\"" +
                               protocol::formatUtcMillis(daysAgo(200) + kMinuteMs) +
@@ -301,7 +301,7 @@ TEST_F(RetentionTest, CallsAndAlertsArePurgedByAgeUnlessHeld) {
   EXPECT_EQ(count("SELECT count(*) FROM alert_evidence"), 2) << "the purged alert's went with it";
 }
 
-TEST_F(RetentionTest, HoldOnABrandKeepsThatBrandOnly) {
+TEST_P(RetentionTest, HoldOnABrandKeepsThatBrandOnly) {
   storeOldForHolds();
   LegalHold h;
   h.brand = "acme";
@@ -312,7 +312,7 @@ TEST_F(RetentionTest, HoldOnABrandKeepsThatBrandOnly) {
   EXPECT_EQ(remainingUsers(), (Strings{"crm jdupont:C-3", "jdupont:C-1"}));
 }
 
-TEST_F(RetentionTest, HoldOnAPeriodKeepsWhatFallsInIt) {
+TEST_P(RetentionTest, HoldOnAPeriodKeepsWhatFallsInIt) {
   storeOldForHolds();
   LegalHold h;
   h.from_ms = daysAgo(251);
@@ -324,7 +324,7 @@ TEST_F(RetentionTest, HoldOnAPeriodKeepsWhatFallsInIt) {
   EXPECT_EQ(remainingUsers(), (Strings{"pmartin:-"}));
 }
 
-TEST_F(RetentionTest, PeriodEndIsExclusive) {
+TEST_P(RetentionTest, PeriodEndIsExclusive) {
   storeOldForHolds();
   LegalHold h;
   h.from_ms = daysAgo(260);
@@ -336,7 +336,7 @@ TEST_F(RetentionTest, PeriodEndIsExclusive) {
   EXPECT_TRUE(remainingUsers().empty());
 }
 
-TEST_F(RetentionTest, HoldConditionsAllApply) {
+TEST_P(RetentionTest, HoldConditionsAllApply) {
   storeOldForHolds();
   LegalHold h;
   h.user = "jdupont";
@@ -348,7 +348,7 @@ TEST_F(RetentionTest, HoldConditionsAllApply) {
   EXPECT_TRUE(remainingUsers().empty());
 }
 
-TEST_F(RetentionTest, ReleasedHoldNoLongerProtects) {
+TEST_P(RetentionTest, ReleasedHoldNoLongerProtects) {
   storeOldForHolds();
   LegalHold h;
   h.user = "jdupont";
@@ -374,7 +374,7 @@ TEST_F(RetentionTest, ReleasedHoldNoLongerProtects) {
   EXPECT_EQ(audit_->retention.releaseHold(id, std::nullopt).code(), Status::Code::kNotFound);
 }
 
-TEST_F(RetentionTest, HoldsAreListedAndReleasedWithinTheirBrand) {
+TEST_P(RetentionTest, HoldsAreListedAndReleasedWithinTheirBrand) {
   LegalHold acme;
   acme.brand = "acme";
   acme.user = "jdupont";
@@ -423,7 +423,7 @@ TEST_F(RetentionTest, HoldsAreListedAndReleasedWithinTheirBrand) {
   EXPECT_EQ(retention.releaseHold(12345, std::nullopt).code(), Status::Code::kNotFound);
 }
 
-TEST_F(RetentionTest, PurgedPeopleAreNoLongerKnownByTheirPseudonym) {
+TEST_P(RetentionTest, PurgedPeopleAreNoLongerKnownByTheirPseudonym) {
   writeEvents("dev-a", {crmView("pmartin", daysAgo(200), "C-1")});
   storeCrm("acme", {crmRecord("A-1", daysAgo(200), "pmartin", "C-1", "update")});
   writeEvents("dev-a", {crmView("jdupont", daysAgo(1), "C-1")});
@@ -475,7 +475,7 @@ class BrandDataTest : public RetentionTest {
   }
 };
 
-TEST_F(BrandDataTest, ExportHoldsOneBrandOnly) {
+TEST_P(BrandDataTest, ExportHoldsOneBrandOnly) {
   const auto lines = exportLines("acme");
   ASSERT_EQ(lines.size(), 4u);
   // The events as the devices sent them, then the CRM records.
@@ -500,7 +500,7 @@ TEST_F(BrandDataTest, ExportHoldsOneBrandOnly) {
   EXPECT_TRUE(exportLines("globex").empty());
 }
 
-TEST_F(BrandDataTest, ExportStopsWhenTheReaderDoes) {
+TEST_P(BrandDataTest, ExportStopsWhenTheReaderDoes) {
   int calls = 0;
   ASSERT_TRUE(audit_->brands
                   .exportAll("acme",
@@ -512,7 +512,7 @@ TEST_F(BrandDataTest, ExportStopsWhenTheReaderDoes) {
   EXPECT_EQ(calls, 1);
 }
 
-TEST_F(BrandDataTest, EraseDeletesOneBrandOnly) {
+TEST_P(BrandDataTest, EraseDeletesOneBrandOnly) {
   auto erased = audit_->brands.erase("acme");
   ASSERT_TRUE(erased.isOk()) << erased.status().toString();
   EXPECT_EQ(erased->deleted, 4);
@@ -524,7 +524,7 @@ TEST_F(BrandDataTest, EraseDeletesOneBrandOnly) {
   EXPECT_EQ(crmRows(), 1);
 }
 
-TEST_F(BrandDataTest, EraseKeepsWhatAHoldCovers) {
+TEST_P(BrandDataTest, EraseKeepsWhatAHoldCovers) {
   LegalHold h;
   h.user = "jdupont";  // any brand
   hold(h);
@@ -539,7 +539,7 @@ TEST_F(BrandDataTest, EraseKeepsWhatAHoldCovers) {
   EXPECT_EQ(exportLines("zeta").size(), 2u);
 }
 
-TEST_F(BrandDataTest, ErasedPeopleAreNoLongerKnownByTheirPseudonym) {
+TEST_P(BrandDataTest, ErasedPeopleAreNoLongerKnownByTheirPseudonym) {
   const std::string mlefevre = audit_->pseudonyms.of("mlefevre");
   ASSERT_EQ(audit_->pseudonyms.loginOf(mlefevre).value(), "mlefevre");
   ASSERT_TRUE(audit_->brands.erase("acme").isOk());
@@ -552,7 +552,7 @@ TEST_F(BrandDataTest, ErasedPeopleAreNoLongerKnownByTheirPseudonym) {
 
 // PurgeTimer ----------------------------------------------------------------------------------
 
-TEST_F(RetentionTest, PurgeAndRecordWritesTheTrail) {
+TEST_P(RetentionTest, PurgeAndRecordWritesTheTrail) {
   storeOldAndRecent();
   auto report = PurgeTimer::purgeAndRecord(*audit_);
   ASSERT_TRUE(report.isOk()) << report.status().toString();
@@ -574,11 +574,14 @@ TEST_F(RetentionTest, PurgeAndRecordWritesTheTrail) {
   EXPECT_TRUE(audit_->trail.verify()->ok);
 }
 
-TEST_F(RetentionTest, PurgeTimerStopsPromptly) {
+TEST_P(RetentionTest, PurgeTimerStopsPromptly) {
   // Destroying the timer wakes its thread at once instead of waiting out the hour.
   { PurgeTimer timer(*audit_, std::chrono::hours(1)); }
   EXPECT_TRUE(audit_->trail.list(0, 10)->empty());
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, BrandDataTest, kBothBackends, backendName);
+INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -9,7 +9,7 @@ namespace {
 
 constexpr char kReason[] = "case 2026-114: complaint from customer C-1042";
 
-class RevealsTest : public AuditFixture {
+class RevealsTest : public AuditFixtureOnBoth {
  protected:
   void SetUp() override {
     AuditFixture::SetUp();
@@ -40,7 +40,7 @@ class RevealsTest : public AuditFixture {
   const Principal zeta_dpo_{"zoe", Role::kDpo, "zeta"};
 };
 
-TEST_F(RevealsTest, PseudonymsLookLikeTheContractSays) {
+TEST_P(RevealsTest, PseudonymsLookLikeTheContractSays) {
   EXPECT_EQ(pseudonym_.size(), 12u);
   EXPECT_TRUE(Pseudonyms::looksLike(pseudonym_));
   EXPECT_EQ(audit_->pseudonyms.of("jdupont"), pseudonym_);
@@ -50,7 +50,7 @@ TEST_F(RevealsTest, PseudonymsLookLikeTheContractSays) {
   EXPECT_EQ(*login, "jdupont");
 }
 
-TEST_F(RevealsTest, BadRequestsAreRefused) {
+TEST_P(RevealsTest, BadRequestsAreRefused) {
   Reveals& reveals = audit_->reveals;
   for (const std::string& bad :
        {std::string("jdupont"), std::string(""), pseudonym_.substr(0, 11), pseudonym_ + "0",
@@ -75,7 +75,7 @@ TEST_F(RevealsTest, BadRequestsAreRefused) {
   EXPECT_TRUE(reveals.request(auditor_, pseudonym_, std::string(500, 'r')).isOk());
 }
 
-TEST_F(RevealsTest, RequestIsPendingAndNamesItsRequester) {
+TEST_P(RevealsTest, RequestIsPendingAndNamesItsRequester) {
   const int64_t id = request(auditor_);
   auto shown = audit_->reveals.show(auditor_, id);
   ASSERT_TRUE(shown.isOk());
@@ -90,7 +90,7 @@ TEST_F(RevealsTest, RequestIsPendingAndNamesItsRequester) {
   EXPECT_FALSE(shown->identity.has_value());
 }
 
-TEST_F(RevealsTest, RequesterCannotApproveItsOwnRequest) {
+TEST_P(RevealsTest, RequesterCannotApproveItsOwnRequest) {
   const int64_t id = request(dpo_);
   EXPECT_EQ(audit_->reveals.decide(dpo_, id, true).code(), Status::Code::kPermissionDenied);
   EXPECT_EQ(audit_->reveals.decide(dpo_, id, false).code(), Status::Code::kPermissionDenied);
@@ -98,7 +98,7 @@ TEST_F(RevealsTest, RequesterCannotApproveItsOwnRequest) {
   EXPECT_FALSE(identitySeenBy(dpo_, id).has_value());
 }
 
-TEST_F(RevealsTest, OnlyADpoOfTheRequestersBrandOrUnboundDecides) {
+TEST_P(RevealsTest, OnlyADpoOfTheRequestersBrandOrUnboundDecides) {
   const int64_t id = request(auditor_);
   EXPECT_EQ(audit_->reveals.decide(other_auditor_, id, true).code(),
             Status::Code::kPermissionDenied);
@@ -117,7 +117,7 @@ TEST_F(RevealsTest, OnlyADpoOfTheRequestersBrandOrUnboundDecides) {
   EXPECT_TRUE(audit_->reveals.decide({"hugo", Role::kDpo, ""}, unbound, true).isOk());
 }
 
-TEST_F(RevealsTest, ApprovedIdentityIsShownToRequesterAndApproverOnly) {
+TEST_P(RevealsTest, ApprovedIdentityIsShownToRequesterAndApproverOnly) {
   const int64_t id = request(auditor_);
   EXPECT_FALSE(identitySeenBy(auditor_, id).has_value());
   ASSERT_TRUE(audit_->reveals.decide(dpo_, id, true).isOk());
@@ -136,7 +136,7 @@ TEST_F(RevealsTest, ApprovedIdentityIsShownToRequesterAndApproverOnly) {
   }
 }
 
-TEST_F(RevealsTest, DeniedRequestShowsNoIdentity) {
+TEST_P(RevealsTest, DeniedRequestShowsNoIdentity) {
   const int64_t id = request(auditor_);
   ASSERT_TRUE(audit_->reveals.decide(dpo_, id, false).isOk());
   auto shown = audit_->reveals.show(auditor_, id);
@@ -147,7 +147,7 @@ TEST_F(RevealsTest, DeniedRequestShowsNoIdentity) {
   EXPECT_FALSE(identitySeenBy(dpo_, id).has_value());
 }
 
-TEST_F(RevealsTest, IdentityIsShownFor24HoursAfterApproval) {
+TEST_P(RevealsTest, IdentityIsShownFor24HoursAfterApproval) {
   const int64_t id = request(auditor_);
   clock_.advance(3 * kHourMs);  // approved some time after the request
   ASSERT_TRUE(audit_->reveals.decide(dpo_, id, true).isOk());
@@ -159,7 +159,7 @@ TEST_F(RevealsTest, IdentityIsShownFor24HoursAfterApproval) {
   EXPECT_EQ(audit_->reveals.show(auditor_, id)->status, "approved");
 }
 
-TEST_F(RevealsTest, ADecidedRequestCannotBeDecidedAgain) {
+TEST_P(RevealsTest, ADecidedRequestCannotBeDecidedAgain) {
   const int64_t approved = request(auditor_);
   ASSERT_TRUE(audit_->reveals.decide(dpo_, approved, true).isOk());
   EXPECT_EQ(audit_->reveals.decide(dpo_, approved, false).code(),
@@ -175,12 +175,12 @@ TEST_F(RevealsTest, ADecidedRequestCannotBeDecidedAgain) {
   EXPECT_FALSE(identitySeenBy(auditor_, denied).has_value());
 }
 
-TEST_F(RevealsTest, UnknownRequestIsNotFound) {
+TEST_P(RevealsTest, UnknownRequestIsNotFound) {
   EXPECT_EQ(audit_->reveals.decide(dpo_, 42, true).code(), Status::Code::kNotFound);
   EXPECT_EQ(audit_->reveals.show(auditor_, 42).status().code(), Status::Code::kNotFound);
 }
 
-TEST_F(RevealsTest, ListShowsOwnRequestsAndForADpoThosePendingItMayDecide) {
+TEST_P(RevealsTest, ListShowsOwnRequestsAndForADpoThosePendingItMayDecide) {
   const int64_t anne_pending = request(auditor_);
   const int64_t anne_decided = request(auditor_);
   ASSERT_TRUE(audit_->reveals.decide(dpo_, anne_decided, false).isOk());
@@ -210,7 +210,7 @@ TEST_F(RevealsTest, ListShowsOwnRequestsAndForADpoThosePendingItMayDecide) {
   EXPECT_EQ(ids({"lea", Role::kAuditor, ""}), V{});
 }
 
-TEST_F(RevealsTest, PersonKnownFromWorkstationEventsCanBeRevealed) {
+TEST_P(RevealsTest, PersonKnownFromWorkstationEventsCanBeRevealed) {
   addDevice("dev-a", "PC-114");
   writeEvents("dev-a", {crmView("mlefevre", utc("2026-11-29T10:00:00.000Z"), "C-1042")});
   const std::string pseudonym = audit_->pseudonyms.of("mlefevre");
@@ -219,6 +219,8 @@ TEST_F(RevealsTest, PersonKnownFromWorkstationEventsCanBeRevealed) {
   ASSERT_TRUE(audit_->reveals.decide(dpo_, *id, true).isOk());
   EXPECT_EQ(identitySeenBy(auditor_, *id), "mlefevre");
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, RevealsTest, kBothBackends, backendName);
 
 }  // namespace
 }  // namespace vigie::collector

@@ -68,8 +68,9 @@ Params paramsOf(const std::vector<SqlArg>& args) {
       params.values.emplace_back(byteaParam(blob->bytes));
       params.types.push_back(kByteaOid);
     } else {
+      // NULL stands for a missing text everywhere the modules pass one (`?1 IS NULL OR ...`).
       params.values.emplace_back(std::nullopt);
-      params.types.push_back(0);
+      params.types.push_back(kTextOid);
     }
   }
   return params;

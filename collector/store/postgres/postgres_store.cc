@@ -167,7 +167,7 @@ class Store final : public PostgresStore {
       sql += condition.substr(at + 1);
     };
     if (query.device_id) add("device_id = $", *query.device_id);
-    if (query.user) add("user_name = $", *query.user);
+    if (query.user) add("\"user\" = $", *query.user);
     if (query.record_id) add("record_id = $", *query.record_id);
     if (!query.types.empty()) {
       std::string names = "{";
@@ -205,8 +205,8 @@ class Store final : public PostgresStore {
   StatusOr<std::vector<HourlyCount>> hourlyCounts(protocol::EventType type, int64_t from_ms,
                                                   int64_t to_ms) override {
     auto result = execute(
-        "SELECT user_name, time_ms / 3600000 AS hour, count(*) FROM events"
-        " WHERE type = $1 AND time_ms >= $2 AND time_ms < $3 GROUP BY user_name, hour",
+        "SELECT \"user\", time_ms / 3600000 AS hour, count(*) FROM events"
+        " WHERE type = $1 AND time_ms >= $2 AND time_ms < $3 GROUP BY \"user\", hour",
         {std::string(protocol::typeName(type)), std::to_string(from_ms), std::to_string(to_ms)});
     if (!result.isOk()) return result.status();
     std::vector<HourlyCount> counts;
@@ -317,14 +317,15 @@ class Store final : public PostgresStore {
     return found;
   }
 
-  // The device's head and brand; `lock`: FOR UPDATE, held until the transaction ends.
+  // The device's head, brand and number; `lock`: FOR UPDATE, held until the transaction ends.
   struct DeviceHead {
     ChainHead head;
     std::string brand;
+    std::string ref;
   };
   static StatusOr<DeviceHead> deviceHeadOf(Connection& conn, std::string_view device_id,
                                            bool lock) {
-    auto result = conn.exec(std::string("SELECT last_seq, last_mac, brand FROM devices"
+    auto result = conn.exec(std::string("SELECT last_seq, last_mac, brand, ref FROM devices"
                                         " WHERE device_id = $1") +
                                 (lock ? " FOR UPDATE" : ""),
                             {std::string(device_id)});
@@ -334,7 +335,8 @@ class Store final : public PostgresStore {
     }
     return DeviceHead{{static_cast<uint64_t>(integer(result->get(), 0, 0)),
                        macFrom(pg::byteaValue(result->get(), 0, 1))},
-                      text(result->get(), 0, 2)};
+                      text(result->get(), 0, 2),
+                      text(result->get(), 0, 3)};
   }
 
   static StatusOr<std::optional<Mac>> storedMacOn(Connection& conn, std::string_view device_id,
@@ -387,7 +389,7 @@ class Store final : public PostgresStore {
         return Status::ok();  // rolled back; made and tried again by the caller
       }
       VIGIE_RETURN_IF_ERROR(refuseStored(conn, *batch));
-      VIGIE_RETURN_IF_ERROR(insertEvents(conn, *batch, device->brand));
+      VIGIE_RETURN_IF_ERROR(insertEvents(conn, *batch, *device));
     }
     for (const Incident& incident : batch->incidents) {
       VIGIE_RETURN_IF_ERROR(insertIncident(conn, incident));
@@ -424,21 +426,20 @@ class Store final : public PostgresStore {
     return Status::ok();
   }
 
-  static Status insertEvents(Connection& conn, const BatchWrite& batch,
-                             std::string_view device_brand) {
+  static Status insertEvents(Connection& conn, const BatchWrite& batch, const DeviceHead& device) {
     std::string body;
     for (size_t first = 0; first < batch.events.size(); first += kRowsPerInsert) {
       const size_t last = std::min(batch.events.size(), first + kRowsPerInsert);
       std::string sql =
-          "INSERT INTO events(device_id, seq, time_ms, user_name, type, record_id, integrity,"
-          " received_ms, brand, mac, body) VALUES ";
+          "INSERT INTO events(device_id, seq, time_ms, \"user\", type, record_id, integrity,"
+          " received_ms, brand, mac, body, device_ref) VALUES ";
       std::vector<Param> params;
-      params.reserve((last - first) * 11);
+      params.reserve((last - first) * 12);
       for (size_t i = first; i < last; ++i) {
         const EventToStore& item = batch.events[i];
         const Event& event = *item.event;
         sql += i == first ? "(" : ",(";
-        for (int column = 0; column < 11; ++column) {
+        for (int column = 0; column < 12; ++column) {
           sql += (column == 0 ? "$" : ",$") +
                  std::to_string(params.size() + 1 + static_cast<size_t>(column));
         }
@@ -452,8 +453,8 @@ class Store final : public PostgresStore {
             {batch.device_id, std::to_string(event.seq), std::to_string(event.time_ms), event.user,
              std::string(protocol::typeName(event.type)), recordIdOf(event),
              std::to_string(static_cast<int>(item.integrity)), std::to_string(batch.received_ms),
-             std::string(eventBrand(event, device_brand)), macParam(event.mac),
-             item.json.empty() ? body : std::string(item.json)});
+             std::string(eventBrand(event, device.brand)), macParam(event.mac),
+             item.json.empty() ? body : std::string(item.json), device.ref});
       }
       auto inserted = conn.exec(sql, params);
       if (!inserted.isOk()) return inserted.status();
