@@ -108,7 +108,7 @@ StatusOr<std::unique_ptr<AuditDb>> AuditDb::open(const PostgresOptions& options)
   auto conn = pg::Connection::open(options.conninfo);
   if (!conn.isOk()) return conn.status().withContext("audit tables");
   return std::unique_ptr<AuditDb>(
-      new AuditDb(std::make_unique<pg::PgSql>(std::move(conn).value())));
+      new AuditDb(std::make_unique<pg::PgSql>(options.conninfo, std::move(conn).value())));
 }
 
 }  // namespace vigie::collector

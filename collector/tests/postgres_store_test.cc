@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "audit/audit_db.h"
 #include "chained_events.h"
 #include "manual_clock.h"
 #include "postgres_server.h"
@@ -269,6 +270,38 @@ TEST_F(PostgresStoreTest, AServerRestartFailsTheBatchesMeanwhileAndLosesNothing)
   ASSERT_TRUE(ingestor.ingest(device, std::span(events).subspan(5, 25)).isOk());
   EXPECT_EQ(storedSeqs(*store, device.device_id), oneTo(30));
   EXPECT_TRUE(store->incidents(device.device_id)->empty());
+}
+
+TEST_F(PostgresStoreTest, TheAuditTablesComeBackAfterAServerRestart) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  auto db = AuditDb::open(PostgresOptions{conninfo_});
+  ASSERT_TRUE(db.isOk()) << db.status().toString();
+  auto people = [&] {  // -1 when the read fails
+    int64_t n = -1;
+    Status read = (*db)->with([&](Sql& sql) {
+      return sql.run("SELECT count(*) FROM people", {},
+                     [&](const SqlRow& row) { n = row.integer(0); });
+    });
+    EXPECT_TRUE(read.isOk()) << read.toString();
+    return n;
+  };
+  auto add = [&](std::string_view login) {
+    return (*db)->transaction([&](Sql& sql) {
+      return sql.upsert("people", {"login", "team"}, 1, {login, "t1"});
+    });
+  };
+  ASSERT_TRUE(add("anne").isOk());
+
+  ASSERT_TRUE(server_.stop("immediate")) << server_.error();
+  const Status while_down = add("bruno");
+  EXPECT_EQ(while_down.code(), Status::Code::kIoError) << while_down.toString();
+  ASSERT_TRUE(server_.start()) << server_.error();
+
+  // A read goes to a new connection at once; so does the next write.
+  EXPECT_EQ(people(), 1);
+  ASSERT_TRUE(add("bruno").isOk());
+  EXPECT_EQ(people(), 2);
 }
 
 // A collector killed (SIGKILL) while it ingests: the server rolls back the batch it was writing;

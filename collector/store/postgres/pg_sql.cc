@@ -113,10 +113,28 @@ std::string toPostgres(std::string_view statement) {
   return out;
 }
 
+Status PgSql::ensureConnected() {
+  if (conn_ && conn_->healthy()) return Status::ok();
+  if (in_transaction_) return Status::ioError("postgresql: connection lost in a transaction");
+  conn_.reset();
+  auto opened = Connection::open(conninfo_);
+  if (!opened.isOk()) return opened.status();
+  conn_ = std::move(opened).value();
+  return Status::ok();
+}
+
 Status PgSql::runTranslated(const std::string& statement, const std::vector<SqlArg>& args,
                             const std::function<bool(const SqlRow&)>& row) {
   const Params params = paramsOf(args);
-  auto result = conn_.exec(statement, params.values, params.types);
+  VIGIE_RETURN_IF_ERROR(ensureConnected());
+  auto result = conn_->exec(statement, params.values, params.types);
+  // A server restarted since the last statement: a read is asked again on a new connection (a
+  // write is not, since it may have been applied before the connection went).
+  const bool read = statement.starts_with("SELECT") || statement.starts_with("WITH");
+  if (!result.isOk() && read && !in_transaction_ && !conn_->healthy()) {
+    VIGIE_RETURN_IF_ERROR(ensureConnected());
+    result = conn_->exec(statement, params.values, params.types);
+  }
   if (!result.isOk()) return result.status();
   const PGresult* rows = result->get();
   int changed = 0;
@@ -166,11 +184,15 @@ Status PgSql::upsert(std::string_view table, const std::vector<std::string_view>
 }
 
 Status PgSql::transaction(const std::function<Status(Sql&)>& work) {
-  auto transaction = Transaction::begin(conn_);
+  VIGIE_RETURN_IF_ERROR(ensureConnected());
+  auto transaction = Transaction::begin(*conn_);
   if (!transaction.isOk()) return transaction.status();
-  VIGIE_RETURN_IF_ERROR(conn_.run(kAuditWriteLock));
-  VIGIE_RETURN_IF_ERROR(work(*this));
-  return transaction->commit();
+  in_transaction_ = true;
+  Status done = conn_->run(kAuditWriteLock);
+  if (done.isOk()) done = work(*this);
+  if (done.isOk()) done = transaction->commit();
+  in_transaction_ = false;
+  return done;
 }
 
 }  // namespace vigie::collector::pg

@@ -20,7 +20,9 @@ std::string toPostgres(std::string_view statement);
 
 class PgSql final : public Sql {
  public:
-  explicit PgSql(std::unique_ptr<Connection> conn) : owned_(std::move(conn)), conn_(*owned_) {}
+  // `conn` was opened with `conninfo`, which opens the next one when the server is lost.
+  PgSql(std::string conninfo, std::unique_ptr<Connection> conn)
+      : conninfo_(std::move(conninfo)), conn_(std::move(conn)) {}
 
   Status query(std::string_view statement, const std::vector<SqlArg>& args,
                const std::function<bool(const SqlRow&)>& row) override;
@@ -33,8 +35,12 @@ class PgSql final : public Sql {
  private:
   Status runTranslated(const std::string& statement, const std::vector<SqlArg>& args,
                        const std::function<bool(const SqlRow&)>& row);
-  std::unique_ptr<Connection> owned_;
-  Connection& conn_;
+  // A connection that works, opening a new one when the last was lost (outside a transaction).
+  Status ensureConnected();
+
+  const std::string conninfo_;
+  std::unique_ptr<Connection> conn_;
+  bool in_transaction_ = false;
   int changes_ = 0;
 };
 
