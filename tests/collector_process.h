@@ -17,8 +17,10 @@ namespace vigie::testing {
 // A vigie-collector process serving on 127.0.0.1; port 0 picks a free one.
 class CollectorProcess {
  public:
-  // `options` are added to the command line (e.g. shorter fleet thresholds).
-  CollectorProcess(std::string data_dir, uint16_t port, std::vector<std::string> options = {})
+  // `options` are added to the command line (e.g. shorter fleet thresholds); `environment`
+  // (NAME=value) to its environment.
+  CollectorProcess(std::string data_dir, uint16_t port, std::vector<std::string> options = {},
+                   const std::vector<std::string>& environment = {})
       : data_dir_(std::move(data_dir)) {
     std::vector<std::string> argv{VIGIE_COLLECTOR_BINARY,
                                   "--data-dir",
@@ -28,6 +30,10 @@ class CollectorProcess {
                                   "--server-names",
                                   "localhost,127.0.0.1"};
     argv.insert(argv.end(), options.begin(), options.end());
+    if (!environment.empty()) {
+      argv.insert(argv.begin(), environment.begin(), environment.end());
+      argv.insert(argv.begin(), "/usr/bin/env");
+    }
     process_ = std::make_unique<Subprocess>(argv);
     const std::string line = process_->readLine();
     const std::string marker = "listening on https://127.0.0.1:";

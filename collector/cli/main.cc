@@ -13,6 +13,7 @@
 #include "api/json_out.h"
 #include "audit/audit_service.h"
 #include "audit/purge_timer.h"
+#include "cli/store_choice.h"
 #include "detect/alert_dispatcher.h"
 #include "detect/detection_config.h"
 #include "detect/realtime_detection.h"
@@ -38,10 +39,11 @@ using Poco::Util::OptionSet;
 constexpr char kDescription[] =
     "Vigie's central collector: enrolls workstations, receives their event batches over mutual "
     "TLS, verifies each device's HMAC chain and stores every event exactly once in an encrypted "
-    "embedded store. It also serves the audit API and the web console (/console/) to accounts "
+    "embedded store, or in a PostgreSQL database several collectors share (--store). It also "
+    "serves the audit API and the web console (/console/) to accounts "
     "made with --add-account. On first start it creates, in the data directory, its CA, its server "
     "certificate, the enrollment secret (enrollment.secret, for installers) and the store key. "
-    "Settings come from --config FILE (keys collector.data_dir, collector.listen, "
+    "Settings come from --config FILE (keys collector.data_dir, collector.store, collector.listen, "
     "collector.server_names, collector.max_threads), overridden by the options below. Detection "
     "rules' thresholds and alert outputs come from detection.json in the data directory (see "
     "docs/detection.md); without it, the defaults apply. Logs never contain the secret, keys or "
@@ -78,6 +80,12 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     add("config", "read settings from FILE (.properties or .ini)", "FILE", nullptr);
     add("data-dir", "data directory (default /var/lib/vigie-collector), created 0700", "DIR",
         "collector.data_dir");
+    add("store",
+        "where events and audit tables are kept: 'embedded' (default; store.db in the data "
+        "directory, encrypted) or postgresql://USER@HOST:PORT/DATABASE, shared by collectors "
+        "that also share the data directory's CA, certificates, secret and keys; the password "
+        "comes from PGPASSFILE or ~/.pgpass, never the URI",
+        "URI", "collector.store");
     add("listen", "address and port to serve HTTPS on (default 0.0.0.0:8443; port 0: any free)",
         "HOST:PORT", "collector.listen");
     add("server-names",
@@ -151,6 +159,8 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     std::cerr << "vigie-collector: " << status.toString() << "\n";
     return 1;
   }
+
+  std::string storeSetting() { return config().getString("collector.store", "embedded"); }
 
   int usage(const std::string& message) {
     std::cerr << "vigie-collector: " << message << "\nTry 'vigie-collector --help'.\n";
@@ -229,11 +239,12 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     auto home = prepareHome(data_dir);
     if (!home.isOk()) return fail(home.status());
 
-    auto store = openSqlCipherStore(home->store_file, home->store_key);
-    if (!store.isOk()) return fail(store.status());
     platform::Clock& clock = platform::systemClock();
-    EnrollmentService enrollment(**store, home->authority, home->enrollment_secret, clock);
-    auto audit = openAuditService(home->store_file, home->store_key, clock);
+    auto stores = openCollectorStores(storeSetting(), *home, clock.nowUnixMillis());
+    if (!stores.isOk()) return fail(stores.status());
+    EventStorePtr& store = stores->events;
+    EnrollmentService enrollment(*store, home->authority, home->enrollment_secret, clock);
+    auto audit = openAuditService(std::move(stores->audit), home->store_key, clock);
     if (!audit.isOk()) return fail(audit.status());
     PurgeTimer purge_timer(**audit, std::chrono::hours(1));
     auto detection_config = loadDetectionConfig(data_dir + "/detection.json");
@@ -251,17 +262,17 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     WorkstationSilence silence(service.detection_policy.workstation_silent, service.fleet_settings,
                                service.heartbeats, service.directory, service.alerts);
     auto realtime = RealtimeDetection::start(
-        service.detection_policy, inputs, **store, clock, [&dispatcher] { dispatcher.wake(); },
+        service.detection_policy, inputs, *store, clock, [&dispatcher] { dispatcher.wake(); },
         std::chrono::seconds(detection_config->tick_seconds));
     if (!realtime.isOk()) return fail(realtime.status());
     (*realtime)->watchWorkstations(&silence);
-    RetroRuns runs(**store, *service.db, service.detection_policy, inputs, clock,
+    RetroRuns runs(*store, *service.db, service.detection_policy, inputs, clock,
                    [&dispatcher] { dispatcher.wake(); });
     service.runs = &runs;
     service.signer = &home->authority;
-    BatchIngestor ingestor(**store, clock, realtime->get());
+    BatchIngestor ingestor(*store, clock, realtime->get());
     auto server = CollectorServer::start(
-        *home, *server_options, ServerServices{**store, enrollment, ingestor, audit->get()});
+        *home, *server_options, ServerServices{*store, enrollment, ingestor, audit->get()});
     if (!server.isOk()) return fail(server.status());
     std::cout << "vigie-collector " << kVersion << " listening on https://" << server_options->host
               << ":" << (*server)->port() << " (data in " << data_dir << ", CA fingerprint "
@@ -288,20 +299,22 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     // The first account is usually made before the first start.
     auto home = command_ == "add-account" ? prepareHome(data_dir) : openCollectorHome(data_dir);
     if (!home.isOk()) return fail(home.status());
-    auto store = openSqlCipherStore(home->store_file, home->store_key);
-    if (!store.isOk()) return fail(store.status());
-    if (command_ == "add-account") return addAccount(home->store_file, home->store_key);
+    auto stores =
+        openCollectorStores(storeSetting(), *home, platform::systemClock().nowUnixMillis());
+    if (!stores.isOk()) return fail(stores.status());
+    EventStorePtr& store = stores->events;
+    if (command_ == "add-account") return addAccount(std::move(stores->audit), home->store_key);
     if (command_ == "revoke-device") {
-      Status revoked = (*store)->setRevoked(command_argument_, true);
+      Status revoked = store->setRevoked(command_argument_, true);
       if (!revoked.isOk()) return fail(revoked);
       std::cout << "revoked " << command_argument_ << "\n";
       return 0;
     }
     if (command_ == "list-devices") {
-      auto devices = (*store)->listDevices();
+      auto devices = store->listDevices();
       if (!devices.isOk()) return fail(devices.status());
       for (const DeviceRecord& device : *devices) {
-        auto head = (*store)->chainHead(device.device_id);
+        auto head = store->chainHead(device.device_id);
         std::cout << device.device_id << "\thost=" << device.hostname
                   << "\tenrolled=" << protocol::formatUtcMillis(device.enrolled_ms)
                   << "\tlast_seq=" << (head.isOk() ? head->last_seq : 0)
@@ -310,7 +323,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
       return 0;
     }
     if (command_ == "print-incidents") {
-      auto incidents = (*store)->incidents(std::nullopt);
+      auto incidents = store->incidents(std::nullopt);
       if (!incidents.isOk()) return fail(incidents.status());
       if (incidents->empty()) std::cout << "(no integrity incident)\n";
       for (const Incident& incident : *incidents) {
@@ -323,7 +336,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     }
     EventQuery query;
     if (command_argument_ != "all") query.device_id = command_argument_;
-    Status printed = (*store)->forEachEvent(query, [](const StoredEvent& stored) {
+    Status printed = store->forEachEvent(query, [](const StoredEvent& stored) {
       const protocol::Event& event = stored.event;
       std::cout << protocol::formatUtcMillis(event.time_ms) << "  " << event.device << "  #"
                 << event.seq << "  " << event.user << "  " << protocol::typeName(event.type) << "  "
@@ -339,7 +352,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
 
   // The first admin account is made here, by whoever can read the data directory; the rest
   // through the API.
-  int addAccount(const std::string& store_file, const crypto::SecretKey& store_key) {
+  int addAccount(std::unique_ptr<AuditDb> db, const crypto::SecretKey& store_key) {
     const auto role = roleFromName(role_);
     if (!role) return usage("--add-account needs --role admin, auditor, dpo, fleet or integration");
     std::string password;
@@ -347,7 +360,7 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
       return usage("--add-account reads the password from standard input: none given");
     }
     if (!password.empty() && password.back() == '\r') password.pop_back();
-    auto audit = openAuditService(store_file, store_key, platform::systemClock());
+    auto audit = openAuditService(std::move(db), store_key, platform::systemClock());
     if (!audit.isOk()) return fail(audit.status());
     Status added = (*audit)->accounts.add(command_argument_, password, *role, brand_);
     if (!added.isOk()) return fail(added);

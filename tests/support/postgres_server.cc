@@ -142,8 +142,18 @@ std::string PostgresServer::conninfo(const std::string& database) const {
          " dbname=" + database + " connect_timeout=10";
 }
 
+std::string PostgresServer::uriWithoutPassword(const std::string& database) const {
+  return "postgresql://vigie@127.0.0.1:" + std::to_string(port_) + "/" + database +
+         "?connect_timeout=10";
+}
+
+std::string PostgresServer::passwordFileLine() const {
+  return "127.0.0.1:" + std::to_string(port_) + ":*:vigie:" + password_ + "\n";
+}
+
 std::string PostgresServer::createDatabase() {
   const std::string name = "vigie_test_" + std::to_string(++databases_);
+  last_database_ = name;
   PGconn* conn = PQconnectdb(conninfo("postgres").c_str());
   bool created = false;
   if (PQstatus(conn) == CONNECTION_OK) {

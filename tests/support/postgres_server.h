@@ -33,6 +33,12 @@ class PostgresServer {
   // A new empty database, and the libpq connection string that reaches it.
   std::string createDatabase();
   std::string conninfo(const std::string& database) const;
+  // The name of the database createDatabase() made last.
+  const std::string& lastDatabase() const { return last_database_; }
+  // The same as a URI without the password, and the password file line (PGPASSFILE) that
+  // supplies it, as a collector's command line and its host would hold them.
+  std::string uriWithoutPassword(const std::string& database) const;
+  std::string passwordFileLine() const;
 
   // Stops the server: "fast" (clients disconnected, clean) or "immediate" (as if it crashed).
   bool stop(const std::string& mode = "fast");
@@ -49,6 +55,7 @@ class PostgresServer {
   int uid_ = -1;
   int port_ = 0;
   int databases_ = 0;
+  std::string last_database_;
   bool running_ = false;
   std::string error_;
 };
