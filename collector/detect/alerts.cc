@@ -243,9 +243,15 @@ StatusOr<int64_t> AlertStore::deliveredThrough(std::string_view output) {
 }
 
 Status AlertStore::setDeliveredThrough(std::string_view output, int64_t id) {
-  return db_.with([&](Sql& db) {
-    // The SQLite inside SQLCipher here (3.15) predates UPSERT; the row is only these two columns.
-    return db.upsert("alert_outputs", {"output", "delivered_through"}, 1, {output, id});
+  // Only forward: collectors sharing a database share each output's cursor, and one that
+  // finishes an older batch later must not move it back (its alerts would be sent again).
+  return db_.transaction([&](Sql& db) -> Status {
+    VIGIE_RETURN_IF_ERROR(db.run(
+        "INSERT OR IGNORE INTO alert_outputs(output, delivered_through) VALUES (?, 0)", {output}));
+    return db.run(
+        "UPDATE alert_outputs SET delivered_through = ?1 WHERE output = ?2 AND"
+        " delivered_through < ?1",
+        {id, output});
   });
 }
 

@@ -98,6 +98,7 @@ class AlertStore {
 
   // Where each output stands: the last alert id it delivered (0: none).
   StatusOr<int64_t> deliveredThrough(std::string_view output);
+  // Moves the cursor to `id` unless it is already there or further.
   Status setDeliveredThrough(std::string_view output, int64_t id);
 
  private:
