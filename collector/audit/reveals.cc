@@ -69,7 +69,8 @@ StatusOr<std::vector<RevealRequest>> Reveals::list(const Principal& by) {
 
 Status Reveals::decide(const Principal& by, int64_t id, bool approve) {
   if (by.role != Role::kDpo) return Status::permissionDenied("only a dpo decides a reveal");
-  return db_.with([&](Sql& db) -> Status {
+  // In a transaction: collectors sharing a database must not both decide one request.
+  return db_.transaction([&](Sql& db) -> Status {
     auto found = find(db, id);
     if (!found.isOk()) return found.status();
     if (!found->has_value()) return Status::notFound("no reveal request " + std::to_string(id));

@@ -14,7 +14,8 @@ bool holdsPassword(const std::string& uri) {
   bool found = false;
   for (PQconninfoOption* option = options; option != nullptr && option->keyword != nullptr;
        ++option) {
-    if (std::string_view(option->keyword) == "password" && option->val != nullptr &&
+    const std::string_view keyword = option->keyword;
+    if ((keyword == "password" || keyword == "sslpassword") && option->val != nullptr &&
         option->val[0] != '\0') {
       found = true;
     }

@@ -213,7 +213,8 @@ Status changeStatus(AuditDb& db, int64_t id, AlertStatus to, std::optional<bool>
     SqlArg verdict;
     if (true_positive) verdict = int64_t{*true_positive};
     return sql.run(
-        "UPDATE alerts SET status = ?, true_positive = ?, comment = ?,"
+        // (The cast types a NULL verdict for PostgreSQL, which sends NULLs as text.)
+        "UPDATE alerts SET status = ?, true_positive = CAST(? AS BIGINT), comment = ?,"
         " updated_by = ?, updated_ms = ? WHERE id = ?",
         {static_cast<int64_t>(to), verdict, comment, by, now_ms, id});
   });

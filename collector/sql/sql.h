@@ -52,7 +52,8 @@ class Sql {
     });
   }
 
-  // Rows inserted, updated or deleted by the last statement run.
+  // Rows inserted, updated or deleted by the last INSERT, UPDATE or DELETE run (as SQLite counts
+  // them: a SELECT since leaves the count as it was).
   virtual int changes() const = 0;
 
   // The key of the row the last INSERT added to a table keyed by an integer `id`.

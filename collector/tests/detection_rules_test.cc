@@ -208,6 +208,12 @@ TEST_P(DetectionRulesTest, RaisingTheSameKeyAddsEvidenceOnce) {
   ASSERT_TRUE(alert.isOk());
   EXPECT_EQ(alert->evidence_count, 2u);
   EXPECT_EQ(alert->draft.severity, Severity::kHigh);
+  ASSERT_TRUE(audit_->alerts.acknowledge(first->id, "dpo1", "looking").isOk());
+  alert = audit_->alerts.get(first->id);
+  ASSERT_TRUE(alert.isOk());
+  EXPECT_EQ(alert->status, AlertStatus::kAcknowledged);
+  EXPECT_FALSE(alert->true_positive.has_value());
+  EXPECT_EQ(alert->comment, "looking");
   EXPECT_EQ(audit_->alerts.close(first->id, "dpo1", false, "").code(),
             Status::Code::kInvalidArgument);
   EXPECT_TRUE(audit_->alerts.close(first->id, "dpo1", false, "a call was logged late").isOk());

@@ -272,6 +272,28 @@ TEST_F(PostgresStoreTest, AServerRestartFailsTheBatchesMeanwhileAndLosesNothing)
   EXPECT_TRUE(store->incidents(device.device_id)->empty());
 }
 
+TEST_F(PostgresStoreTest, AuditRowsComeOneAtATimeAndAnEarlyStopLeavesTheConnectionReady) {
+  auto db = AuditDb::open(PostgresOptions{conninfo_});
+  ASSERT_TRUE(db.isOk()) << db.status().toString();
+  const Status done = (*db)->with([](Sql& sql) -> Status {
+    int64_t seen = 0;
+    VIGIE_RETURN_IF_ERROR(
+        sql.query("SELECT g FROM generate_series(1, 200000) g", {}, [&](const SqlRow& row) {
+          EXPECT_EQ(row.integer(0), ++seen);
+          return seen < 3;
+        }));
+    EXPECT_EQ(seen, 3);
+    // A failed statement, then another: each answers for itself.
+    EXPECT_FALSE(sql.run("SELECT no_such_column FROM people").isOk());
+    int64_t answer = 0;
+    VIGIE_RETURN_IF_ERROR(sql.run("SELECT ? + 1", {int64_t{41}},
+                                  [&](const SqlRow& row) { answer = row.integer(0); }));
+    EXPECT_EQ(answer, 42);
+    return Status::ok();
+  });
+  EXPECT_TRUE(done.isOk()) << done.toString();
+}
+
 TEST_F(PostgresStoreTest, TheAuditTablesComeBackAfterAServerRestart) {
   auto store = open();
   ASSERT_TRUE(store);

@@ -1,6 +1,8 @@
 #include "pg_connection.h"
 
+#include <charconv>
 #include <cstdint>
+#include <cstring>
 
 namespace vigie::collector::pg {
 namespace {
@@ -124,6 +126,47 @@ Status Connection::check(const PGresult* result, std::string_view sql) const {
     return Status::failedPrecondition(std::move(message));
   }
   return Status::ioError(std::move(message));
+}
+
+StatusOr<Connection::Streamed> Connection::stream(
+    std::string_view sql, const std::vector<Param>& params, const std::vector<Oid>& types,
+    const std::function<bool(const PGresult* row)>& row) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const Param& param : params) {
+    if (param && param->find('\0') != std::string::npos) {
+      return Status::invalidArgument("postgresql: a text value holds a NUL character");
+    }
+    values.push_back(param ? param->c_str() : nullptr);
+  }
+  const std::string text(sql);
+  if (PQsendQueryParams(conn_, text.c_str(), static_cast<int>(params.size()),
+                        types.size() == params.size() ? types.data() : nullptr, values.data(),
+                        nullptr, nullptr, 0) == 0) {
+    return check(nullptr, sql);
+  }
+  PQsetSingleRowMode(conn_);
+  Streamed streamed;
+  Status status = Status::ok();
+  bool wanted = true;
+  // Every result is read, whatever happens, so that the connection is ready for the next one.
+  while (Result result{PQgetResult(conn_)}) {
+    const ExecStatusType kind = PQresultStatus(result.get());
+    if (kind == PGRES_SINGLE_TUPLE) {
+      if (wanted && status.isOk()) {
+        ++streamed.delivered;
+        wanted = row(result.get());
+      }
+    } else if (kind == PGRES_TUPLES_OK || kind == PGRES_COMMAND_OK) {
+      const char* count = PQcmdTuples(result.get());
+      std::from_chars(count, count + std::strlen(count), streamed.count);
+    } else if (status.isOk()) {
+      status = check(result.get(), sql);
+    }
+  }
+  if (!status.isOk()) return status;
+  if (!healthy()) return check(nullptr, sql);
+  return streamed;
 }
 
 StatusOr<Result> Connection::exec(std::string_view sql, const std::vector<Param>& params,

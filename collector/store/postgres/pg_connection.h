@@ -7,6 +7,7 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -42,6 +43,17 @@ class Connection {
   // `types` (type OIDs, one per parameter, 0 to let the server infer) may be left empty.
   StatusOr<Result> exec(std::string_view sql, const std::vector<Param>& params = {},
                         const std::vector<Oid>& types = {});
+  // Runs one statement and hands its rows to `row` one at a time (libpq's single-row mode), so
+  // that a large result is never held whole; once `row` returns false the rest is read and
+  // dropped. Returns the command's tag count (rows changed, or rows returned) and how many rows
+  // reached `row`.
+  struct Streamed {
+    int64_t count = 0;
+    int64_t delivered = 0;
+  };
+  StatusOr<Streamed> stream(std::string_view sql, const std::vector<Param>& params,
+                            const std::vector<Oid>& types,
+                            const std::function<bool(const PGresult* row)>& row);
   // Runs statements without parameters (several allowed, separated by ';').
   Status run(std::string_view sql);
   // Whether the connection still works; a broken one is dropped from the pool.

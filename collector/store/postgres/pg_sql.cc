@@ -124,41 +124,45 @@ Status PgSql::ensureConnected() {
 }
 
 Status PgSql::runTranslated(const std::string& statement, const std::vector<SqlArg>& args,
-                            const std::function<bool(const SqlRow&)>& row) {
+                            const std::function<bool(const SqlRow&)>& row, bool may_retry) {
   const Params params = paramsOf(args);
-  VIGIE_RETURN_IF_ERROR(ensureConnected());
-  auto result = conn_->exec(statement, params.values, params.types);
-  // A server restarted since the last statement: a read is asked again on a new connection (a
-  // write is not, since it may have been applied before the connection went).
-  const bool read = statement.starts_with("SELECT") || statement.starts_with("WITH");
-  if (!result.isOk() && read && !in_transaction_ && !conn_->healthy()) {
+  const bool writes = statement.starts_with("INSERT") || statement.starts_with("UPDATE") ||
+                      statement.starts_with("DELETE");
+  if (writes) changes_ = 0;
+  auto run = [&]() -> StatusOr<Connection::Streamed> {
     VIGIE_RETURN_IF_ERROR(ensureConnected());
-    result = conn_->exec(statement, params.values, params.types);
+    return conn_->stream(statement, params.values, params.types, [&row](const PGresult* result) {
+      const PgRow current(result, 0);
+      return row(current);
+    });
+  };
+  auto streamed = run();
+  // A server restarted since the last statement: a read that has handed over no row yet is asked
+  // again on a new connection (a write is not: it may have been applied before the connection
+  // went).
+  if (!streamed.isOk() && may_retry && !writes && !in_transaction_ && !conn_->healthy()) {
+    streamed = run();
   }
-  if (!result.isOk()) return result.status();
-  const PGresult* rows = result->get();
-  int changed = 0;
-  std::from_chars(PQcmdTuples(result->get()),
-                  PQcmdTuples(result->get()) + std::strlen(PQcmdTuples(result->get())), changed);
-  changes_ = changed;
-  for (int i = 0; i < PQntuples(rows); ++i) {
-    const PgRow current(rows, i);
-    if (!row(current)) break;
-  }
+  if (!streamed.isOk()) return streamed.status();
+  if (writes) changes_ = static_cast<int>(streamed->count);
   return Status::ok();
 }
 
 Status PgSql::query(std::string_view statement, const std::vector<SqlArg>& args,
                     const std::function<bool(const SqlRow&)>& row) {
-  return runTranslated(toPostgres(statement), args, row);
+  return runTranslated(toPostgres(statement), args, row, /*may_retry=*/true);
 }
 
 StatusOr<int64_t> PgSql::lastInsertId() {
   int64_t id = 0;
-  VIGIE_RETURN_IF_ERROR(runTranslated("SELECT lastval()", {}, [&id](const SqlRow& r) {
-    id = r.integer(0);
-    return false;
-  }));
+  // Never on a new connection: lastval() belongs to the session that inserted.
+  VIGIE_RETURN_IF_ERROR(runTranslated(
+      "SELECT lastval()", {},
+      [&id](const SqlRow& r) {
+        id = r.integer(0);
+        return false;
+      },
+      /*may_retry=*/false));
   return id;
 }
 
@@ -180,7 +184,8 @@ Status PgSql::upsert(std::string_view table, const std::vector<std::string_view>
       "INSERT INTO " + std::string(table) + "(" + names + ") VALUES (" + values +
       ") ON CONFLICT (" + keys + ") DO " +
       (updates.empty() ? std::string("NOTHING") : "UPDATE SET " + updates);
-  return runTranslated(statement, args, [](const SqlRow&) { return true; });
+  return runTranslated(
+      statement, args, [](const SqlRow&) { return true; }, /*may_retry=*/false);
 }
 
 Status PgSql::transaction(const std::function<Status(Sql&)>& work) {
@@ -188,11 +193,13 @@ Status PgSql::transaction(const std::function<Status(Sql&)>& work) {
   auto transaction = Transaction::begin(*conn_);
   if (!transaction.isOk()) return transaction.status();
   in_transaction_ = true;
-  Status done = conn_->run(kAuditWriteLock);
-  if (done.isOk()) done = work(*this);
-  if (done.isOk()) done = transaction->commit();
-  in_transaction_ = false;
-  return done;
+  struct Ended {  // even when `work` throws
+    bool& flag;
+    ~Ended() { flag = false; }
+  } ended{in_transaction_};
+  VIGIE_RETURN_IF_ERROR(conn_->run(kAuditWriteLock));
+  VIGIE_RETURN_IF_ERROR(work(*this));
+  return transaction->commit();
 }
 
 }  // namespace vigie::collector::pg

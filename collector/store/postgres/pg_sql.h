@@ -33,8 +33,9 @@ class PgSql final : public Sql {
   Status transaction(const std::function<Status(Sql&)>& work) override;
 
  private:
+  // `may_retry`: a read that found the connection lost is asked again on a new one.
   Status runTranslated(const std::string& statement, const std::vector<SqlArg>& args,
-                       const std::function<bool(const SqlRow&)>& row);
+                       const std::function<bool(const SqlRow&)>& row, bool may_retry);
   // A connection that works, opening a new one when the last was lost (outside a transaction).
   Status ensureConnected();
 
