@@ -32,6 +32,10 @@ StatusOr<PurgeReport> PurgeTimer::purgeAndRecord(AuditService& audit) {
     if (detail.size() > 1) detail += ',';
     detail += "\"held\":";
     detail += std::to_string(report->held);
+    if (!report->dropped.empty()) {
+      detail += ",\"dropped\":";
+      detail += std::to_string(report->dropped.size());
+    }
   }
   detail += "}";
   Status recorded =

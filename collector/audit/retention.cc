@@ -180,11 +180,35 @@ Status Retention::releaseHold(int64_t id, const std::optional<std::string>& bran
   });
 }
 
+Status Retention::dropWholeSpans(const std::vector<RetentionClass>& settings, int64_t now,
+                                 PurgeReport& report) {
+  int64_t holds_in_force = 0;
+  VIGIE_RETURN_IF_ERROR(db_.with([&](Sql& db) {
+    return db.run("SELECT count(*) FROM holds WHERE released_ms IS NULL", {},
+                  [&](const SqlRow& s) { holds_in_force = s.integer(0); });
+  }));
+  if (holds_in_force > 0) return Status::ok();  // rows then go one by one, holds honoured
+  int64_t longest_days = 0;
+  for (const ClassRows& rows : kClasses) {
+    if (std::string_view(rows.table) != "events") continue;
+    int64_t days = kDefaultRetentionDays;
+    for (const RetentionClass& c : settings) {
+      if (c.name == rows.name) days = c.days;
+    }
+    longest_days = std::max(longest_days, days);
+  }
+  auto dropped = dropper_(now - longest_days * kDayMs);
+  if (!dropped.isOk()) return dropped.status();
+  report.dropped = std::move(dropped).value();
+  return Status::ok();
+}
+
 StatusOr<PurgeReport> Retention::purge() {
   auto settings = classes();
   if (!settings.isOk()) return settings.status();
   PurgeReport report;
   const int64_t now = clock_.nowUnixMillis();
+  if (dropper_) VIGIE_RETURN_IF_ERROR(dropWholeSpans(*settings, now, report));
   auto cutoffOf = [&](std::string_view name) {
     int64_t days = kDefaultRetentionDays;
     for (const RetentionClass& c : *settings) {

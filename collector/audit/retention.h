@@ -5,6 +5,7 @@
 // 12 by configuration, longer only with a written justification.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,7 +44,12 @@ struct LegalHold {
 struct PurgeReport {
   std::vector<std::pair<std::string, int64_t>> purged;  // per class
   int64_t held = 0;                                     // past retention but kept for a legal hold
+  std::vector<std::string> dropped;                     // whole spans of events dropped at once
 };
+
+// Drops at once the events received before a time (PostgreSQL: its monthly partitions received
+// entirely before it); returns what it dropped.
+using EventSpanDropper = std::function<StatusOr<std::vector<std::string>>(int64_t before_ms)>;
 
 // The SQL condition "row of `table` is covered by an active hold" (events, crm_records, calls,
 // alerts).
@@ -68,11 +74,19 @@ class Retention {
   Status releaseHold(int64_t id, const std::optional<std::string>& brand);
 
   // Deletes what is past its retention and not held, in chunks so ingest goes on meanwhile.
+  // With a dropper, events received before every event class's retention began go first, whole,
+  // when no legal hold is in force.
   StatusOr<PurgeReport> purge();
+  void setEventSpanDropper(EventSpanDropper dropper) { dropper_ = std::move(dropper); }
 
  private:
+  // Drops through dropper_ what every event class is past, unless a hold is in force.
+  Status dropWholeSpans(const std::vector<RetentionClass>& settings, int64_t now,
+                        PurgeReport& report);
+
   AuditDb& db_;
   platform::Clock& clock_;
+  EventSpanDropper dropper_;
 };
 
 }  // namespace vigie::collector

@@ -250,6 +250,11 @@ class CollectorApplication final : public Poco::Util::ServerApplication {
     auto detection_config = loadDetectionConfig(data_dir + "/detection.json");
     if (!detection_config.isOk()) return fail(detection_config.status());
     AuditService& service = **audit;
+    if (PostgresStore* postgres = stores->postgres) {
+      // Retention as a partition drop: months no event class keeps any more go whole.
+      service.retention.setEventSpanDropper(
+          [postgres](int64_t before_ms) { return postgres->dropMonthsReceivedBefore(before_ms); });
+    }
     service.detection_policy = detection_config->rules;
     service.fleet_settings = *fleet_settings;
     const DetectionInputs inputs{service.calls, service.shifts, service.watchlist,

@@ -50,7 +50,8 @@ StatusOr<CollectorStores> openCollectorStores(const std::string& store, const Co
   if (!events.isOk()) return events.status();
   auto audit = AuditDb::open(options);
   if (!audit.isOk()) return audit.status();
-  return CollectorStores{std::move(events).value(), std::move(audit).value()};
+  PostgresStore* postgres = events->get();
+  return CollectorStores{std::move(events).value(), std::move(audit).value(), postgres};
 }
 
 }  // namespace vigie::collector

@@ -9,12 +9,14 @@
 #include "audit/audit_db.h"
 #include "vigie/collector/collector_home.h"
 #include "vigie/collector/event_store.h"
+#include "vigie/collector/postgres_store.h"
 
 namespace vigie::collector {
 
 struct CollectorStores {
   EventStorePtr events;
   std::unique_ptr<AuditDb> audit;
+  PostgresStore* postgres = nullptr;  // `events`, when it is PostgreSQL
 };
 
 // `store`: "embedded" (or empty), or a postgresql:// (postgres://) URI. A URI holding a password

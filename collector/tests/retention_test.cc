@@ -7,6 +7,7 @@
 #include "audit/brand_data.h"
 #include "audit/purge_timer.h"
 #include "audit_fixture.h"
+#include "store/postgres/pg_schema.h"
 #include "vigie/protocol/json.h"
 
 namespace vigie::collector {
@@ -447,6 +448,60 @@ TEST_P(RetentionTest, PurgedPeopleAreNoLongerKnownByTheirPseudonym) {
 
 // BrandData --------------------------------------------------------------------------------
 
+// On PostgreSQL the collector gives the purge the store's monthly partitions: events received in
+// months no event class keeps any more go whole, unless a legal hold is in force.
+class PartitionRetentionTest : public RetentionTest {
+ protected:
+  void SetUp() override {
+    RetentionTest::SetUp();
+    if (HasFatalFailure() || GetParam() != Backend::kPostgres) return;
+    auto* postgres = dynamic_cast<PostgresStore*>(store_.get());
+    ASSERT_NE(postgres, nullptr);
+    audit_->retention.setEventSpanDropper(
+        [postgres](int64_t before_ms) { return postgres->dropMonthsReceivedBefore(before_ms); });
+  }
+
+  // Events received 250 days ago (a month no class keeps), then today's.
+  void receiveOldThenRecent() {
+    const int64_t today = clock_.nowUnixMillis();
+    clock_.set(today - 250 * kDayMs);
+    writeEvents("dev-a", {makeEvent(EventType::kCrmView, "jdupont", clock_.nowUnixMillis()),
+                          makeEvent(EventType::kAgentStart, "jdupont", clock_.nowUnixMillis())});
+    clock_.set(today);
+    writeEvents("dev-a", {makeEvent(EventType::kCrmView, "jdupont", today)});
+  }
+
+  std::vector<std::string> dropped() {
+    auto report = audit_->retention.purge();
+    EXPECT_TRUE(report.isOk()) << report.status().toString();
+    return report.isOk() ? report->dropped : std::vector<std::string>{};
+  }
+};
+
+TEST_P(PartitionRetentionTest, MonthsNoClassKeepsAreDroppedWhole) {
+  receiveOldThenRecent();
+  const std::vector<std::string> months = dropped();
+  if (GetParam() == Backend::kSqlCipher) {
+    EXPECT_TRUE(months.empty());  // the embedded file deletes rows
+  } else {
+    EXPECT_EQ(months.size(), 1u);
+    EXPECT_EQ(months.front(), pg::monthPartitionOf(clock_.nowUnixMillis() - 250 * kDayMs).name);
+  }
+  EXPECT_EQ(events(), 1);  // today's, either way
+}
+
+TEST_P(PartitionRetentionTest, AHoldInForceKeepsEveryMonth) {
+  receiveOldThenRecent();
+  LegalHold hold;
+  hold.case_name = "case-9";
+  hold.reason = "a complaint about C-1";
+  hold.user = "jdupont";
+  hold.created_by = "dpo1";
+  ASSERT_TRUE(audit_->retention.addHold(hold).isOk());
+  EXPECT_TRUE(dropped().empty());
+  EXPECT_EQ(events(), 3);  // the held person's old events stay
+}
+
 class BrandDataTest : public RetentionTest {
  protected:
   void SetUp() override {
@@ -581,6 +636,7 @@ TEST_P(RetentionTest, PurgeTimerStopsPromptly) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, BrandDataTest, kBothBackends, backendName);
+INSTANTIATE_TEST_SUITE_P(Backends, PartitionRetentionTest, kBothBackends, backendName);
 INSTANTIATE_TEST_SUITE_P(Backends, RetentionTest, kBothBackends, backendName);
 
 }  // namespace
