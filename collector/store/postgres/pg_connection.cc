@@ -128,20 +128,32 @@ Status Connection::check(const PGresult* result, std::string_view sql) const {
   return Status::ioError(std::move(message));
 }
 
-StatusOr<Connection::Streamed> Connection::stream(
-    std::string_view sql, const std::vector<Param>& params, const std::vector<Oid>& types,
-    const std::function<bool(const PGresult* row)>& row) {
+namespace {
+
+// The parameters as libpq takes them: C strings, NULL for SQL NULL.
+StatusOr<std::vector<const char*>> valuesOf(const std::vector<Param>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const Param& param : params) {
+    // A NUL inside would cut the value short without a word.
     if (param && param->find('\0') != std::string::npos) {
       return Status::invalidArgument("postgresql: a text value holds a NUL character");
     }
     values.push_back(param ? param->c_str() : nullptr);
   }
+  return values;
+}
+
+}  // namespace
+
+StatusOr<Connection::Streamed> Connection::stream(
+    std::string_view sql, const std::vector<Param>& params, const std::vector<Oid>& types,
+    const std::function<bool(const PGresult* row)>& row) {
+  auto values = valuesOf(params);
+  if (!values.isOk()) return values.status();
   const std::string text(sql);
   if (PQsendQueryParams(conn_, text.c_str(), static_cast<int>(params.size()),
-                        types.size() == params.size() ? types.data() : nullptr, values.data(),
+                        types.size() == params.size() ? types.data() : nullptr, values->data(),
                         nullptr, nullptr, 0) == 0) {
     return check(nullptr, sql);
   }
@@ -171,18 +183,11 @@ StatusOr<Connection::Streamed> Connection::stream(
 
 StatusOr<Result> Connection::exec(std::string_view sql, const std::vector<Param>& params,
                                   const std::vector<Oid>& types) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const Param& param : params) {
-    // libpq takes C strings: a NUL inside would cut the value short without a word.
-    if (param && param->find('\0') != std::string::npos) {
-      return Status::invalidArgument("postgresql: a text value holds a NUL character");
-    }
-    values.push_back(param ? param->c_str() : nullptr);
-  }
+  auto values = valuesOf(params);
+  if (!values.isOk()) return values.status();
   const std::string text(sql);
   Result result(PQexecParams(conn_, text.c_str(), static_cast<int>(params.size()),
-                             types.size() == params.size() ? types.data() : nullptr, values.data(),
+                             types.size() == params.size() ? types.data() : nullptr, values->data(),
                              nullptr, nullptr, 0));
   VIGIE_RETURN_IF_ERROR(check(result.get(), sql));
   return result;
